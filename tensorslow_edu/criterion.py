@@ -1,0 +1,145 @@
+"""Part III: the training criterion.
+
+Maximum likelihood turns into the cross-entropy loss
+``J = −Σ_i Σ_j c_ij log p_ij`` between one-hot targets ``c`` and predicted
+probabilities ``p``. It is built from ``log``, ``multiply``, ``reduce_sum``
+and ``negative``; ``softmax_cross_entropy_with_logits`` computes the same
+thing from the scores before softmax, in a way that cannot overflow.
+"""
+
+import numpy as np
+
+from .errors import NumericalError, ShapeError, describe
+from .graph import Operation, RegisterGradient
+
+__all__ = ["log", "exp", "square", "reduce_sum", "reduce_mean",
+           "softmax_cross_entropy_with_logits"]
+
+
+class log(Operation):
+    """The natural logarithm, element-wise. Inputs must be positive."""
+
+    def __init__(self, a, name=None):
+        super().__init__([a], name)
+
+    def compute(self, a):
+        if np.min(a) <= 0:
+            bad = int(np.sum(np.asarray(a) <= 0))
+            raise NumericalError(
+                f"{describe(self)}: {bad} input value(s) are <= 0 (smallest {np.min(a):.3g}); "
+                f"log would give -inf or NaN and training would silently break. Probabilities "
+                f"that underflow to 0 are the usual cause: compute the loss with "
+                f"softmax_cross_entropy_with_logits(labels, logits) instead of log(softmax(...)).")
+        return np.log(a)
+
+
+@RegisterGradient("log")
+def _log_gradient(op, grad):
+    return [grad / op.inputs[0]]
+
+
+class exp(Operation):
+    """e^a, element-wise."""
+
+    def __init__(self, a, name=None):
+        super().__init__([a], name)
+
+    def compute(self, a):
+        return np.exp(a)
+
+
+@RegisterGradient("exp")
+def _exp_gradient(op, grad):
+    return [grad * op.output]
+
+
+class square(Operation):
+    """a², element-wise (for squared errors)."""
+
+    def __init__(self, a, name=None):
+        super().__init__([a], name)
+
+    def compute(self, a):
+        return a * a
+
+
+@RegisterGradient("square")
+def _square_gradient(op, grad):
+    return [2.0 * grad * op.inputs[0]]
+
+
+class _Reduction(Operation):
+    def __init__(self, A, axis=None, name=None):
+        super().__init__([A], name)
+        self.axis = axis
+
+    def _compute_error(self, values, exc):
+        return ShapeError(f"{describe(self)}: cannot reduce an array of shape "
+                          f"{np.shape(values[0])} over axis {self.axis}: {exc}")
+
+    def _spread(self, grad, shape):
+        """Broadcast the gradient of the reduced value back to the input's shape."""
+        if self.axis is not None:
+            grad = np.expand_dims(grad, self.axis)
+        return np.broadcast_to(grad, shape)
+
+
+class reduce_sum(_Reduction):
+    """The sum of the entries of A: of all of them, or along ``axis`` (an int or a tuple)."""
+
+    def compute(self, A):
+        return np.sum(A, axis=self.axis)
+
+
+@RegisterGradient("reduce_sum")
+def _reduce_sum_gradient(op, grad):
+    # Every entry contributes to the sum with weight 1.
+    return [op._spread(grad, np.shape(op.inputs[0]))]
+
+
+class reduce_mean(_Reduction):
+    """The mean of the entries of A: of all of them, or along ``axis``."""
+
+    def compute(self, A):
+        return np.mean(A, axis=self.axis)
+
+
+@RegisterGradient("reduce_mean")
+def _reduce_mean_gradient(op, grad):
+    A = op.inputs[0]
+    count = np.size(A) // max(np.size(op.output), 1)
+    return [op._spread(grad / count, np.shape(A))]
+
+
+class softmax_cross_entropy_with_logits(Operation):
+    """−Σ_j labels_j · log softmax(logits)_j for each row: the cross-entropy per sample.
+
+    Works on the scores before softmax (the "logits") with the log-sum-exp trick,
+    so it never takes the log of an underflowed 0. ``reduce_sum`` of it is the
+    loss J of Part III.
+    """
+
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+
+    def compute(self, labels, logits):
+        if np.shape(labels) != np.shape(logits):
+            raise ShapeError(f"{describe(self)}: labels of shape {np.shape(labels)} and logits "
+                             f"of shape {np.shape(logits)} must have the same shape (one-hot labels).")
+        shifted = logits - logits.max(axis=-1, keepdims=True)
+        log_z = np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+        self._log_softmax = shifted - log_z
+        return -(labels * self._log_softmax).sum(axis=-1)
+
+
+@RegisterGradient("softmax_cross_entropy_with_logits")
+def _softmax_cross_entropy_gradient(op, grad):
+    labels, _ = op.inputs
+    need_labels, need_logits = op.needs_grad
+    g = grad[..., np.newaxis]
+    log_p = op._log_softmax
+    grad_logits = None
+    if need_logits:
+        # d/dz of (−Σ c log softmax(z)) = softmax(z) Σ c − c, which is p − c for one-hot rows.
+        grad_logits = g * (np.exp(log_p) * labels.sum(axis=-1, keepdims=True) - labels)
+    return [-g * log_p if need_labels else None, grad_logits]
