@@ -237,7 +237,7 @@ class placeholder(Node):
         if self.shape is not None and (
                 value.ndim != len(self.shape)
                 or any(want is not None and want != got for want, got in zip(self.shape, value.shape))):
-            want = tuple("None" if s is None else s for s in self.shape)
+            want = "(" + ", ".join(str(s) for s in self.shape) + ("," if len(self.shape) == 1 else "") + ")"
             raise FeedError(
                 f"placeholder {self.name!r} expects shape {want} (None: any length) "
                 f"but was fed shape {value.shape}.")
@@ -614,11 +614,8 @@ def _matmul_gradient(op, grad):
         return [grad @ b.T if need_a else None, a.T @ grad if need_b else None]
     a2 = a[np.newaxis, :] if a.ndim == 1 else a
     b2 = b[:, np.newaxis] if b.ndim == 1 else b
-    g2 = grad
-    if a.ndim == 1:
-        g2 = np.expand_dims(g2, -2)
-    if b.ndim == 1:
-        g2 = np.expand_dims(g2, -1)
+    g2 = np.reshape(grad, np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
+                    + (a2.shape[-2], b2.shape[-1]))
     grad_a = grad_b = None
     if need_a:
         grad_a = unbroadcast(g2 @ np.swapaxes(b2, -1, -2), a2.shape).reshape(a.shape)
