@@ -1,0 +1,360 @@
+"""The machinery shared by every exercise: cases, running the learner's object, comparing.
+
+An exercise is tested in three steps, kept apart so that grading can be trusted:
+
+1. ``run_case`` calls the learner's object on a case's *inputs* and turns what
+   it returns into plain data (arrays of float64, numbers, strings, lists,
+   dicts). In batch grading this happens in the submission's own process.
+2. The data crosses to the grader as JSON (``encode``/``decode``, no pickle), so
+   no object the learner made (for example one whose ``__eq__`` always says
+   True) ever reaches the grader.
+3. ``Exercise.expected`` computes the right answer from the reference library
+   and ``Exercise.compare`` compares, both in the grader's own process.
+
+``check(...)`` in a notebook runs the same three steps in the learner's
+process, with the visible cases only.
+"""
+
+import base64
+import difflib
+import math
+import warnings
+
+import numpy as np
+
+__all__ = ["Case", "Exercise", "Verdict", "BadReturn", "register", "get_exercise", "exercises_of_part",
+           "all_exercises", "encode", "decode", "run_case", "evaluate", "fmt_array", "fmt_value"]
+
+MAX_ELEMENTS = 1_000_000  # a learner's result larger than this is refused, not serialized
+
+
+# ---------------------------------------------------------------------------
+# Cases and exercises
+# ---------------------------------------------------------------------------
+
+class Case:
+    """One test of an exercise: a name, the inputs (plain data and arrays), a hint.
+
+    ``show`` describes the input in feedback; by default it is made from the inputs.
+    """
+
+    def __init__(self, name, hint=None, show=None, **inputs):
+        self.name = name
+        self.hint = hint
+        self.show = show
+        self.inputs = inputs
+
+    def __repr__(self):
+        return f"Case({self.name!r})"
+
+
+class Verdict:
+    """The outcome of one case: passed or not, and the lines explaining why."""
+
+    def __init__(self, passed, lines=(), status=None):
+        self.passed = bool(passed)
+        self.lines = list(lines)
+        self.status = status or ("passed" if passed else "failed")
+
+
+class BadReturn(Exception):
+    """The learner's object returned something that is not the kind of value asked for."""
+
+
+class Exercise:
+    """Subclasses set ``id``, ``points``, ``obj`` (the name the learner defines) and ``cases``.
+
+    ``call(obj, inputs)`` runs the learner's object and returns plain data;
+    ``expected(inputs)`` the reference answer; ``compare`` the verdict.
+    """
+
+    id = None
+    points = 0
+    obj = None
+    kind = "function"  # or "class"
+    cases = ()
+    rtol, atol = 1e-6, 1e-9
+    strict_fp = False  # True: a NumPy overflow/invalid warning fails the case
+
+    @property
+    def part(self):
+        return int(self.id.split(".")[0][4:])
+
+    def call(self, obj, inputs):
+        raise NotImplementedError
+
+    def expected(self, inputs):
+        raise NotImplementedError
+
+    def describe(self, inputs):
+        return ", ".join(f"{k} = {fmt_value(v)}" for k, v in inputs.items())
+
+    def compare(self, inputs, got, want):
+        return compare_values(got, want, self.rtol, self.atol)
+
+
+_REGISTRY = {}
+
+
+def register(cls):
+    """Class decorator: add an exercise to the catalogue."""
+    exercise = cls()
+    if exercise.id in _REGISTRY:
+        raise ValueError(f"exercise {exercise.id!r} is defined twice")
+    _REGISTRY[exercise.id] = exercise
+    return cls
+
+
+def _load_all():
+    from . import part1, part2, part3, part4, part5, part6  # noqa: F401  (they register themselves)
+
+
+def all_exercises():
+    _load_all()
+    return dict(sorted(_REGISTRY.items(), key=lambda kv: (kv[1].part, list(_REGISTRY).index(kv[0]))))
+
+
+def exercises_of_part(part):
+    return [e for e in all_exercises().values() if e.part == int(part)]
+
+
+def get_exercise(exercise_id):
+    exercises = all_exercises()
+    if exercise_id not in exercises:
+        close = difflib.get_close_matches(str(exercise_id), exercises, n=3)
+        hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
+        raise KeyError(f"there is no exercise {exercise_id!r}.{hint} The ids are listed in "
+                       f"course/instructor/exercises.md (for example 'part1.run_graph').")
+    return exercises[exercise_id]
+
+
+# ---------------------------------------------------------------------------
+# Plain data across processes: JSON with base64 arrays, never pickle
+# ---------------------------------------------------------------------------
+
+_DTYPES = {"f8": np.float64, "i8": np.int64, "b1": np.bool_}
+
+
+def encode(value):
+    """Plain data → JSON-able: arrays become {"$nd": [dtype, shape, base64]}."""
+    if isinstance(value, np.ndarray):
+        code = {"f": "f8", "i": "i8", "u": "i8", "b": "b1"}.get(value.dtype.kind)
+        if code is None:
+            raise BadReturn(f"an array of dtype {value.dtype} (numbers were expected)")
+        data = np.array(value, dtype=_DTYPES[code], order="C")
+        return {"$nd": [code, list(data.shape), base64.b64encode(data.tobytes()).decode("ascii")]}
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value)
+    if value is None or isinstance(value, str):
+        return value if value is None else str(value)
+    if isinstance(value, dict):
+        return {"$dict": [[str(k), encode(v)] for k, v in value.items()]}
+    if isinstance(value, (list, tuple)):
+        return [encode(v) for v in value]
+    raise BadReturn(f"a value of type {type(value).__name__} cannot be sent")
+
+
+def decode(data, _depth=0):
+    """The inverse of ``encode``; refuses anything that is not plain data (ValueError)."""
+    if _depth > 20:
+        raise ValueError("data nested too deeply")
+    if data is None or isinstance(data, (bool, int, float, str)):
+        return data
+    if isinstance(data, list):
+        return [decode(v, _depth + 1) for v in data]
+    if isinstance(data, dict):
+        if set(data) == {"$nd"}:
+            code, shape, text = data["$nd"]
+            if code not in _DTYPES or not isinstance(shape, list) or not all(
+                    isinstance(n, int) and n >= 0 for n in shape):
+                raise ValueError("malformed array")
+            raw = base64.b64decode(text.encode("ascii"), validate=True)
+            array = np.frombuffer(raw, dtype=_DTYPES[code]).copy()
+            if array.size != math.prod(shape):
+                raise ValueError("array data does not match its shape")
+            return array.reshape(tuple(shape))
+        if set(data) == {"$dict"}:
+            return {str(k): decode(v, _depth + 1) for k, v in data["$dict"]}
+        return {str(k): decode(v, _depth + 1) for k, v in data.items()}
+    raise ValueError(f"unexpected {type(data).__name__} in data")
+
+
+def encode_inputs(inputs):
+    return {k: encode(v) for k, v in inputs.items()}
+
+
+# ---------------------------------------------------------------------------
+# Turning what the learner returned into plain data (runs with the learner's code)
+# ---------------------------------------------------------------------------
+
+def as_array(value, what="the result"):
+    """A float64 array from a learner's return value, or BadReturn saying what was wrong."""
+    from ..graph import Node
+    if isinstance(value, Node):
+        raise BadReturn(f"{what} is the node {value.name!r}, but a value was expected: run it "
+                        f"with a Session (or return the NumPy result).")
+    if value is None:
+        raise BadReturn(f"{what} is None: did you forget `return`?")
+    try:
+        array = np.array(value, dtype=np.float64)
+    except Exception as exc:  # anything the learner's object does while converting
+        raise BadReturn(f"{what} is a {type(value).__name__}, which is not an array of numbers "
+                        f"({type(exc).__name__}: {exc})") from None
+    if array.size > MAX_ELEMENTS:
+        raise BadReturn(f"{what} has {array.size} numbers, far more than expected")
+    return array
+
+
+def as_node(value, graph, what="the result"):
+    from ..graph import Node
+    if not isinstance(value, Node):
+        raise BadReturn(f"{what} is a {type(value).__name__}, but a node of the graph was expected "
+                        f"(build it with ts operations, do not compute it with NumPy).")
+    if value.graph is not graph:
+        raise BadReturn(f"{what} belongs to another graph than the one of its inputs.")
+    return value
+
+
+def run_case(exercise, namespace, inputs):
+    """Call the learner's object on one case; return a JSON-able result dict.
+
+    ``{"value": data}``, or ``{"status": "not_started" | "missing" | "error" | "bad_return",
+    "message": ...}``. Exceptions of the learner's code never escape.
+    """
+    obj = namespace.get(exercise.obj, _MISSING)
+    if obj is _MISSING:
+        return {"status": "missing", "message": missing_message(exercise, namespace)}
+    try:
+        if exercise.strict_fp:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", RuntimeWarning)  # overflow, invalid value, divide by zero
+                with np.errstate(over="warn", invalid="warn", divide="warn", under="ignore"):
+                    value = exercise.call(obj, inputs)
+        else:
+            value = exercise.call(obj, inputs)
+        return {"value": encode(value)}
+    except NotImplementedError as exc:
+        if exercise.id in str(exc) or "not started" in str(exc):
+            return {"status": "not_started", "message": "not started yet"}
+        return {"status": "error", "message": _error_text(exc)}
+    except BadReturn as exc:
+        return {"status": "bad_return", "message": str(exc)}
+    except RuntimeWarning as exc:
+        return {"status": "error", "message": f"NumPy warned: {exc} (the computation overflowed or "
+                                              f"produced NaN; make it numerically stable)"}
+    except Exception as exc:
+        return {"status": "error", "message": _error_text(exc)}
+
+
+_MISSING = object()
+
+
+def missing_message(exercise, namespace):
+    names = [n for n in namespace if not n.startswith("_")]
+    close = difflib.get_close_matches(exercise.obj, names, n=1, cutoff=0.6)
+    hint = f" (there is a {close[0]!r}: was it renamed?)" if close else ""
+    what = "class" if exercise.kind == "class" else "function"
+    return (f"no {what} named {exercise.obj!r} is defined{hint}. Keep the name given in the "
+            f"exercise and run its cell.")
+
+
+def _error_text(exc):
+    text = f"{type(exc).__name__}: {exc}"
+    return text if len(text) <= 600 else text[:600] + " ..."
+
+
+# ---------------------------------------------------------------------------
+# Comparing (runs in the grader's process)
+# ---------------------------------------------------------------------------
+
+def evaluate(exercise, inputs, result, want=None):
+    """A Verdict for a result dict from ``run_case`` (already decoded)."""
+    if not isinstance(result, dict):
+        return Verdict(False, ["the result could not be read"], "error")
+    status = result.get("status")
+    if status is not None:
+        message = str(result.get("message", ""))[:2000]
+        return Verdict(False, [message], status if status in (
+            "not_started", "missing", "error", "bad_return", "timeout") else "error")
+    if "value" not in result:
+        return Verdict(False, ["the result could not be read"], "error")
+    if want is None:
+        want = exercise.expected(inputs)
+    try:
+        return exercise.compare(inputs, result["value"], want)
+    except Exception as exc:  # a result of an unexpected shape of data
+        return Verdict(False, [f"the result could not be compared ({type(exc).__name__}: {exc})"])
+
+
+def compare_values(got, want, rtol=1e-6, atol=1e-9, label=""):
+    """Compare plain data: arrays by shape and value, dicts key by key."""
+    prefix = f"{label}: " if label else ""
+    if isinstance(want, dict):
+        if not isinstance(got, dict):
+            return Verdict(False, [f"{prefix}expected a dict with keys {sorted(want)}, got {fmt_value(got)}"])
+        missing = [k for k in want if k not in got]
+        if missing:
+            return Verdict(False, [f"{prefix}missing keys {missing} (got keys {sorted(got)})"])
+        for key in want:
+            verdict = compare_values(got[key], want[key], rtol, atol, label=f"{label}[{key!r}]")
+            if not verdict.passed:
+                return verdict
+        return Verdict(True)
+    want = np.asarray(want, dtype=np.float64)
+    if not isinstance(got, np.ndarray):
+        if isinstance(got, (int, float)) and not isinstance(got, bool):
+            got = np.asarray(float(got))
+        else:
+            return Verdict(False, [f"{prefix}expected {fmt_array(want)}", f"{prefix}got a {type(got).__name__}"])
+    got = got.astype(np.float64)
+    lines = [f"{prefix}expected: {fmt_array(want)}", f"{prefix}got:      {fmt_array(got)}"]
+    if got.shape != want.shape:
+        return Verdict(False, lines + [f"{prefix}the shapes differ: {got.shape} instead of {want.shape}"])
+    if got.size == 0:
+        return Verdict(True)
+    bad = ~np.isfinite(got) & np.isfinite(want)
+    if bad.any():
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        return Verdict(False, lines + [f"{prefix}got {got[index]} (not a finite number) at index {index}"])
+    diff = np.abs(got - want)
+    diff = np.where(np.isfinite(diff), diff, np.where(got == want, 0.0, np.inf))
+    if np.all(diff <= atol + rtol * np.abs(want)):
+        return Verdict(True)
+    flat = int(np.argmax(diff))
+    index = tuple(int(i) for i in np.unravel_index(flat, diff.shape))
+    where = f" at index {index}" if index else ""
+    return Verdict(False, lines + [f"{prefix}largest difference: {_num(diff.flat[flat])}{where}"])
+
+
+# ---------------------------------------------------------------------------
+# Deterministic text for values
+# ---------------------------------------------------------------------------
+
+def _num(x):
+    return np.format_float_positional(float(x), precision=6, trim="-") if math.isfinite(x) else str(x)
+
+
+def fmt_array(a):
+    a = np.asarray(a)
+    text = np.array2string(a, precision=4, suppress_small=True, separator=", ", threshold=24,
+                           edgeitems=3, max_line_width=10_000)
+    text = " ".join(text.split())
+    return f"{text}" if a.ndim == 0 else f"shape {a.shape} {text}"
+
+
+def fmt_value(v):
+    if isinstance(v, np.ndarray):
+        return fmt_array(v)
+    if isinstance(v, float):
+        return _num(v)
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k!r}: {fmt_value(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, (list, tuple)) and len(v) > 12:
+        return f"[{', '.join(fmt_value(x) for x in v[:12])}, ... ({len(v)} items)]"
+    if isinstance(v, (list, tuple)):
+        return f"[{', '.join(fmt_value(x) for x in v)}]"
+    return repr(v)

@@ -1,0 +1,87 @@
+"""Part II exercises: sigmoid and softmax values, a perceptron as a graph."""
+
+import numpy as np
+
+from .. import graph as g
+from .core import Case, Exercise, as_array, as_node, register
+
+
+def _sigmoid(a):
+    return 0.5 + 0.5 * np.tanh(0.5 * np.asarray(a, dtype=float))
+
+
+def _softmax(a):
+    e = np.exp(a - a.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+@register
+class SigmoidValue(Exercise):
+    id = "part2.sigmoid_value"
+    points = 1
+    obj = "sigmoid_value"
+    strict_fp = True
+    cases = [
+        Case("zeros", a=np.zeros(3), hint="σ(0) = 1/2."),
+        Case("a matrix", a=np.array([[-2.0, -0.5], [1.0, 3.0]]),
+             hint="σ(a) = 1 / (1 + e^(−a)), element-wise: NumPy functions work on whole arrays."),
+        Case("large inputs", a=np.array([-1000.0, -50.0, 50.0, 1000.0]),
+             hint="e^(−a) overflows for a = −1000. Use a form that never exponentiates a large "
+                  "positive number: for example 0.5 (1 + tanh(a/2)), or different formulas "
+                  "for a ≥ 0 and a < 0 (np.where)."),
+    ]
+
+    def call(self, obj, inputs):
+        return as_array(obj(inputs["a"].copy()))
+
+    def expected(self, inputs):
+        return _sigmoid(inputs["a"])
+
+
+@register
+class SoftmaxValue(Exercise):
+    id = "part2.softmax_value"
+    points = 2
+    obj = "softmax_value"
+    strict_fp = True
+    cases = [
+        Case("one row", a=np.array([[1.0, 2.0, 3.0]]),
+             hint="softmax(a)_ij = e^(a_ij) / Σ_k e^(a_ik): each row sums to 1."),
+        Case("two rows", a=np.array([[0.0, 0.0], [1.0, -1.0]]),
+             hint="Sum over each row only: np.sum(..., axis=1, keepdims=True)."),
+        Case("large inputs", a=np.array([[1000.0, 1001.0, 999.0], [-1000.0, 0.0, 5.0]]),
+             hint="e^1000 overflows. Subtract each row's maximum before np.exp: the result is the same."),
+    ]
+
+    def call(self, obj, inputs):
+        return as_array(obj(inputs["a"].copy()))
+
+    def expected(self, inputs):
+        return _softmax(inputs["a"])
+
+
+@register
+class Perceptron(Exercise):
+    id = "part2.perceptron"
+    points = 2
+    obj = "perceptron"
+    cases = [
+        Case("the point (3, 2) with w = (1, 1), b = 0", X=np.array([[3.0, 2.0]]),
+             w=np.array([1.0, 1.0]), b=0.0,
+             hint="Build the node ts.sigmoid(ts.add(ts.matmul(x, w), b)): σ(5) ≈ 0.9933."),
+        Case("a batch of points", X=np.array([[1.0, -1.0], [-2.0, -2.0], [0.5, 0.0]]),
+             w=np.array([0.5, -1.5]), b=0.25,
+             hint="x holds one point per row, so x @ w gives one number per point."),
+    ]
+
+    def call(self, obj, inputs):
+        graph = g.Graph()
+        with graph.as_default():
+            x = g.placeholder(name="x")
+            w = g.Variable(inputs["w"], name="w")
+            b = g.Variable(inputs["b"], name="b")
+            node = as_node(obj(x, w, b), graph)
+            return as_array(g.Session(graph).run(node, {x: inputs["X"]}))
+
+    def expected(self, inputs):
+        return _sigmoid(inputs["X"] @ inputs["w"] + inputs["b"])
