@@ -26,7 +26,7 @@ def fifty_node_graph():
         loss = ts.reduce_sum(ts.softmax_cross_entropy_with_logits(y, logits), name="loss")
         z = loss
         while len(graph.nodes) < 50:
-            z = ts.tanh(z) if len(graph.nodes) % 2 else z * 0.5
+            z = ts.tanh(z) if len(graph.nodes) % 2 else ts.negative(z)
     assert len(graph.nodes) == 50, len(graph.nodes)
     feed = {x: rng.standard_normal((32, 4)), y: np.eye(3)[rng.integers(0, 3, 32)]}
     return graph, z, feed

@@ -332,7 +332,7 @@ class _Scene:
         height = self.height + 2 * margin + cap_h
         out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="tensorslow-graph" '
                f'width="{_r(width)}" height="{_r(height)}" viewBox="0 0 {_r(width)} {_r(height)}" '
-               f'font-family="{_FONT}">',
+               f'font-family="{_FONT}" style="max-width:100%;height:auto">',
                f'<rect x="0" y="0" width="{_r(width)}" height="{_r(height)}" fill="white"/>',
                f'<g transform="translate({_r(margin)} {_r(margin)})">']
         for c, scope in enumerate(self.clusters):
@@ -465,7 +465,10 @@ def _nodes_to_draw(what):
     if what is None:
         what = get_default_graph()
     if isinstance(what, Graph):
-        return what.nodes
+        nodes = what.nodes
+        # constants made from plain numbers are not listed by the graph: find them as inputs
+        seen = set(nodes)
+        return nodes + [i for n in nodes for i in n.input_nodes if i not in seen and not seen.add(i)]
     if isinstance(what, Node):
         return what.graph.execution_order((what,))
     if isinstance(what, (list, tuple, set)) and what and all(isinstance(n, Node) for n in what):

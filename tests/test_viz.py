@@ -305,3 +305,13 @@ def test_same_svg_in_a_fresh_process():
     graph, loss, feed = mlp_graph()
     ts.Session(graph).run(loss, feed)
     assert result.stdout == viz.draw(loss, values=True).svg
+
+
+def test_whole_graph_includes_constants():
+    graph = ts.Graph()
+    with graph.as_default():
+        x = ts.placeholder(name="x")
+        y = x * 2.0
+    groups = node_groups(viz.draw(graph).svg)
+    assert set(groups) == {"x", "const", "multiply"}
+    assert texts(groups["const"], "op") == ["constant 2"]
