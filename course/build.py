@@ -1,5 +1,372 @@
-"""Build the course (``make course``)."""
+"""Build the course website (``make course``).
 
-import tensorslow_edu as ts
+    python course/build.py              # the site; widget manager and MathJax from their CDNs
+    python course/build.py --offline    # the same site serving them itself (no internet needed)
+    python course/build.py --strict     # warnings are errors (always so when CI is set)
 
-print(f"tensorslow_edu {ts.__version__} is installed in .venv; the course site is not written yet.")
+What happens:
+
+1. The pages of ``course/`` are gathered into a build folder (``_build/course/``, or
+   ``_build/course-offline/``), together with the student version of each notebook of
+   ``notebooks/``: the exercises are stubs, so the site never publishes a solution. A part
+   whose notebook does not exist yet is left out, with a notice.
+2. Jupyter Book 1.x builds that folder with the configuration of ``jupyter_book.yml``. It
+   runs each notebook once and keeps the result in ``_build/.jupyter_cache``: a rebuild
+   with unchanged notebooks takes seconds.
+3. The last line printed is the address of the site's ``index.html``.
+"""
+
+import argparse
+import copy
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+COURSE = ROOT / "course"
+CONFIG = ROOT / "jupyter_book.yml"
+NOTEBOOKS = ROOT / "notebooks"
+EXERCISES = COURSE / "instructor" / "exercises.md"
+REPOSITORY = "https://github.com/tensorslow-edu/tensorslow_edu"
+
+# The files of course/ that are not pages of the site.
+NOT_COPIED = {"build.py", "instructor", "_build", "__pycache__", ".ipynb_checkpoints"}
+
+# What the offline build changes: the files of course/_vendor/ are served from the site's
+# _static/ folder (not from `_static` in the sources: Jupyter Book would add every *.js
+# there to every page).
+OFFLINE = {
+    "html_static_path": ["_assets", "_vendor"],
+    "nb_ipywidgets_js": {
+        "widgets/require.js": {},
+        "widgets/embed-amd.js": {},
+    },
+    "mathjax_path": "mathjax/tex-mml-chtml.js",
+}
+
+# What the build folder holds besides the copy of course/.
+BUILD_FILES = {"_build", "_toc.yml", "parts", "downloads", ".offline", "_config_effective.yml",
+               "_no_notebooks"}
+
+ROMAN = {0: "", 1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI"}
+SOLUTION_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+
+
+def say(message):
+    print(f"[course] {message}", flush=True)
+
+
+def write_if_changed(path, data):
+    """Write only when the content differs, so that Sphinx rebuilds only what changed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = data.encode() if isinstance(data, str) else data
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.write_bytes(data)
+    return True
+
+
+def sync_tree(src, dst, skip=(), keep=()):
+    """Copy src into dst, changed files only; remove what src no longer has (but `keep`)."""
+    dst.mkdir(parents=True, exist_ok=True)
+    wanted = set()
+    for item in sorted(src.iterdir()):
+        if item.name in skip or item.name in NOT_COPIED:
+            continue
+        wanted.add(item.name)
+        if item.is_dir():
+            sync_tree(item, dst / item.name)
+        else:
+            write_if_changed(dst / item.name, item.read_bytes())
+    for item in dst.iterdir():
+        if item.name not in wanted and item.name not in keep:
+            shutil.rmtree(item) if item.is_dir() else item.unlink()
+
+
+# ---------------------------------------------------------------------- student notebooks
+
+def student_command():
+    """The `tensorslow-edu student` command, if this version of the package has it."""
+    try:
+        from tensorslow_edu import cli
+    except ImportError:
+        return None
+    names = [entry[0] for entry in getattr(cli, "COMMANDS", [])]
+    return "student" if "student" in names else None
+
+
+def make_student_notebooks(sources, outdir):
+    """Write the student version of each source notebook into outdir."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    if student_command():
+        for src in sources:
+            run([sys.executable, "-m", "tensorslow_edu.cli", "student", str(src),
+                 "--output", str(outdir / src.name)], quiet=True)
+    else:
+        say("`tensorslow-edu student` is not available yet: the build strips the solutions itself")
+        for src in sources:
+            nb = nbformat.read(src, as_version=4)
+            for cell in nb.cells:
+                if cell.cell_type == "code":
+                    cell.source = strip_solutions(cell.source)
+                    cell.outputs = []
+                    cell.execution_count = None
+            write_if_changed(outdir / src.name, nbformat.writes(nb) + "\n")
+
+
+def strip_solutions(source):
+    """Replace each `### BEGIN SOLUTION` ... `### END SOLUTION` block by a stub."""
+    out, inside = [], False
+    for line in source.splitlines():
+        if "BEGIN SOLUTION" in line:
+            inside = True
+            indent = line[: len(line) - len(line.lstrip())]
+            out.append(f'{indent}raise NotImplementedError("your code here")')
+        elif "END SOLUTION" in line:
+            inside = False
+        elif not inside:
+            out.append(line)
+    return "\n".join(out)
+
+
+def notebook_title(nb, fallback):
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return fallback
+
+
+def page_notebook(student_path, page_path):
+    """The part's page: the student notebook with a box offering it for download."""
+    nb = nbformat.read(student_path, as_version=4)
+    text = nbformat.writes(nb)
+    for marker in SOLUTION_MARKERS:
+        if marker in text:
+            sys.exit(f"[course] {student_path.name} still contains '{marker}': "
+                     "refusing to publish a solution")
+    name = student_path.name
+    box = nbformat.v4.new_markdown_cell(
+        ":::{admonition} Work through this part yourself\n"
+        ":class: tip part-links\n"
+        f"{{download}}`Download the student notebook <../downloads/{name}>` and open it in "
+        "Jupyter: the exercises are left for you to write, and the check cell after each one "
+        "tells you how you are doing. This page shows the same notebook run from top to "
+        "bottom, with the exercises not started yet.\n\n"
+        f"Source: [`notebooks/{name}`]({REPOSITORY}/blob/main/notebooks/{name}) in the "
+        f"[course repository]({REPOSITORY}).\n"
+        ":::")
+    box.metadata["tags"] = ["course-download-box"]
+    # after the title cell, so that the page starts with the part's title
+    first = nb.cells[0] if nb.cells else None
+    at = 1 if first is not None and first.cell_type == "markdown" and \
+        first.source.lstrip().startswith("# ") else 0
+    nb.cells.insert(at, box)
+    write_if_changed(page_path, nbformat.writes(nb) + "\n")
+    return notebook_title(nb, name)
+
+
+# ---------------------------------------------------------------------- exercises page
+
+def exercise_rows():
+    """(id, points, text) of each row of the instructor's exercise table."""
+    if not EXERCISES.exists():
+        return []
+    rows = []
+    for line in EXERCISES.read_text().splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 3 and re.fullmatch(r"`part\d+\.\w+`", cells[0]):
+            rows.append((cells[0].strip("`"), cells[1], " | ".join(cells[2:])))
+    return rows
+
+
+def exercise_list(parts):
+    """Markdown: the exercises grouped by part, each part linked to its page."""
+    rows = exercise_rows()
+    if not rows:
+        return "The list of exercises is not available in this build.\n"
+    by_part = {}
+    for ex_id, points, text in rows:
+        by_part.setdefault(int(ex_id[4:ex_id.index(".")]), []).append((ex_id, points, text))
+    out = []
+    for number in sorted(by_part):
+        part = parts.get(number)
+        heading = f"Part {ROMAN.get(number, number)}"
+        if part:
+            out.append(f"## {heading}: {{doc}}`{part['title']} </parts/{part['stem']}>`\n")
+        else:
+            out.append(f"## {heading}\n")
+        total = sum(int(p) for _, p, _ in by_part[number] if p.isdigit())
+        out.append("| exercise | points | what you write |\n|---|---|---|")
+        for ex_id, points, text in by_part[number]:
+            out.append(f"| `{ex_id}` | {points} | {text} |")
+        out.append(f"\n{len(by_part[number])} exercises, {total} points.\n")
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------------- the build
+
+def run(cmd, quiet=False, env=None):
+    result = subprocess.run(cmd, cwd=ROOT, env=env, text=True,
+                            stdout=subprocess.PIPE if quiet else None,
+                            stderr=subprocess.STDOUT if quiet else None)
+    if result.returncode != 0:
+        if quiet:
+            print(result.stdout)
+        sys.exit(f"[course] failed ({result.returncode}): {' '.join(cmd)}")
+    return result
+
+
+def stage(book, notebooks_dir):
+    """Gather pages, student notebooks and the table of contents into the book folder."""
+    sync_tree(COURSE, book, skip={"_toc.yml", "_vendor"},
+              keep=BUILD_FILES | {"_vendor"})
+    # the offline build's scripts; the online build does not need them in its folder
+    if book.joinpath(".offline").exists():
+        sync_tree(COURSE / "_vendor", book / "_vendor")
+
+    toc = yaml.safe_load((COURSE / "_toc.yml").read_text())
+    wanted = {}
+    for section in toc["parts"]:
+        for chapter in section["chapters"]:
+            if chapter["file"].startswith("parts/"):
+                wanted[chapter["file"][len("parts/"):]] = chapter
+    present = [notebooks_dir / f"{stem}.ipynb" for stem in wanted
+               if (notebooks_dir / f"{stem}.ipynb").exists()]
+    missing = [stem for stem in wanted if not (notebooks_dir / f"{stem}.ipynb").exists()]
+    for stem in missing:
+        say(f"notebooks/{stem}.ipynb does not exist yet: its page is left out")
+
+    make_student_notebooks(present, book / "downloads")
+    parts = {}
+    for src in present:
+        title = page_notebook(book / "downloads" / src.name, book / "parts" / src.name)
+        number = int(src.stem[:2])
+        parts[number] = {"title": title, "stem": src.stem}
+    for old in (book / "parts").glob("*.ipynb"):
+        if old.stem not in {p.stem for p in present}:
+            old.unlink()
+    for old in (book / "downloads").glob("*.ipynb"):
+        if old.stem not in {p.stem for p in present}:
+            old.unlink()
+    # files the notebooks may read (pictures, data), next to the pages
+    for item in notebooks_dir.iterdir():
+        if item.suffix != ".ipynb" and not item.name.startswith((".", "__")):
+            if item.is_dir():
+                sync_tree(item, book / "parts" / item.name)
+            else:
+                write_if_changed(book / "parts" / item.name, item.read_bytes())
+
+    for section in toc["parts"]:
+        section["chapters"] = [c for c in section["chapters"]
+                               if not c["file"].startswith("parts/")
+                               or c["file"][len("parts/"):] in parts_stems(parts)]
+    toc["parts"] = [s for s in toc["parts"] if s["chapters"]]
+    write_if_changed(book / "_toc.yml", yaml.safe_dump(toc, sort_keys=False))
+
+    exercises = book / "exercises.md"
+    text = exercises.read_text().replace("<!-- exercise-list -->", exercise_list(parts))
+    write_if_changed(exercises, text)
+    return parts
+
+
+def parts_stems(parts):
+    return {p["stem"] for p in parts.values()}
+
+
+def place_widget_fonts(html):
+    """Put the widget manager's icon fonts where it looks for them.
+
+    html-manager 1.0.x loads the icons of its buttons (the Play button's) from
+    `@jupyter-widgets/` and `@jupyter-widgets/html-manager/dist/` next to the page, whether
+    the manager itself came from the CDN or from the site.
+    """
+    fonts = sorted((COURSE / "_vendor" / "widgets").glob("*.woff2"))
+    for page_dir in {p.parent for p in html.rglob("*.html")
+                     if "_static" not in p.parts and "_sources" not in p.parts}:
+        if not any("widget-view+json" in p.read_text(errors="ignore")
+                   for p in page_dir.glob("*.html")):
+            continue
+        for sub in ("@jupyter-widgets", "@jupyter-widgets/html-manager/dist"):
+            for font in fonts:
+                write_if_changed(page_dir / sub / font.name, font.read_bytes())
+
+
+def book_config(offline, cache):
+    config = yaml.safe_load(CONFIG.read_text())
+    config.setdefault("execute", {})["cache"] = str(cache)
+    if offline:
+        config["sphinx"]["config"].update(copy.deepcopy(OFFLINE))
+        config["exclude_patterns"] = list(config.get("exclude_patterns", []))
+    return config
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--offline", action="store_true",
+                        default=os.environ.get("OFFLINE", "") not in ("", "0"),
+                        help="serve the widget manager and MathJax from the site itself "
+                             "(also: OFFLINE=1)")
+    parser.add_argument("--strict", action="store_true",
+                        default=bool(os.environ.get("CI")),
+                        help="turn warnings into errors (the default when CI is set)")
+    parser.add_argument("--out", type=Path,
+                        help="build folder (default: _build/course or _build/course-offline)")
+    parser.add_argument("--cache", type=Path, default=ROOT / "_build" / ".jupyter_cache",
+                        help="Jupyter Book's execution cache (default: _build/.jupyter_cache)")
+    parser.add_argument("--notebooks", type=Path, default=NOTEBOOKS,
+                        help="folder of the instructor notebooks (default: notebooks/)")
+    args = parser.parse_args(argv)
+
+    start = time.time()
+    book = (args.out or ROOT / "_build" / ("course-offline" if args.offline else "course"))
+    book = book.resolve()
+    book.mkdir(parents=True, exist_ok=True)
+    marker = book / ".offline"
+    if args.offline:
+        marker.touch()
+    elif marker.exists():
+        marker.unlink()
+        shutil.rmtree(book / "_vendor", ignore_errors=True)
+
+    notebooks_dir = args.notebooks.resolve()
+    if not notebooks_dir.is_dir():
+        say(f"{notebooks_dir} does not exist: the site is built without the parts")
+        notebooks_dir = book / "_no_notebooks"
+        notebooks_dir.mkdir(exist_ok=True)
+    parts = stage(book, notebooks_dir)
+    say(f"{len(parts)} notebook page(s): " + ", ".join(p["stem"] for p in parts.values()))
+
+    config_path = book / "_config_effective.yml"
+    write_if_changed(config_path, "# written by course/build.py from jupyter_book.yml\n"
+                     + yaml.safe_dump(book_config(args.offline, args.cache.resolve()),
+                                      sort_keys=False))
+    cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(book),
+           "--config", str(config_path), "--toc", str(book / "_toc.yml")]
+    if args.strict:
+        cmd += ["-W", "--keep-going"]
+    say(("offline" if args.offline else "online") + " build: " + " ".join(cmd))
+    # the kernel that runs the notebooks must see this environment's packages
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    run(cmd, env=env)
+
+    html = book / "_build" / "html"
+    place_widget_fonts(html)
+    index = html / "index.html"
+    say(f"built in {time.time() - start:.0f} s")
+    print(f"\nThe course website is ready. Open it in your browser:\n\n    {index.as_uri()}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
