@@ -78,37 +78,39 @@ class _Reduction(Operation):
                           f"{np.shape(values[0])} over axis {self.axis}: {exc}")
 
     def _spread(self, grad, shape):
-        """Broadcast the gradient of the reduced value back to the input's shape."""
+        """Copy the gradient of the reduced value back along the reduced axes, to the input's shape."""
         if self.axis is not None:
             grad = np.expand_dims(grad, self.axis)
-        return np.broadcast_to(grad, shape)
+        spread = np.empty(shape)
+        spread[...] = grad
+        return spread
 
 
 class reduce_sum(_Reduction):
     """The sum of the entries of A: of all of them, or along ``axis`` (an int or a tuple)."""
 
     def compute(self, A):
-        return np.sum(A, axis=self.axis)
+        return A.sum(axis=self.axis)
 
 
 @RegisterGradient("reduce_sum")
 def _reduce_sum_gradient(op, grad):
     # Every entry contributes to the sum with weight 1.
-    return [op._spread(grad, np.shape(op.inputs[0]))]
+    return [op._spread(grad, op.inputs[0].shape)]
 
 
 class reduce_mean(_Reduction):
     """The mean of the entries of A: of all of them, or along ``axis``."""
 
     def compute(self, A):
-        return np.mean(A, axis=self.axis)
+        return A.mean(axis=self.axis)
 
 
 @RegisterGradient("reduce_mean")
 def _reduce_mean_gradient(op, grad):
     A = op.inputs[0]
-    count = np.size(A) // max(np.size(op.output), 1)
-    return [op._spread(grad / count, np.shape(A))]
+    count = A.size // max(op.output.size, 1)
+    return [op._spread(grad / count, A.shape)]
 
 
 class softmax_cross_entropy_with_logits(Operation):
@@ -123,12 +125,14 @@ class softmax_cross_entropy_with_logits(Operation):
         super().__init__([labels, logits], name)
 
     def compute(self, labels, logits):
-        if np.shape(labels) != np.shape(logits):
+        if labels.shape != logits.shape:
             raise ShapeError(f"{describe(self)}: labels of shape {np.shape(labels)} and logits "
                              f"of shape {np.shape(logits)} must have the same shape (one-hot labels).")
         shifted = logits - logits.max(axis=-1, keepdims=True)
-        log_z = np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-        self._log_softmax = shifted - log_z
+        e = np.exp(shifted)
+        z = e.sum(axis=-1, keepdims=True)
+        self._log_softmax = shifted - np.log(z)
+        self._softmax = e / z  # kept for the gradient
         return -(labels * self._log_softmax).sum(axis=-1)
 
 
@@ -137,9 +141,10 @@ def _softmax_cross_entropy_gradient(op, grad):
     labels, _ = op.inputs
     need_labels, need_logits = op.needs_grad
     g = grad[..., np.newaxis]
-    log_p = op._log_softmax
     grad_logits = None
     if need_logits:
         # d/dz of (−Σ c log softmax(z)) = softmax(z) Σ c − c, which is p − c for one-hot rows.
-        grad_logits = g * (np.exp(log_p) * labels.sum(axis=-1, keepdims=True) - labels)
-    return [-g * log_p if need_labels else None, grad_logits]
+        grad_logits = op._softmax * labels.sum(axis=-1, keepdims=True)
+        grad_logits -= labels
+        grad_logits *= g
+    return [-g * op._log_softmax if need_labels else None, grad_logits]

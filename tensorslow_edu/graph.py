@@ -20,7 +20,8 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from .errors import FeedError, GradientError, GraphError, ShapeError, describe, shapes_of
+from .errors import (FeedError, GradientError, GraphError, ShapeError, TensorslowError, describe,
+                     shapes_of)
 
 __all__ = [
     "Graph", "get_default_graph", "reset_default_graph", "name_scope",
@@ -227,7 +228,18 @@ class placeholder(Node):
         self.shape = None if shape is None else tuple(shape)
         get_default_graph().placeholders.append(self)
 
+    def _evaluate(self, feed):
+        try:
+            return feed[self]
+        except KeyError:
+            users = ", ".join(describe(c) for c in self.consumers)
+            needed = f" It is needed by {users}." if users else ""
+            raise FeedError(f"placeholder {self.name!r} has no value: pass one in feed_dict, e.g. "
+                            f"session.run(..., feed_dict={{{self.name.split('/')[-1]}: ...}}).{needed}") from None
+
     def _check(self, value):
+        if type(value) is np.ndarray and value.dtype == np.float64 and self.shape is None:
+            return value
         try:
             value = np.asarray(value, dtype=np.float64)
         except (TypeError, ValueError) as exc:
@@ -258,6 +270,9 @@ class Variable(Node):
         self.value = _as_float_array(initial_value, f"the initial value of Variable {self.name!r}")
         get_default_graph().variables.append(self)
 
+    def _evaluate(self, feed):
+        return self.value
+
 
 def constant(value, name=None):
     """A node with a fixed value. Plain numbers and arrays used in operations become constants."""
@@ -272,6 +287,9 @@ class _Constant(Node):
     @property
     def type_name(self):
         return "constant"
+
+    def _evaluate(self, feed):
+        return self.value
 
 
 def _as_float_array(value, what):
@@ -311,6 +329,24 @@ class Operation(Node):
             n.consumers.append(self)
         graph.operations.append(self)
 
+    def _evaluate(self, feed):
+        inputs = [n.output for n in self.input_nodes]
+        self.inputs = inputs
+        try:
+            output = self.compute(*inputs)
+        except (ValueError, TypeError, IndexError) as exc:
+            if isinstance(exc, TensorslowError):
+                raise
+            raise self._compute_error(inputs, exc) from exc
+        if type(output) is not np.ndarray:
+            if output is None:
+                if self.has_value:
+                    raise GraphError(f"compute of {describe(self)} returned None: it must return "
+                                     f"the operation's value.")
+                return None
+            output = np.asarray(output, dtype=np.float64)
+        return output
+
     def compute(self, *values):
         raise NotImplementedError(
             f"{type(self).__name__} is an Operation without a compute method: define "
@@ -345,27 +381,8 @@ class Session:
         """
         nodes = self._fetch_list(fetches)
         feed = self._feed(feed_dict)
-        order = self.graph.execution_order(nodes)
-        for node in order:
-            if isinstance(node, Operation):
-                inputs = [n.output for n in node.input_nodes]
-                node.inputs = inputs
-                try:
-                    output = node.compute(*inputs)
-                except (ValueError, TypeError, IndexError) as exc:
-                    if isinstance(exc, (ShapeError, FeedError, GraphError)):
-                        raise
-                    raise node._compute_error(inputs, exc) from exc
-                if output is None and node.has_value:
-                    raise GraphError(f"compute of {describe(node)} returned None: it must return "
-                                     f"the operation's value.")
-                node.output = output
-            elif isinstance(node, placeholder):
-                if node not in feed:
-                    raise self._missing(node, order)
-                node.output = feed[node]
-            else:
-                node.output = node.value
+        for node in self.graph.execution_order(nodes):
+            node.output = node._evaluate(feed)
         values = [_fetched(n) for n in nodes]
         if isinstance(fetches, Node):
             return values[0]
@@ -411,13 +428,6 @@ class Session:
             feed[key] = key._check(value)
         return feed
 
-    @staticmethod
-    def _missing(node, order):
-        users = [describe(c) for c in node.consumers if c in set(order)]
-        needed = f" It is needed by {', '.join(users)}." if users else ""
-        return FeedError(f"placeholder {node.name!r} has no value: pass one in feed_dict, "
-                         f"e.g. session.run(..., feed_dict={{{node.name.split('/')[-1]}: ...}}).{needed}")
-
 
 def _fetched(node):
     value = node.output
@@ -425,7 +435,7 @@ def _fetched(node):
         return None
     if isinstance(node, Variable):
         return value.copy()  # so that editing a fetched value cannot change the model
-    return value if isinstance(value, np.ndarray) else np.asarray(value, dtype=np.float64)
+    return value
 
 
 # ---------------------------------------------------------------------------
@@ -434,6 +444,7 @@ def _fetched(node):
 
 _gradients = {}          # op type name -> gradient function
 _gradients_by_class = {}  # cache: op class -> gradient function (cleared on registration)
+registry_version = 0     # changes whenever a gradient is registered, so cached look-ups can be renewed
 
 
 class RegisterGradient:
@@ -459,8 +470,10 @@ class RegisterGradient:
         self.op_type = str(op_type)
 
     def __call__(self, function):
+        global registry_version
         _gradients[self.op_type] = function
         _gradients_by_class.clear()
+        registry_version += 1
         return function
 
 
@@ -533,7 +546,7 @@ class add(_Binary):
 @RegisterGradient("add")
 def _add_gradient(op, grad):
     a, b = op.inputs
-    return [unbroadcast(grad, np.shape(a)), unbroadcast(grad, np.shape(b))]
+    return [unbroadcast(grad, a.shape), unbroadcast(grad, b.shape)]
 
 
 class subtract(_Binary):
@@ -548,7 +561,7 @@ class subtract(_Binary):
 @RegisterGradient("subtract")
 def _subtract_gradient(op, grad):
     a, b = op.inputs
-    return [unbroadcast(grad, np.shape(a)), unbroadcast(-grad, np.shape(b))]
+    return [unbroadcast(grad, a.shape), unbroadcast(-grad, b.shape)]
 
 
 class multiply(_Binary):
@@ -564,8 +577,8 @@ class multiply(_Binary):
 def _multiply_gradient(op, grad):
     a, b = op.inputs
     need_a, need_b = op.needs_grad
-    return [unbroadcast(grad * b, np.shape(a)) if need_a else None,
-            unbroadcast(grad * a, np.shape(b)) if need_b else None]
+    return [unbroadcast(grad * b, a.shape) if need_a else None,
+            unbroadcast(grad * a, b.shape) if need_b else None]
 
 
 class negative(Operation):

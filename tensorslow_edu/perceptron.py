@@ -20,7 +20,10 @@ class sigmoid(Operation):
 
     def compute(self, a):
         # 0.5 (1 + tanh(a/2)) equals 1 / (1 + e^(-a)) and never overflows.
-        return 0.5 + 0.5 * np.tanh(0.5 * a)
+        s = np.tanh(0.5 * a)
+        s *= 0.5
+        s += 0.5
+        return s
 
 
 @RegisterGradient("sigmoid")

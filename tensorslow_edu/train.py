@@ -15,6 +15,7 @@ ignored, and nothing is computed for inputs such as the data placeholder.
 import numpy as np
 
 from .errors import GradientError, GraphError, describe
+from . import graph as graph_module
 from .graph import Node, Operation, Session, Variable, gradient_function
 
 __all__ = ["GradientDescentOptimizer", "compute_gradients", "backprop_trace"]
@@ -38,29 +39,36 @@ class _BackwardPlan:
             if isinstance(node, Operation) and leads[node]:
                 needs = tuple(leads[i] for i in node.input_nodes)
                 if any(needs):
-                    gradient_function(node)  # fail now, not in the middle of training
-                    self.steps.append((node, needs))
+                    targets = [(k, n) for k, (n, need) in enumerate(zip(node.input_nodes, needs)) if need]
+                    self.steps.append((node, needs, targets))
+        self._functions()  # a missing gradient fails now, not in the middle of training
+
+    def _functions(self):
+        """The gradient function of each step, looked up again only when the registry changed."""
+        if getattr(self, "_version", None) != graph_module.registry_version:
+            self._fns = [gradient_function(op) for op, _, _ in self.steps]
+            self._version = graph_module.registry_version
+        return self._fns
 
     def run(self, on_step=None):
         """Backpropagate from the values of the last forward pass; return {node: gradient}."""
-        loss = self.loss
-        grads = {loss: np.ones_like(loss.output, dtype=np.float64)}
-        for op, needs in self.steps:
-            grad = grads[op]
+        grads = {self.loss: np.ones(self.loss.output.shape)}  # ∂loss/∂loss = 1
+        for (op, needs, targets), function in zip(self.steps, self._functions()):
             op.needs_grad = needs
-            results = gradient_function(op)(op, grad)
+            results = function(op, grads[op])
             if results is None or len(results) != len(needs):
                 raise GradientError(
                     f"the gradient function of {describe(op)} must return a list with one "
                     f"gradient per input ({len(needs)}), got {_summary(results)}.")
-            for node, need, g in zip(op.input_nodes, needs, results):
-                if not need:
-                    continue
-                g = _checked(op, node, g)
+            for k, node in targets:
+                g = results[k]
+                if type(g) is not np.ndarray or g.shape != node.output.shape:
+                    g = _checked(op, node, g)
                 previous = grads.get(node)
+                # a node with several consumers sums their contributions (the total derivative)
                 grads[node] = g if previous is None else previous + g
             if on_step is not None:
-                on_step(op, grad, results, grads)
+                on_step(op, grads[op], results, grads)
         return grads
 
 
@@ -74,6 +82,7 @@ def _summary(results):
 
 
 def _checked(op, node, g):
+    """Convert a gradient to an array of the input's shape, or say clearly why it is not one."""
     if g is None:
         raise GradientError(f"the gradient function of {describe(op)} returned None for input "
                             f"{describe(node)}, which needs a gradient.")

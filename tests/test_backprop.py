@@ -140,7 +140,7 @@ def test_no_gradient_is_computed_for_the_data():
         ts.Session().run(step, {X: np.ones((5, 2))})
         assert seen == [(False, True)]
         # the plan has no step at all below the placeholder
-        assert all(op.type_name != "placeholder" for op, _ in step._plan.steps)
+        assert all(op.type_name != "placeholder" for op, *_ in step._plan.steps)
         assert ts.gradcheck(loss, {X: np.ones((5, 2))})
 
 
