@@ -1,0 +1,68 @@
+"""``tensorslow-edu grade``: the command-line face of ``grade.grade_class``."""
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from .grade import DEFAULT_HIDDEN, SAMPLE_CLASS, GradingSetupError, default_jobs, grade_class
+from .report import gradescope_results, write_atomic
+from .sandbox import Limits
+
+
+def add_arguments(parser):
+    parser.add_argument("submissions", nargs="*", metavar="SUBMISSION",
+                        help="notebook files or folders of them (none, or --demo: the sample class)")
+    parser.add_argument("--out", metavar="DIR", help="output folder (default: ./grades, ./grades-demo for the demo)")
+    parser.add_argument("--part", type=int, help="the part being graded (default: from the notebooks' metadata)")
+    parser.add_argument("--jobs", type=int, default=default_jobs(), metavar="N",
+                        help="submissions graded at once (default: the number of cores)")
+    parser.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                        help="wall-clock limit per submission (default 60)")
+    parser.add_argument("--memory-mb", type=int, default=1024, metavar="MB",
+                        help="memory a submission may use (default 1024)")
+    parser.add_argument("--hidden", default=str(DEFAULT_HIDDEN), metavar="DIR",
+                        help="folder of hidden tests (default: course/instructor/hidden)")
+    parser.add_argument("--visible-only", action="store_true", help="grade with the visible tests only")
+    parser.add_argument("--demo", action="store_true", help="grade the sample class of the repository")
+    parser.add_argument("--gradescope-results", metavar="FILE",
+                        help="also write the (single) submission's results.json to FILE (for run_autograder)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def run(args):
+    submissions = args.submissions
+    if args.demo or not submissions:
+        if not SAMPLE_CLASS.is_dir():
+            print(f"error: the sample class is not at {SAMPLE_CLASS}; regenerate it with "
+                  f"python tools/make_sample_class.py, or give submissions to grade.")
+            return 2
+        submissions = [str(SAMPLE_CLASS)]
+        print(f"grading the sample class in {SAMPLE_CLASS}")
+    out = Path(args.out or ("grades-demo" if submissions == [str(SAMPLE_CLASS)] else "grades"))
+    limits = Limits(timeout=args.timeout, memory_mb=args.memory_mb)
+    start = time.monotonic()
+    try:
+        records = grade_class(submissions, out, part=args.part, jobs=args.jobs, limits=limits,
+                              hidden_dir=args.hidden, visible_only=args.visible_only,
+                              progress=not args.quiet)
+    except GradingSetupError as exc:
+        print(f"error: {exc}")
+        return 2
+    seconds = time.monotonic() - start
+    if args.gradescope_results:
+        if len(records) != 1:
+            print(f"error: --gradescope-results needs exactly one submission, got {len(records)}.")
+            return 2
+        from .grade import Grader  # noqa: F401  (exercises of the graded part)
+        from ..exercises.core import exercises_of_part
+        results = gradescope_results(records[0], exercises_of_part(records[0]["part"]))
+        results["execution_time"] = round(seconds, 1)
+        write_atomic(args.gradescope_results, json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    width = max(len(r["name"]) for r in records)
+    for r in records:
+        print(f"  {r['name']:<{width}}  {r['total']:>5g} / {r['maximum']:g}  {r['status']}")
+    print(f"graded {len(records)} submission(s) in {seconds:.1f} s "
+          f"({60 * len(records) / max(seconds, 1e-9):.0f} per minute); gradebook: {out / 'grades.csv'}")
+    sys.stdout.flush()
+    return 0

@@ -1,0 +1,251 @@
+"""Batch grading: ``tensorslow-edu grade SUBMISSIONS... --out DIR``.
+
+For each submission (a notebook file; folders are searched for files) the
+grader, in its own process:
+
+1. reads the notebook (``notebooks.load``): a bad file gets a status and zero;
+2. sends the code cells and the *inputs* of every test (visible and hidden) to
+   a fresh sandboxed process (``sandbox.run_submission``);
+3. decodes the JSON results and compares them with the right answers it
+   computed itself from the reference library (``exercises.core.evaluate``).
+
+It writes ``DIR/grades.csv`` (one row per submission), and per submission
+``DIR/<name>/results.json`` (Gradescope's format) and ``DIR/<name>/feedback.html``.
+"""
+
+import collections
+import concurrent.futures
+import os
+import re
+import sys
+import traceback
+from pathlib import Path
+
+from ..exercises.core import decode, encode_inputs, evaluate, exercises_of_part
+from . import notebooks, report
+from .sandbox import Limits, run_submission
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_HIDDEN = PACKAGE_ROOT / "course" / "instructor" / "hidden"
+SAMPLE_CLASS = PACKAGE_ROOT / "course" / "instructor" / "sample_class"
+
+SKIP_NAMES = {".ipynb_checkpoints", "__pycache__", ".DS_Store"}
+
+
+class GradingSetupError(Exception):
+    """The grading run cannot start (no hidden tests, no submissions, unknown part): says how to fix it."""
+
+
+def load_hidden(folder):
+    folder = Path(folder)
+    init = folder / "__init__.py"
+    if not init.is_file():
+        raise GradingSetupError(
+            f"no hidden tests in {folder} (expected {init}). Pass --hidden DIR pointing at "
+            f"course/instructor/hidden, or --visible-only to grade with the visible tests alone.")
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("_tensorslow_hidden", init)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.load_hidden(folder)
+
+
+def find_submissions(paths):
+    """[(name, path)]: files as given; folders searched (sorted) for files. Names are unique."""
+    found = []
+    for given in paths:
+        given = Path(given)
+        if given.is_dir():
+            for path in sorted(given.rglob("*")):
+                rel = path.relative_to(given)
+                if path.is_file() and not any(p in SKIP_NAMES or p.startswith(".") for p in rel.parts):
+                    found.append(("__".join(rel.with_suffix("").parts), path))
+        elif given.exists():
+            found.append((given.stem, given))
+        else:
+            raise GradingSetupError(f"{given}: no such file or folder.")
+    names, seen = [], collections.Counter()
+    for name, path in found:
+        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "submission"
+        seen[safe] += 1
+        names.append((safe if seen[safe] == 1 else f"{safe}-{seen[safe]}", path))
+    return names
+
+
+class Grader:
+    """Grades submissions for one part with fixed tests and right answers."""
+
+    def __init__(self, part, hidden=None, limits=None, deny=()):
+        self.part = int(part)
+        self.exercises = exercises_of_part(self.part)
+        if not self.exercises:
+            raise GradingSetupError(f"there are no exercises for Part {part} (parts 1 to 6 have some).")
+        self.limits = limits or Limits()
+        self.deny = [str(Path(d).resolve()) for d in deny]
+        self.cases = []  # (exercise, key, inputs (decoded), case, hidden?)
+        hidden = hidden or {}
+        for exercise in self.exercises:
+            for tag, cases in (("v", exercise.cases), ("h", hidden.get(exercise.id, []))):
+                for i, case in enumerate(cases):
+                    encoded = encode_inputs(case.inputs)
+                    self.cases.append((exercise, f"{exercise.id}#{tag}{i}", encoded, case, tag == "h"))
+        # right answers, computed here, once, and never sent anywhere
+        self.expected = {key: exercise.expected(decode(encoded))
+                         for exercise, key, encoded, case, _ in self.cases}
+
+    @property
+    def maximum(self):
+        return sum(e.points for e in self.exercises)
+
+    def grade(self, name, path):
+        try:
+            return self._grade(name, path)
+        except Exception:  # a grader bug must not cost the other submissions their grades
+            record = self._empty_record(name, path, "internal_error",
+                                        "the grader failed on this submission (please report it): "
+                                        + traceback.format_exc(limit=3).strip().splitlines()[-1])
+            return record
+
+    def _empty_record(self, name, path, status, reason):
+        return {
+            "name": name, "file": str(path), "part": self.part, "status": status, "reason": reason,
+            "total": 0.0, "maximum": self.maximum, "cell_errors": [], "output": "", "sandbox": {},
+            "exercises": {e.id: {"score": 0.0, "max_score": e.points, "status": "not_run",
+                                 "visible": [], "hidden": [], "message": reason} for e in self.exercises},
+        }
+
+    def _grade(self, name, path):
+        loaded = notebooks.load(path)
+        if loaded.status != "ok":
+            return self._empty_record(name, path, loaded.status, loaded.reason)
+        if loaded.part is not None and loaded.part != self.part:
+            return self._empty_record(
+                name, path, "wrong_part",
+                f"this notebook is Part {loaded.part} (its metadata says so), but Part {self.part} "
+                f"is being graded: submit the Part {self.part} notebook")
+        jobs = [{"key": key, "exercise": e.id, "inputs": encoded} for e, key, encoded, _, _ in self.cases]
+        outcome = run_submission(loaded.cells, jobs, self.limits, self.deny)
+        results, cell_errors, output, fatal, sandboxed = {}, [], "", None, None
+        for event in outcome.events:
+            if "case" in event and isinstance(event.get("case"), str) and event["case"] not in results:
+                results[event["case"]] = event.get("result")
+            elif "cell" in event and "error" in event:
+                cell_errors.append({"cell": event["cell"], "error": str(event["error"])[:500]})
+            elif "output" in event:
+                output = str(event["output"])[: self.limits.output_chars + 200]
+            elif "fatal" in event:
+                fatal = str(event["fatal"])[:500]
+            elif "landlock" in event:
+                sandboxed = event["landlock"] is True
+        status, reason = "ok", ""
+        if outcome.timed_out:
+            status, reason = "timeout", (f"the notebook did not finish within {self.limits.timeout:g} s "
+                                         f"and was stopped; tests that had not run score 0")
+        elif outcome.overflowed:
+            status, reason = "output_limit", "the notebook sent far too much data back and was stopped"
+        elif not outcome.finished:
+            why = fatal or (f"exit code {outcome.exitcode}" if outcome.exitcode >= 0
+                            else f"killed by signal {-outcome.exitcode}")
+            status, reason = "crashed", (f"the notebook's process ended before grading finished ({why}), "
+                                         f"e.g. by os._exit or running out of memory; tests that had "
+                                         f"not run score 0")
+        elif cell_errors:
+            status = "cell_errors"
+            first = cell_errors[0]
+            reason = (f"{len(cell_errors)} cell(s) raised an error (first: cell {first['cell']}: "
+                      f"{first['error'][:200]}); every exercise was still graded")
+        if loaded.part is None and status in ("ok", "cell_errors"):
+            reason = (reason + "; " if reason else "") + (
+                f"the notebook has no part in its metadata; graded as Part {self.part}")
+        record = self._empty_record(name, path, status, reason)
+        record.update(cell_errors=cell_errors, output=output, sandbox={"landlock": sandboxed})
+        not_run = {"status": "error", "message": f"not run ({status}: the process stopped before this test)"}
+        total = 0.0
+        for exercise in self.exercises:
+            entry = record["exercises"][exercise.id]
+            verdicts = []
+            for e, key, encoded, case, hidden in self.cases:
+                if e is not exercise:
+                    continue
+                raw = results.get(key, not_run)
+                try:
+                    result = decode(raw)
+                except (ValueError, TypeError, KeyError) as exc:
+                    result = {"status": "error", "message": f"the result could not be read ({exc})"}
+                verdict = evaluate(exercise, decode(encoded), result, self.expected[key])
+                verdicts.append((case, verdict, hidden, encoded))
+            n = len(verdicts)
+            passed = sum(v.passed for _, v, _, _ in verdicts)
+            score = round(exercise.points * passed / n, 2) if n else 0.0
+            total += score
+            states = {v.status for _, v, _, _ in verdicts}
+            if passed == n:
+                state = "passed"
+            elif "missing" in states:
+                state = "missing"
+            elif states == {"not_started"}:
+                state = "not_started"
+            else:
+                state = "partial" if passed else "failed"
+            entry.update(score=score, status=state, message=_message(exercise, state, verdicts),
+                         visible=[{"name": c.name, "passed": v.passed, "status": v.status, "lines": v.lines,
+                                   "input": exercise.describe(decode(enc)), "hint": c.hint or ""}
+                                  for c, v, h, enc in verdicts if not h],
+                         hidden=[{"passed": v.passed} for c, v, h, _ in verdicts if h])
+        record["total"] = round(total, 2)
+        return record
+
+
+def _message(exercise, state, verdicts):
+    if state == "missing":
+        return next(v.lines[0] for _, v, _, _ in verdicts if v.status == "missing")
+    if state == "not_started":
+        return "not started yet (the stub still raises NotImplementedError)"
+    return ""
+
+
+def grade_class(paths, out, part=None, jobs=2, limits=None, hidden_dir=DEFAULT_HIDDEN,
+                visible_only=False, progress=True):
+    """Grade every submission under ``paths``; write the gradebook and the feedback. Returns the records."""
+    submissions = find_submissions(paths)
+    if not submissions:
+        raise GradingSetupError("no submissions found: give notebook files or folders holding them.")
+    out = Path(out)
+    if part is None:
+        parts = collections.Counter(p for p in (notebooks.load(path).part for _, path in submissions)
+                                    if p is not None)
+        if not parts:
+            raise GradingSetupError("none of the notebooks says which part it is "
+                                    "(metadata tensorslow_edu.part): pass --part N.")
+        part = sorted(parts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    hidden = {} if visible_only else load_hidden(hidden_dir)
+    deny = [out.resolve()] + ([] if visible_only else [Path(hidden_dir).resolve()])
+    grader = Grader(part, hidden, limits, deny=deny)
+    out.mkdir(parents=True, exist_ok=True)
+    records = []
+    bar = None
+    if progress:
+        from tqdm import tqdm
+        bar = tqdm(total=len(submissions), unit="notebook", desc=f"grading Part {grader.part}",
+                   file=sys.stderr, dynamic_ncols=True)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, int(jobs))) as pool:
+        futures = [pool.submit(grader.grade, name, path) for name, path in submissions]
+        for future in concurrent.futures.as_completed(futures):
+            record = future.result()
+            report.write_submission(out, record, grader.exercises)
+            records.append(record)
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix_str(f"{record['name'][:20]}: {record['total']:g}/{record['maximum']:g}")
+    if bar is not None:
+        bar.close()
+    records.sort(key=lambda r: r["name"])
+    report.write_gradebook(out, records, grader.exercises)
+    return records
+
+
+def default_jobs():
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return os.cpu_count() or 1

@@ -1,0 +1,121 @@
+"""What grading writes: Gradescope ``results.json``, a feedback page, the gradebook. All atomically."""
+
+import csv
+import html
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+
+STATUS_TEXT = {
+    "ok": "graded", "cell_errors": "graded (some cells raised errors)", "timeout": "stopped: time limit",
+    "crashed": "stopped: the process ended early", "output_limit": "stopped: too much output",
+    "empty": "empty file", "undecodable": "not UTF-8 text", "not_a_notebook": "not a notebook",
+    "corrupt": "damaged notebook", "wrong_part": "notebook of another part", "too_large": "file too large",
+    "unreadable": "unreadable file", "internal_error": "grader error",
+}
+
+
+def write_atomic(path, text):
+    """Write ``text`` to ``path`` through a temporary file and a rename: readers never see half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def exercise_text(exercise, entry):
+    """Plain-text feedback for one exercise: visible cases in detail, hidden ones as a count."""
+    lines = [f"{exercise.id}: {entry['score']:g} / {entry['max_score']:g} points ({entry['status']})"]
+    if entry.get("message"):
+        lines.append(f"  {entry['message']}")
+    for case in entry["visible"]:
+        lines.append(f"  {'✓' if case['passed'] else '✗'} {case['name']}")
+        if not case["passed"] and case["status"] not in ("not_started", "missing", "not_run"):
+            lines.append(f"      input: {case['input']}")
+            lines += [f"      {line}" for line in case["lines"]]
+            if case["hint"]:
+                lines.append(f"      hint: {case['hint']}")
+    if entry["hidden"]:
+        ok = sum(h["passed"] for h in entry["hidden"])
+        lines.append(f"  hidden tests: {ok} of {len(entry['hidden'])} passed")
+    return "\n".join(lines)
+
+
+def gradescope_results(record, exercises):
+    """The record in Gradescope's autograder format (results.json)."""
+    head = f"{record['name']}: {record['total']:g} / {record['maximum']:g} points. Status: " \
+           f"{STATUS_TEXT.get(record['status'], record['status'])}."
+    if record["reason"]:
+        head += f"\n{record['reason']}"
+    tests = []
+    for exercise in exercises:
+        entry = record["exercises"][exercise.id]
+        tests.append({
+            "name": exercise.id,
+            "score": entry["score"],
+            "max_score": entry["max_score"],
+            "status": "passed" if entry["status"] == "passed" else "failed",
+            "output": exercise_text(exercise, entry),
+            "output_format": "text",
+            "visibility": "visible",
+        })
+    return {"score": record["total"], "output": head, "output_format": "text",
+            "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
+
+
+def feedback_html(record, exercises):
+    e = html.escape
+    rows = "".join(
+        f"<tr><td>{e(x.id)}</td><td>{record['exercises'][x.id]['score']:g} / {x.points:g}</td>"
+        f"<td>{e(record['exercises'][x.id]['status'])}</td></tr>" for x in exercises)
+    sections = "".join(
+        f"<h2>{e(x.id)}</h2><pre>{e(exercise_text(x, record['exercises'][x.id]))}</pre>" for x in exercises)
+    errors = ""
+    if record["cell_errors"]:
+        errors = "<h2>Cells that raised errors</h2><ul>" + "".join(
+            f"<li>cell {c['cell']}: <code>{e(c['error'])}</code></li>" for c in record["cell_errors"]) + "</ul>"
+    output = ""
+    if record["output"]:
+        output = ("<h2>What the notebook printed</h2><p>(shown for your information; it plays no part in "
+                  f"the score)</p><pre>{e(record['output'])}</pre>")
+    status = STATUS_TEXT.get(record["status"], record["status"])
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Feedback: {e(record['name'])}</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45}}
+table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.25rem .6rem}}
+pre{{background:#f6f8fa;padding:.6rem;overflow-x:auto;white-space:pre-wrap}}</style></head>
+<body><h1>Feedback for {e(record['name'])}</h1>
+<p><b>Score: {record['total']:g} / {record['maximum']:g}</b> &mdash; Part {record['part']}, {e(status)}</p>
+{f"<p>{e(record['reason'])}</p>" if record['reason'] else ""}
+<table><tr><th>exercise</th><th>score</th><th>status</th></tr>{rows}</table>
+{sections}{errors}{output}
+</body></html>
+"""
+
+
+def write_submission(out, record, exercises):
+    folder = Path(out) / record["name"]
+    write_atomic(folder / "results.json",
+                 json.dumps(gradescope_results(record, exercises), indent=2, ensure_ascii=False) + "\n")
+    write_atomic(folder / "feedback.html", feedback_html(record, exercises))
+
+
+def write_gradebook(out, records, exercises):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["name", "total", "maximum", *[x.id for x in exercises], "status", "reason"])
+    for r in records:
+        writer.writerow([r["name"], f"{r['total']:g}", f"{r['maximum']:g}",
+                         *[f"{r['exercises'][x.id]['score']:g}" for x in exercises], r["status"], r["reason"]])
+    write_atomic(Path(out) / "grades.csv", buffer.getvalue())
