@@ -11,7 +11,7 @@ V          ``mlp``                          hidden layers (dense, relu, tanh)
 =========  ===============================  ========================================
 """
 
-from . import datasets, train
+from . import datasets, train, viz, widgets
 from .criterion import exp, log, reduce_mean, reduce_sum, softmax_cross_entropy_with_logits, square
 from .errors import (FeedError, GradientError, GraphError, NumericalError, ShapeError,
                      TensorslowError)
