@@ -1,0 +1,69 @@
+"""The course notebooks: metadata, exercises and stored outputs.
+
+nbval re-runs the notebooks and compares their outputs (``pytest --nbval
+notebooks/``); these tests check what nbval does not: that each notebook says
+which part it is, holds the exercises the catalogue gives that part, and was
+stored after a clean run.
+"""
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+CATALOGUE = ROOT / "course" / "instructor" / "exercises.md"
+CHECK_CALL = re.compile(r"""check\(\s*["'](part\d\.\w+)["']""")
+
+
+def catalogue_ids(part):
+    ids = re.findall(r"^\| `(part\d\.\w+)` \|", CATALOGUE.read_text(encoding="utf-8"), re.M)
+    return {i for i in ids if i.startswith(f"part{part}.")}
+
+
+def read(path):
+    return nbformat.read(path, as_version=4)
+
+
+def code_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "no notebooks found in notebooks/"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_metadata_names_the_part(path):
+    nb = read(path)
+    part = nb.metadata.get("tensorslow_edu", {}).get("part")
+    assert part == int(path.name[:2]), (
+        f"{path.name}: metadata tensorslow_edu.part is {part!r}, the file name says {int(path.name[:2])}")
+    assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_holds_the_exercises_of_its_part(path):
+    nb = read(path)
+    part = nb.metadata["tensorslow_edu"]["part"]
+    checked = [m for c in code_cells(nb) for m in CHECK_CALL.findall(c.source)]
+    assert len(checked) == len(set(checked)), f"{path.name}: an exercise is checked twice: {checked}"
+    assert set(checked) == catalogue_ids(part), (
+        f"{path.name}: checks {sorted(checked)}, the catalogue lists {sorted(catalogue_ids(part))}")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_stored_after_a_clean_run(path):
+    cells = code_cells(read(path))
+    counts = [c.execution_count for c in cells if c.source.strip()]
+    assert counts == list(range(1, len(counts) + 1)), (
+        f"{path.name}: not executed top to bottom in one run (execution counts {counts}); "
+        f"run tools/execute_notebooks.py {path.relative_to(ROOT)}")
+    errors = [c.source.splitlines()[0] for c in cells
+              for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors, f"{path.name}: cells stored with errors: {errors}"
+    svg = [c.source.splitlines()[0] for c in cells for o in c.get("outputs", [])
+           if "image/svg+xml" in o.get("data", {}) and "matplotlib" in o["data"]["image/svg+xml"][:2000]]
+    assert not svg, f"{path.name}: matplotlib SVG output (differs run to run; use PNG): {svg}"
