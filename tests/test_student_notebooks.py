@@ -1,0 +1,57 @@
+"""The student notebooks run: only the unfinished exercises "fail", and only by saying so.
+
+Each instructor notebook is turned into its student version with the
+``tensorslow-edu student`` command and executed top to bottom. No cell may
+raise (the stubs raise only when called, and the narrative never calls them),
+and every check cell must report that its exercise is not started yet.
+"""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+nbclient = pytest.importorskip("nbclient")
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+CHECK_CALL = re.compile(r"""^check\(\s*["'](part\d\.\w+)["']\s*\)\s*$""")
+
+
+@pytest.fixture(scope="module")
+def student_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("student")
+    done = subprocess.run([sys.executable, "-m", "tensorslow_edu.cli", "student", *map(str, NOTEBOOKS),
+                           "--out", str(out)], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return out
+
+
+def text_of(cell):
+    parts = []
+    for output in cell.get("outputs", []):
+        if output.output_type == "stream":
+            parts.append(output.text)
+        elif "data" in output:
+            parts.append(output.data.get("text/plain", ""))
+    return "".join(parts)
+
+
+@pytest.mark.grader
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_student_notebook_runs_and_checks_say_not_started(path, student_dir):
+    nb = nbformat.read(student_dir / path.name, as_version=4)
+    assert "### BEGIN SOLUTION" not in "".join(c.source for c in nb.cells), "a solution was left in"
+    # allow_errors: collect every failing cell instead of stopping at the first
+    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                            resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+    errors = [f"cell {i}: {o.ename}: {o.evalue}" for i, c in enumerate(nb.cells) if c.cell_type == "code"
+              for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors, f"{path.name} (student version) raised:\n" + "\n".join(errors)
+    checks = [(CHECK_CALL.match(c.source.strip()).group(1), text_of(c)) for c in nb.cells
+              if c.cell_type == "code" and CHECK_CALL.match(c.source.strip())]
+    for exercise, text in checks:
+        assert "not started" in text, f"{path.name}: check({exercise!r}) said {text!r}"
