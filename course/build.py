@@ -24,6 +24,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -46,8 +47,8 @@ NOT_COPIED = {"build.py", "instructor", "_build", "__pycache__", ".ipynb_checkpo
 OFFLINE = {
     "html_static_path": ["_assets", "_vendor"],
     "nb_ipywidgets_js": {
-        "widgets/require.js": {},
-        "widgets/embed-amd.js": {},
+        "requirejs/require.js": {},
+        "@jupyter-widgets/html-manager/dist/embed-amd.js": {},
     },
     "mathjax_path": "mathjax/tex-mml-chtml.js",
 }
@@ -107,9 +108,11 @@ def make_student_notebooks(sources, outdir):
     """Write the student version of each source notebook into outdir."""
     outdir.mkdir(parents=True, exist_ok=True)
     if student_command():
-        for src in sources:
-            run([sys.executable, "-m", "tensorslow_edu.cli", "student", str(src),
-                 "--output", str(outdir / src.name)], quiet=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            run([sys.executable, "-m", "tensorslow_edu.cli", "student",
+                 *[str(src) for src in sources], "--out", tmp], quiet=True)
+            for src in sources:
+                write_if_changed(outdir / src.name, (Path(tmp) / src.name).read_bytes())
     else:
         say("`tensorslow-edu student` is not available yet: the build strips the solutions itself")
         for src in sources:
@@ -129,7 +132,8 @@ def strip_solutions(source):
         if "BEGIN SOLUTION" in line:
             inside = True
             indent = line[: len(line) - len(line.lstrip())]
-            out.append(f'{indent}raise NotImplementedError("your code here")')
+            out.append(f"{indent}# YOUR CODE HERE")
+            out.append(f'{indent}raise NotImplementedError("not started yet (replace this line with your code)")')
         elif "END SOLUTION" in line:
             inside = False
         elif not inside:
@@ -155,14 +159,24 @@ def page_notebook(student_path, page_path):
             sys.exit(f"[course] {student_path.name} still contains '{marker}': "
                      "refusing to publish a solution")
     name = student_path.name
+    has_exercises = "NotImplementedError" in text
+    if has_exercises:
+        intro = (
+            ":::{admonition} Work through this part yourself\n"
+            ":class: tip part-links\n"
+            f"{{download}}`Download the student notebook <../downloads/{name}>` and open it in "
+            "Jupyter: the exercises are left for you to write, and the check cell after each one "
+            "tells you how you are doing. This page shows the same notebook run from top to "
+            "bottom, with the exercises not started yet.\n\n")
+    else:
+        intro = (
+            ":::{admonition} Run this notebook yourself\n"
+            ":class: tip part-links\n"
+            f"{{download}}`Download the notebook <../downloads/{name}>` and open it in "
+            "Jupyter to run it and try things out.\n\n")
     box = nbformat.v4.new_markdown_cell(
-        ":::{admonition} Work through this part yourself\n"
-        ":class: tip part-links\n"
-        f"{{download}}`Download the student notebook <../downloads/{name}>` and open it in "
-        "Jupyter: the exercises are left for you to write, and the check cell after each one "
-        "tells you how you are doing. This page shows the same notebook run from top to "
-        "bottom, with the exercises not started yet.\n\n"
-        f"Source: [`notebooks/{name}`]({REPOSITORY}/blob/main/notebooks/{name}) in the "
+        intro
+        + f"Source: [`notebooks/{name}`]({REPOSITORY}/blob/main/notebooks/{name}) in the "
         f"[course repository]({REPOSITORY}).\n"
         ":::")
     box.metadata["tags"] = ["course-download-box"]
@@ -202,9 +216,9 @@ def exercise_list(parts):
         part = parts.get(number)
         heading = f"Part {ROMAN.get(number, number)}"
         if part:
-            out.append(f"## {heading}: {{doc}}`{part['title']} </parts/{part['stem']}>`\n")
+            out.append(f"### {heading}: {{doc}}`{part['title']} </parts/{part['stem']}>`\n")
         else:
-            out.append(f"## {heading}\n")
+            out.append(f"### {heading}\n")
         total = sum(int(p) for _, p, _ in by_part[number] if p.isdigit())
         out.append("| exercise | points | what you write |\n|---|---|---|")
         for ex_id, points, text in by_part[number]:
@@ -273,10 +287,19 @@ def stage(book, notebooks_dir):
     toc["parts"] = [s for s in toc["parts"] if s["chapters"]]
     write_if_changed(book / "_toc.yml", yaml.safe_dump(toc, sort_keys=False))
 
-    exercises = book / "exercises.md"
-    text = exercises.read_text().replace("<!-- exercise-list -->", exercise_list(parts))
-    write_if_changed(exercises, text)
+    for page in COURSE.glob("*.md"):
+        text = page.read_text()
+        if page.name == "exercises.md":
+            text = text.replace("<!-- exercise-list -->", exercise_list(parts))
+        write_if_changed(book / page.name, unlink_missing_parts(text, parts_stems(parts)))
     return parts
+
+
+def unlink_missing_parts(text, stems):
+    """{doc}`text </parts/STEM>` stays a link only if that part is built."""
+    def replace(match):
+        return match.group(0) if match.group(2) in stems else match.group(1).strip()
+    return re.sub(r"\{doc\}`([^`<]*)</parts/([\w-]+)>`", replace, text)
 
 
 def parts_stems(parts):
@@ -290,7 +313,7 @@ def place_widget_fonts(html):
     `@jupyter-widgets/` and `@jupyter-widgets/html-manager/dist/` next to the page, whether
     the manager itself came from the CDN or from the site.
     """
-    fonts = sorted((COURSE / "_vendor" / "widgets").glob("*.woff2"))
+    fonts = sorted((COURSE / "_vendor" / "@jupyter-widgets/html-manager/dist").glob("*.woff2"))
     for page_dir in {p.parent for p in html.rglob("*.html")
                      if "_static" not in p.parts and "_sources" not in p.parts}:
         if not any("widget-view+json" in p.read_text(errors="ignore")
