@@ -140,6 +140,9 @@ def main(job, connection):
     """Run one submission; write JSON lines to ``connection``. Never returns."""
     fd = os.dup(connection.fileno())
     connection.close()
+    # inherited descriptors (the fork server's own pipes) are none of the submission's business
+    os.closerange(3, fd)
+    os.closerange(fd + 1, 65536)
 
     def write_line(obj):
         data = (json.dumps(obj, allow_nan=True) + "\n").encode()

@@ -27,7 +27,7 @@ from .sandbox import Limits, run_submission
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_HIDDEN = PACKAGE_ROOT / "course" / "instructor" / "hidden"
-SAMPLE_CLASS = PACKAGE_ROOT / "course" / "instructor" / "sample_class"
+SAMPLE_CLASS = PACKAGE_ROOT / "course" / "instructor" / "sample_class" / "submissions"
 
 SKIP_NAMES = {".ipynb_checkpoints", "__pycache__", ".DS_Store"}
 

@@ -68,8 +68,11 @@ def restrict(denied, writable):
     if abi >= 3:
         handled |= TRUNCATE
     read = EXECUTE | READ_FILE | READ_DIR
-    attr = ctypes.c_uint64(handled)
-    ruleset = libc.syscall(_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(8), ctypes.c_uint32(0))
+    # ABI 6+: also no signals to, and no abstract sockets with, processes outside the sandbox
+    scoped = 0x3 if abi >= 6 else 0
+    attr = (ctypes.c_uint64 * 3)(handled, 0, scoped)
+    size = 24 if scoped else 8
+    ruleset = libc.syscall(_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0))
     if ruleset < 0:
         raise OSError(ctypes.get_errno(), "landlock_create_ruleset failed")
     denied = [os.path.realpath(d) for d in denied]

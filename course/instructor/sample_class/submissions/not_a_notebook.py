@@ -1,0 +1,2 @@
+def run_graph(operation, feed_dict):
+    return 42

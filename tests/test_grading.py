@@ -1,0 +1,208 @@
+"""Batch grading of the sample class: right scores, honest statuses, cheats get nothing.
+
+The class (course/instructor/sample_class, made by tools/make_sample_class.py)
+is graded once for the whole module; each test reads the results.
+"""
+
+import csv
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tensorslow_edu.grading.grade import SAMPLE_CLASS, grade_class
+from tensorslow_edu.grading.sandbox import Limits
+from tensorslow_edu.grading.student import AuthoringError, make_student
+
+pytestmark = pytest.mark.grader
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPECTED = json.loads((SAMPLE_CLASS.parent / "expected.json").read_text())["submissions"]
+LIMITS = Limits(timeout=8)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    out = tmp_path_factory.mktemp("grades")
+    records = grade_class([SAMPLE_CLASS], out, jobs=2, limits=LIMITS, progress=False)
+    return out, {r["name"]: r for r in records}
+
+
+def results_of(out, name):
+    return json.loads((out / name / "results.json").read_text())
+
+
+def test_every_submission_gets_its_expected_score_and_status(graded):
+    out, records = graded
+    assert set(records) == set(EXPECTED)
+    for name, want in EXPECTED.items():
+        r = records[name]
+        assert r["status"] == want["status"], (name, r["status"], r["reason"])
+        if want["total"] == "max":
+            assert r["total"] == r["maximum"] == 5, (name, r["total"])
+        elif want["total"] == "between":
+            assert 0 < r["total"] < r["maximum"], (name, r["total"])
+        else:
+            assert r["total"] == want["total"], (name, r["total"], r["exercises"])
+        if r["status"] not in ("ok",):
+            assert r["reason"], name  # every non-ok status says why
+
+
+def test_gradebook_has_one_row_per_submission(graded):
+    out, records = graded
+    with open(out / "grades.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["name"] for r in rows] == sorted(EXPECTED)
+    assert list(rows[0]) == ["name", "total", "maximum", "part1.traverse_postorder", "part1.run_graph",
+                             "part1.maximum", "status", "reason"]
+    perfect = next(r for r in rows if r["name"] == "perfect")
+    assert (perfect["total"], perfect["maximum"], perfect["part1.run_graph"]) == ("5", "5", "2")
+
+
+def test_results_json_follows_gradescope_format(graded):
+    out, records = graded
+    for name in records:
+        res = results_of(out, name)
+        assert isinstance(res["score"], (int, float)) and res["visibility"] == "visible"
+        assert [t["name"] for t in res["tests"]] == ["part1.traverse_postorder", "part1.run_graph", "part1.maximum"]
+        for t in res["tests"]:
+            assert set(t) >= {"name", "score", "max_score", "status", "output", "visibility"}
+            assert t["status"] in ("passed", "failed") and t["visibility"] == "visible"
+            assert 0 <= t["score"] <= t["max_score"]
+        assert res["score"] == pytest.approx(sum(t["score"] for t in res["tests"]), abs=0.011)
+        assert (out / name / "feedback.html").read_text().startswith("<!doctype html>")
+
+
+def test_feedback_is_specific_and_keeps_hidden_tests_hidden(graded):
+    out, records = graded
+    partial = results_of(out, "partial")
+    traverse = next(t for t in partial["tests"] if t["name"] == "part1.traverse_postorder")
+    assert "✗ a node used twice" in traverse["output"]
+    assert "listed more than once" in traverse["output"] and "hint:" in traverse["output"]
+    assert "hidden tests: 1 of 3 passed" in traverse["output"]
+    for hidden_name in ("deep graph with repeated nodes", "two placeholders"):
+        assert hidden_name not in json.dumps(partial)
+    empty = results_of(out, "empty")
+    assert all("not started yet" in t["output"] for t in empty["tests"])
+    renamed = results_of(out, "renamed_function")
+    assert "run_graph_v2" in next(t for t in renamed["tests"] if t["name"] == "part1.run_graph")["output"]
+
+
+def test_hidden_tests_cannot_be_read_from_the_submission(graded):
+    out, records = graded
+    r = records["cheat_read_hidden"]
+    assert r["sandbox"]["landlock"] in (True, False)
+    assert "READ OK" not in r["output"] and "CAT OK" not in r["output"] and "LIST OK" not in r["output"]
+    assert r["output"].count("READ DENIED") == 2
+
+
+def test_fake_results_files_change_nothing(graded):
+    out, records = graded
+    assert results_of(out, "cheat_fake_results")["score"] == 0
+    assert "WROTE ../" not in records["cheat_fake_results"]["output"]
+    assert not (out / "results.json").exists()
+    with open(out / "grades.csv", newline="") as f:
+        assert all(row["name"] in EXPECTED for row in csv.DictReader(f))
+
+
+def test_printed_text_and_floods_are_never_trusted(graded):
+    out, records = graded
+    assert records["cheat_print_passed"]["total"] == 0
+    flood = records["cheat_output_flood"]
+    assert len(flood["output"]) < LIMITS.output_chars + 300
+    assert "more characters of output not kept" in flood["output"]
+
+
+def test_limits_stop_loops_memory_and_exits(graded):
+    out, records = graded
+    assert records["cheat_infinite_loop"]["status"] == "timeout"
+    bomb = records["cheat_memory_bomb"]
+    assert "MemoryError for an 80 GB array" in bomb["output"]
+    assert records["cheat_os_exit"]["status"] == "crashed"
+    assert any("SystemExit" in e["error"] for e in records["cheat_sys_exit"]["cell_errors"])
+    assert any("KeyboardInterrupt" in e["error"] for e in records["cheat_keyboard_interrupt"]["cell_errors"])
+    # the honest submissions graded alongside were not disturbed
+    assert records["perfect"]["total"] == 5
+
+
+def test_rerun_gives_the_same_results(graded, tmp_path):
+    out, records = graded
+    names = ["perfect", "partial", "corrupt", "cheat_print_passed"]
+    paths = [p for p in SAMPLE_CLASS.iterdir() if p.stem in names]
+    grade_class(paths, tmp_path, part=1, jobs=2, limits=LIMITS, progress=False)
+    for name in names:
+        assert (tmp_path / name / "results.json").read_text() == (out / name / "results.json").read_text()
+
+
+def test_student_notebook_stubs_solutions_and_clears_outputs():
+    instructor = nbformat.read(ROOT / "course/instructor/fixtures/part1_instructor.ipynb", as_version=4)
+    instructor.cells[3].outputs = [nbformat.v4.new_output("stream", text="secret output")]
+    student, ids = make_student(instructor, "fixture")
+    assert ids == ["part1.maximum", "part1.run_graph", "part1.traverse_postorder"]
+    text = nbformat.writes(student)
+    assert "BEGIN SOLUTION" not in text and "seen.add" not in text and "secret output" not in text
+    sources = "\n".join(c.source for c in student.cells)
+    assert 'raise NotImplementedError("part1.run_graph: not started yet' in sources
+    assert student.cells[0].source == instructor.cells[0].source  # everything else kept
+    assert "BEGIN SOLUTION" in nbformat.writes(instructor)  # the input is not modified
+
+
+def test_student_notebook_runs_top_to_bottom_and_checks_say_not_started():
+    instructor = nbformat.read(ROOT / "course/instructor/fixtures/part1_instructor.ipynb", as_version=4)
+    student, _ = make_student(instructor, "fixture")
+    namespace, shown = {}, []
+    for cell in student.cells:
+        if cell.cell_type == "code":
+            if cell.source.startswith("check("):
+                shown.append(eval(cell.source, namespace))
+            else:
+                exec(cell.source, namespace)
+    reports = [str(r) for r in shown if r is not None]
+    assert len(reports) == 3 and all("not started yet" in r for r in reports)
+
+
+@pytest.mark.parametrize("source, message", [
+    ("### BEGIN SOLUTION\nx = 1\n### END SOLUTION", "exactly one exercise object"),
+    ("def run_graph(operation, feed_dict):\n    pass\n### BEGIN SOLUTION\nx = 1\n### END SOLUTION",
+     "inside a function or method"),
+    ("def run_graph(operation, feed_dict):\n    ### BEGIN SOLUTION\n    return 1\n", "never closed"),
+    ("def traverse_postorder(op):\n    ### BEGIN SOLUTION\n    return []\n    ### END SOLUTION\n"
+     "def run_graph(op, f):\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION", "exactly one"),
+])
+def test_authoring_mistakes_are_named(source, message):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)],
+                                  metadata={"tensorslow_edu": {"part": 1}})
+    with pytest.raises(AuthoringError, match=message):
+        make_student(nb, "nb")
+
+
+def test_hidden_tests_are_not_in_the_package():
+    package = ROOT / "tensorslow_edu"
+    for path in package.rglob("*.py"):
+        assert "HIDDEN = {" not in path.read_text(), path
+
+
+def test_gradescope_zip_grades_a_submission(tmp_path):
+    from tensorslow_edu.grading.gradescope import build_zip
+    zip_path = build_zip(tmp_path / "autograder.zip", part=1, timeout=20)
+    root = tmp_path / "autograder"
+    (root / "source").mkdir(parents=True)
+    with zipfile.ZipFile(zip_path) as zf:
+        names = zf.namelist()
+        zf.extractall(root / "source")
+    assert {"setup.sh", "run_autograder", "requirements-grader.txt", "hidden/part1.py",
+            "package/tensorslow_edu/exercises/check.py"} <= set(names)
+    (root / "submission").mkdir()
+    (root / "submission" / "my_notebook.ipynb").write_bytes((SAMPLE_CLASS / "partial.ipynb").read_bytes())
+    run = root / "source" / "run_autograder"
+    run.chmod(0o755)
+    env = dict(os.environ, AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=sys.executable)
+    subprocess.run(["bash", str(run)], env=env, check=True, timeout=120, capture_output=True)
+    results = json.loads((root / "results" / "results.json").read_text())
+    assert 0 < results["score"] < 5 and len(results["tests"]) == 3
+    assert "execution_time" in results
