@@ -227,7 +227,7 @@ def grade_class(paths, out, part=None, jobs=2, limits=None, hidden_dir=DEFAULT_H
     if progress:
         from tqdm import tqdm
         bar = tqdm(total=len(submissions), unit="notebook", desc=f"grading Part {grader.part}",
-                   file=sys.stderr, dynamic_ncols=True)
+                   file=sys.stderr, dynamic_ncols=True, disable=None)  # None: only on a terminal
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, int(jobs))) as pool:
         futures = [pool.submit(grader.grade, name, path) for name, path in submissions]
         for future in concurrent.futures.as_completed(futures):
