@@ -55,7 +55,12 @@ class _BackwardPlan:
         grads = {self.loss: np.ones(self.loss.output.shape)}  # ∂loss/∂loss = 1
         for (op, needs, targets), function in zip(self.steps, self._functions()):
             op.needs_grad = needs
-            results = function(op, grads[op])
+            try:
+                results = function(op, grads[op])
+            finally:
+                # the flags belong to this pass only: a later call (a hand-written
+                # backprop, another loss) must see every input as needed again
+                op.needs_grad = (True,) * len(needs)
             if results is None or len(results) != len(needs):
                 raise GradientError(
                     f"the gradient function of {describe(op)} must return a list with one "

@@ -139,6 +139,8 @@ def test_no_gradient_is_computed_for_the_data():
         step = ts.train.GradientDescentOptimizer(0.1).minimize(loss)
         ts.Session().run(step, {X: np.ones((5, 2))})
         assert seen == [(False, True)]
+        # the pruning flags do not outlive the pass (a hand-written backprop needs them all)
+        assert all(op.needs_grad == (True,) * len(op.input_nodes) for op in loss.graph.operations)
         # the plan has no step at all below the placeholder
         assert all(op.type_name != "placeholder" for op, *_ in step._plan.steps)
         assert ts.gradcheck(loss, {X: np.ones((5, 2))})
