@@ -216,7 +216,10 @@ def exercise_list(parts):
         part = parts.get(number)
         heading = f"Part {ROMAN.get(number, number)}"
         if part:
-            out.append(f"### {heading}: {{doc}}`{part['title']} </parts/{part['stem']}>`\n")
+            title = part["title"]
+            if not title.lower().startswith("part"):
+                title = f"{heading}: {title}"
+            out.append(f"### {{doc}}`{title} </parts/{part['stem']}>`\n")
         else:
             out.append(f"### {heading}\n")
         total = sum(int(p) for _, p, _ in by_part[number] if p.isdigit())
