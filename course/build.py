@@ -180,6 +180,7 @@ def page_notebook(student_path, page_path):
         f"[course repository]({REPOSITORY}).\n"
         ":::")
     box.metadata["tags"] = ["course-download-box"]
+    box["id"] = "course-download-box"    # a fixed id: an unchanged page stays unchanged
     # after the title cell, so that the page starts with the part's title
     first = nb.cells[0] if nb.cells else None
     at = 1 if first is not None and first.cell_type == "markdown" and \
@@ -245,8 +246,9 @@ def run(cmd, quiet=False, env=None):
 
 def stage(book, notebooks_dir):
     """Gather pages, student notebooks and the table of contents into the book folder."""
-    sync_tree(COURSE, book, skip={"_toc.yml", "_vendor"},
-              keep=BUILD_FILES | {"_vendor"})
+    pages = {page.name for page in COURSE.glob("*.md")}    # written below, after editing
+    sync_tree(COURSE, book, skip={"_toc.yml", "_vendor"} | pages,
+              keep=BUILD_FILES | {"_vendor"} | pages)
     # the offline build's scripts; the online build does not need them in its folder
     if book.joinpath(".offline").exists():
         sync_tree(COURSE / "_vendor", book / "_vendor")
