@@ -18,9 +18,15 @@ CATALOGUE = ROOT / "course" / "instructor" / "exercises.md"
 CHECK_CALL = re.compile(r"""check\(\s*["'](part\d\.\w+)["']""")
 
 
+def catalogue():
+    """{exercise id: the name the learner defines}, from the catalogue's table."""
+    rows = re.findall(r"^\| `(part\d\.\w+)` \| \d+ \| `(?:class )?(\w+)",
+                      CATALOGUE.read_text(encoding="utf-8"), re.M)
+    return dict(rows)
+
+
 def catalogue_ids(part):
-    ids = re.findall(r"^\| `(part\d\.\w+)` \|", CATALOGUE.read_text(encoding="utf-8"), re.M)
-    return {i for i in ids if i.startswith(f"part{part}.")}
+    return {i for i in catalogue() if i.startswith(f"part{part}.")}
 
 
 def read(path):
@@ -72,3 +78,17 @@ def test_stored_after_a_clean_run(path):
     svg = [c.source.splitlines()[0] for c in cells for o in c.get("outputs", [])
            if "image/svg+xml" in o.get("data", {}) and "matplotlib" in o["data"]["image/svg+xml"][:2000]]
     assert not svg, f"{path.name}: matplotlib SVG output (differs run to run; use PNG): {svg}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_each_check_follows_its_exercise(path):
+    cells = read(path).cells
+    names = catalogue()
+    for k, cell in enumerate(cells):
+        found = CHECK_CALL.findall(cell.source) if cell.cell_type == "code" else []
+        for exercise in found:
+            before = cells[k - 1].source if k else ""
+            defines = re.search(rf"^(def|class) {names[exercise]}\b", before, re.M)
+            assert defines and "### BEGIN SOLUTION" in before, (
+                f"{path.name}, cell {k}: check({exercise!r}) must come right after the cell that "
+                f"defines {names[exercise]} with its solution markers")
