@@ -238,7 +238,7 @@ class placeholder(Node):
                             f"session.run(..., feed_dict={{{self.name.split('/')[-1]}: ...}}).{needed}") from None
 
     def _check(self, value):
-        if type(value) is np.ndarray and value.dtype == np.float64 and self.shape is None:
+        if type(value) is np.ndarray and value.dtype is _FLOAT and self.shape is None:
             return value
         try:
             value = np.asarray(value, dtype=np.float64)
@@ -290,6 +290,9 @@ class _Constant(Node):
 
     def _evaluate(self, feed):
         return self.value
+
+
+_FLOAT = np.dtype(np.float64)
 
 
 def _as_float_array(value, what):
@@ -508,10 +511,10 @@ def unbroadcast(grad, shape):
         return grad
     extra = grad.ndim - len(shape)
     if extra:
-        grad = grad.sum(axis=tuple(range(extra)))
+        grad = np.add.reduce(grad, axis=tuple(range(extra)))  # grad.sum(...), minus a wrapper call
     stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
     if stretched:
-        grad = grad.sum(axis=stretched, keepdims=True)
+        grad = np.add.reduce(grad, axis=stretched, keepdims=True)
     return grad
 
 

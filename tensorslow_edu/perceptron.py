@@ -19,10 +19,13 @@ class sigmoid(Operation):
         super().__init__([a], name)
 
     def compute(self, a):
-        # 0.5 (1 + tanh(a/2)) equals 1 / (1 + e^(-a)) and never overflows.
-        s = np.tanh(0.5 * a)
-        s *= 0.5
-        s += 0.5
+        # 1 / (1 + e^(-a)), computed in one array. Clamping -a at 700 keeps e^(-a)
+        # finite (no overflow warning) and changes nothing: σ(-700) is about 1e-304.
+        s = np.negative(a)
+        np.minimum(s, 700.0, out=s)
+        np.exp(s, out=s)
+        s += 1.0
+        np.reciprocal(s, out=s)
         return s
 
 
@@ -30,7 +33,10 @@ class sigmoid(Operation):
 def _sigmoid_gradient(op, grad):
     # dσ/da = σ(a) (1 − σ(a))
     s = op.output
-    return [grad * s * (1.0 - s)]
+    d = 1.0 - s
+    d *= s
+    d *= grad
+    return [d]
 
 
 class softmax(Operation):

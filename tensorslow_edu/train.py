@@ -21,6 +21,10 @@ from .graph import Node, Operation, Session, Variable, gradient_function
 __all__ = ["GradientDescentOptimizer", "compute_gradients", "backprop_trace"]
 
 
+_ONE = np.ones(())
+_ONE.flags.writeable = False  # shared by every scalar loss, so nobody may change it
+
+
 class _BackwardPlan:
     """The work of one backward pass, worked out once for a loss and a set of wanted nodes.
 
@@ -40,27 +44,28 @@ class _BackwardPlan:
                 needs = tuple(leads[i] for i in node.input_nodes)
                 if any(needs):
                     targets = [(k, n) for k, (n, need) in enumerate(zip(node.input_nodes, needs)) if need]
-                    self.steps.append((node, needs, targets))
+                    self.steps.append((node, needs, (True,) * len(needs), targets))
         self._functions()  # a missing gradient fails now, not in the middle of training
 
     def _functions(self):
         """The gradient function of each step, looked up again only when the registry changed."""
         if getattr(self, "_version", None) != graph_module.registry_version:
-            self._fns = [gradient_function(op) for op, _, _ in self.steps]
+            self._fns = [gradient_function(op) for op, *_ in self.steps]
             self._version = graph_module.registry_version
         return self._fns
 
     def run(self, on_step=None):
         """Backpropagate from the values of the last forward pass; return {node: gradient}."""
-        grads = {self.loss: np.ones(self.loss.output.shape)}  # ∂loss/∂loss = 1
-        for (op, needs, targets), function in zip(self.steps, self._functions()):
+        shape = self.loss.output.shape
+        grads = {self.loss: _ONE if shape == () else np.ones(shape)}  # ∂loss/∂loss = 1
+        for (op, needs, every, targets), function in zip(self.steps, self._functions()):
             op.needs_grad = needs
             try:
                 results = function(op, grads[op])
             finally:
                 # the flags belong to this pass only: a later call (a hand-written
                 # backprop, another loss) must see every input as needed again
-                op.needs_grad = (True,) * len(needs)
+                op.needs_grad = every
             if results is None or len(results) != len(needs):
                 raise GradientError(
                     f"the gradient function of {describe(op)} must return a list with one "
