@@ -21,7 +21,7 @@ class sigmoid(Operation):
     def compute(self, a):
         # 1 / (1 + e^(-a)), computed in one array. Clamping -a at 700 keeps e^(-a)
         # finite (no overflow warning) and changes nothing: σ(-700) is about 1e-304.
-        s = np.negative(a)
+        s = np.negative(a, out=np.empty(a.shape))  # out=: an array even when a is 0-d
         np.minimum(s, 700.0, out=s)
         np.exp(s, out=s)
         s += 1.0

@@ -43,6 +43,7 @@ def _xent(c, z):
 CASES += [
     ("negative", "part1", ts.negative, (r(3, 2),), np.negative),
     ("sigmoid", "part2", ts.sigmoid, (r(3, 2),), lambda a: 1 / (1 + np.exp(-a))),
+    ("sigmoid_scalar", "part2", ts.sigmoid, (np.array(0.7),), lambda a: 1 / (1 + np.exp(-a))),
     ("softmax", "part2", ts.softmax, (r(4, 3),), _softmax),
     ("softmax_1d", "part2", ts.softmax, (r(5),), _softmax),
     ("log", "part3", ts.log, (positive(3, 2),), np.log),
