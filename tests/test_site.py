@@ -274,3 +274,26 @@ def test_welcome_page_typesets_and_stays_local(tab, site):
     assert not tab.unexpected_errors(), tab.unexpected_errors()
     if mode == "offline":
         assert not tab.external_requests(), tab.external_requests()
+
+
+def test_every_page_of_the_offline_site_loads_all_it_needs(browser, offline_site):
+    """Each page finds every file it asks for (MathJax extensions, fonts, widget icons) locally."""
+    pages = ["index.html", "glossary.html", "exercises.html", "api.html"]
+    pages += [f"parts/{p.name}" for p in sorted((offline_site / "parts").glob("*.html"))]
+    for name in pages:
+        tab = Tab(browser, "offline")
+        try:
+            page = tab.open(offline_site, name)
+            page.wait_for_load_state("load")
+            page.evaluate("""async () => {
+                if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+                    await MathJax.startup.promise;
+                }
+                await new Promise(r => setTimeout(r, 500));
+            }""")
+            assert page.locator("mjx-merror").count() == 0, f"{name}: MathJax could not typeset"
+            assert not tab.failed, f"{name}: files that did not load: {tab.failed}"
+            assert not tab.external_requests(), f"{name}: asked the network for {tab.external_requests()}"
+            assert not tab.unexpected_errors(), f"{name}: {tab.unexpected_errors()}"
+        finally:
+            tab.close()
