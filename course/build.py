@@ -18,6 +18,7 @@ What happens:
 
 import argparse
 import copy
+import hashlib
 import json
 import os
 import re
@@ -108,11 +109,24 @@ def make_student_notebooks(sources, outdir):
     """Write the student version of each source notebook into outdir."""
     outdir.mkdir(parents=True, exist_ok=True)
     if student_command():
+        # the command takes a few seconds: skip it when neither the notebooks nor it changed
+        import tensorslow_edu.grading.student as student
+        package = Path(student.__file__).resolve().parents[1]
+        digest = hashlib.sha256()
+        for code in sorted([*package.glob("grading/*.py"), *package.glob("exercises/*.py")]):
+            digest.update(code.read_bytes())
+        for src in sources:
+            digest.update(src.name.encode() + src.read_bytes())
+        stamp = outdir / ".student-stamp"
+        if stamp.exists() and stamp.read_text() == digest.hexdigest() and \
+                all((outdir / src.name).exists() for src in sources):
+            return
         with tempfile.TemporaryDirectory() as tmp:
             run([sys.executable, "-m", "tensorslow_edu.cli", "student",
                  *[str(src) for src in sources], "--out", tmp], quiet=True)
             for src in sources:
                 write_if_changed(outdir / src.name, (Path(tmp) / src.name).read_bytes())
+        stamp.write_text(digest.hexdigest())
     else:
         say("`tensorslow-edu student` is not available yet: the build strips the solutions itself")
         for src in sources:
