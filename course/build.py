@@ -348,7 +348,6 @@ def book_config(offline, cache):
     config.setdefault("execute", {})["cache"] = str(cache)
     if offline:
         config["sphinx"]["config"].update(copy.deepcopy(OFFLINE))
-        config["exclude_patterns"] = list(config.get("exclude_patterns", []))
     return config
 
 
