@@ -19,7 +19,6 @@ What happens:
 import argparse
 import copy
 import hashlib
-import json
 import os
 import re
 import shutil

@@ -224,7 +224,6 @@ def backward_player(loss, feed_dict=None, *, values=False, shapes=False, group_s
     grads, steps = train.backprop_trace(loss, feed_dict)
     order = list(loss.graph.execution_order((loss,)))
     scene = _Scene(order, group_scopes)
-    index = scene.index
 
     # every share of gradient a node receives: (step, consumer, value)
     shares = {n: [] for n in order}

@@ -11,7 +11,6 @@ The builds go to temporary folders but share the execution cache with `make cour
 (_build/.jupyter_cache), so notebooks run only when they changed. Warnings are errors.
 """
 
-import os
 import re
 import subprocess
 import sys

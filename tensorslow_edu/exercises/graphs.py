@@ -26,6 +26,13 @@ OPS = {
 }
 
 
+def reference(op_name, *values):
+    """The reference library's value of an operation on constant inputs: the expected answer."""
+    with g.Graph().as_default() as graph:
+        node = OPS[op_name](*[g.constant(v) for v in values])
+        return g.Session(graph).run(node)
+
+
 def _parts(entry):
     name, kind, *rest = entry
     kwargs = rest.pop() if rest and isinstance(rest[-1], dict) else {}

@@ -4,15 +4,7 @@ import numpy as np
 
 from .. import graph as g
 from .core import Case, Exercise, as_array, as_node, register
-
-
-def _sigmoid(a):
-    return 0.5 + 0.5 * np.tanh(0.5 * np.asarray(a, dtype=float))
-
-
-def _softmax(a):
-    e = np.exp(a - a.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+from .graphs import reference
 
 
 @register
@@ -35,7 +27,7 @@ class SigmoidValue(Exercise):
         return as_array(obj(inputs["a"].copy()))
 
     def expected(self, inputs):
-        return _sigmoid(inputs["a"])
+        return reference("sigmoid", inputs["a"])
 
 
 @register
@@ -57,7 +49,7 @@ class SoftmaxValue(Exercise):
         return as_array(obj(inputs["a"].copy()))
 
     def expected(self, inputs):
-        return _softmax(inputs["a"])
+        return reference("softmax", inputs["a"])
 
 
 @register
@@ -84,4 +76,4 @@ class Perceptron(Exercise):
             return as_array(g.Session(graph).run(node, {x: inputs["X"]}))
 
     def expected(self, inputs):
-        return _sigmoid(inputs["X"] @ inputs["w"] + inputs["b"])
+        return reference("sigmoid", inputs["X"] @ inputs["w"] + inputs["b"])
