@@ -330,6 +330,8 @@ class _Scene:
         cap_h = 20.0 if caption else 0.0
         width = max(self.width, min_width) + 2 * margin
         height = self.height + 2 * margin + cap_h
+        # every class is prefixed with ts-: a page's own CSS (Bootstrap styles any
+        # `.placeholder` as a faded loading skeleton) must not restyle the picture
         out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="tensorslow-graph" '
                f'width="{_r(width)}" height="{_r(height)}" viewBox="0 0 {_r(width)} {_r(height)}" '
                f'font-family="{_FONT}" style="max-width:100%;height:auto">',
@@ -337,7 +339,7 @@ class _Scene:
                f'<g transform="translate({_r(margin)} {_r(margin)})">']
         for c, scope in enumerate(self.clusters):
             x0, y0, x1, y1 = self.boxes[c]
-            out.append(f'<g class="scope" data-scope="{escape("/".join(scope))}">'
+            out.append(f'<g class="ts-scope" data-scope="{escape("/".join(scope))}">'
                        f'<rect x="{_r(x0)}" y="{_r(y0)}" width="{_r(x1 - x0)}" height="{_r(y1 - y0)}" '
                        f'rx="6" fill="#f7f7fb" stroke="#a9a9c2" stroke-dasharray="4,2"/>'
                        f'<text x="{_r(x0 + 6)}" y="{_r(y0 + 13)}" font-size="{_CAPTION}" '
@@ -348,7 +350,7 @@ class _Scene:
             out.append(self._node_svg(i, node, views[i]))
         out.append("</g>")
         if caption:
-            out.append(f'<text class="caption" x="{_r(margin)}" y="{_r(height - 7)}" '
+            out.append(f'<text class="ts-caption" x="{_r(margin)}" y="{_r(height - 7)}" '
                        f'font-size="{_CAPTION}" fill="#444444">{escape(caption)}</text>')
         out.append("</svg>")
         return "\n".join(out) + "\n"
@@ -366,7 +368,7 @@ class _Scene:
             color, width = "#c9c9c9", 1.0
         else:
             color, width = "#555555", 1.1
-        parts = [f'<g class="edge" data-from="{escape(self.nodes[a].name)}" '
+        parts = [f'<g class="ts-edge" data-from="{escape(self.nodes[a].name)}" '
                  f'data-to="{escape(self.nodes[b].name)}" data-input="{k}" data-state="{state}">',
                  f'<path d="{d}" fill="none" stroke="{color}" stroke-width="{width}"/>']
         if state == "active":
@@ -389,7 +391,7 @@ class _Scene:
         elif view.state == "updated":
             stroke, stroke_width = "#b3261e", 2.6
         title = f"{node.name} ({node.type_name})"
-        parts = [f'<g class="node {_kind(node)}" data-name="{escape(node.name)}" '
+        parts = [f'<g class="ts-node ts-{_kind(node)}" data-name="{escape(node.name)}" '
                  f'data-op="{escape(node.type_name)}" data-state="{view.state}"{opacity}>',
                  f"<title>{escape(title)}</title>",
                  f'<rect x="{_r(x - w / 2)}" y="{_r(y - h / 2)}" width="{_r(w)}" height="{_r(h)}" '
@@ -399,7 +401,7 @@ class _Scene:
         for j, line in enumerate(view.lines):
             color, extra, size = _TEXT[line.cls]
             baseline = top + j * _LINE + _LINE - 3.5
-            parts.append(f'<text class="{line.cls}" x="{_r(x)}" y="{_r(baseline)}" '
+            parts.append(f'<text class="ts-{line.cls}" x="{_r(x)}" y="{_r(baseline)}" '
                          f'text-anchor="middle" font-size="{size}" fill="{color}"'
                          + (f" {extra}" if extra else "") + f">{escape(line.text)}</text>")
         parts.append("</g>")

@@ -27,11 +27,11 @@ def parse(svg):
 def node_groups(svg):
     """data-name -> the node's <g> element."""
     root = parse(svg)
-    return {g.get("data-name"): g for g in root.iter(SVG + "g") if "node" in g.get("class", "").split()}
+    return {g.get("data-name"): g for g in root.iter(SVG + "g") if "ts-node" in g.get("class", "").split()}
 
 
 def texts(group, cls=None):
-    return [t.text for t in group.iter(SVG + "text") if cls is None or t.get("class") == cls]
+    return [t.text for t in group.iter(SVG + "text") if cls is None or t.get("class") == f"ts-{cls}"]
 
 
 def centre(group):
@@ -89,7 +89,7 @@ def test_kinds_are_styled_differently():
     groups = node_groups(viz.draw(z).svg)
     style = {}
     for name, kind in (("x", "placeholder"), ("A", "variable"), ("z", "operation")):
-        assert kind in groups[name].get("class").split()
+        assert f"ts-{kind}" in groups[name].get("class").split()
         rect = groups[name].find(SVG + "rect")
         style[kind] = (rect.get("fill"), rect.get("stroke"), rect.get("stroke-dasharray"), rect.get("rx"))
     assert len(set(style.values())) == 3
@@ -107,7 +107,7 @@ def test_edges_follow_the_inputs():
     graph, x, z = part1_graph()
     root = parse(viz.draw(z).svg)
     edges = sorted((g.get("data-from"), g.get("data-to"), g.get("data-input"))
-                   for g in root.iter(SVG + "g") if g.get("class") == "edge")
+                   for g in root.iter(SVG + "g") if g.get("class") == "ts-edge")
     expected = sorted((i.name, n.name, str(k)) for n in graph.operations
                       for k, i in enumerate(n.input_nodes))
     assert edges == expected
@@ -125,7 +125,7 @@ def test_name_scopes_are_boxes_around_their_nodes():
     graph, loss, feed = mlp_graph()
     svg = viz.draw(loss).svg
     root = parse(svg)
-    scopes = {g.get("data-scope"): g for g in root.iter(SVG + "g") if g.get("class") == "scope"}
+    scopes = {g.get("data-scope"): g for g in root.iter(SVG + "g") if g.get("class") == "ts-scope"}
     assert set(scopes) == {"hidden", "output"}
     groups = node_groups(svg)
     for scope, g in scopes.items():
@@ -144,7 +144,7 @@ def test_name_scopes_are_boxes_around_their_nodes():
 def test_without_grouping_names_are_full():
     graph, loss, feed = mlp_graph()
     svg = viz.draw(loss, group_scopes=False).svg
-    assert 'class="scope"' not in svg
+    assert 'class="ts-scope"' not in svg
     assert texts(node_groups(svg)["hidden/W"], "name") == ["hidden/W"]
 
 
@@ -180,7 +180,7 @@ def test_values_are_off_by_default():
     graph, x, z = part1_graph()
     ts.Session(graph).run(z, {x: [1, 2]})
     svg = viz.draw(z).svg
-    assert 'class="value"' not in svg and 'class="grad"' not in svg
+    assert 'class="ts-value"' not in svg and 'class="ts-grad"' not in svg
 
 
 def test_gradients_match_compute_gradients():

@@ -150,7 +150,7 @@ def test_backward_frames_follow_backprop_and_end_at_compute_gradients():
 
 def _edges(svg):
     import xml.etree.ElementTree as ET
-    return [g for g in ET.fromstring(svg).iter(SVG + "g") if g.get("class") == "edge"]
+    return [g for g in ET.fromstring(svg).iter(SVG + "g") if g.get("class") == "ts-edge"]
 
 
 def test_backward_accumulation_is_visible():
