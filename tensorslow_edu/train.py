@@ -54,8 +54,13 @@ class _BackwardPlan:
             self._version = graph_module.registry_version
         return self._fns
 
-    def run(self, on_step=None):
-        """Backpropagate from the values of the last forward pass; return {node: gradient}."""
+    def run(self, on_step=None, keep_intermediate=True):
+        """Backpropagate from the values of the last forward pass; return {node: gradient}.
+
+        With ``keep_intermediate=False`` the gradient of each operation is dropped as
+        soon as it has been passed on, so that a training step holds no more arrays
+        than it needs; the result then holds the gradients of the non-operations only.
+        """
         shape = self.loss.output.shape
         grads = {self.loss: _ONE if shape == () else np.ones(shape)}  # ∂loss/∂loss = 1
         for (op, needs, every, targets), function in zip(self.steps, self._functions()):
@@ -79,6 +84,8 @@ class _BackwardPlan:
                 grads[node] = g if previous is None else previous + g
             if on_step is not None:
                 on_step(op, grads[op], results, grads)
+            if not keep_intermediate:
+                del grads[op]
         return grads
 
 
@@ -190,7 +197,7 @@ class minimize(Operation):
         self._plan = _BackwardPlan(loss, set(self.var_list))
 
     def compute(self, loss_value):
-        grads = self._plan.run()
+        grads = self._plan.run(keep_intermediate=False)
         for v in self.var_list:
             # a new array rather than -=, so values fetched earlier never change under the user
             v.value = v.value - self.learning_rate * grads[v]
