@@ -280,7 +280,11 @@ def test_catalogue_matches_exercises_md():
         assert f"`{e.obj}" in text or f"class {e.obj}" in text, k
 
 
-@pytest.mark.parametrize("exercise_id", list(all_exercises()))
+# each exercise's tests carry its part's marker: `pytest -m part4` runs Part IV's
+BY_PART = [pytest.param(e, marks=getattr(pytest.mark, e.split(".")[0]), id=e) for e in all_exercises()]
+
+
+@pytest.mark.parametrize("exercise_id", BY_PART)
 def test_correct_solution_passes_visible_and_hidden(exercise_id, solutions):
     exercise = get_exercise(exercise_id)
     report = check(exercise_id, namespace=solutions)
@@ -295,7 +299,7 @@ def test_correct_solution_passes_visible_and_hidden(exercise_id, solutions):
 # some typical mistakes are numerically unstable on purpose (a softmax that overflows)
 @pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning",
                             "ignore:invalid value encountered:RuntimeWarning")
-@pytest.mark.parametrize("exercise_id", list(all_exercises()))
+@pytest.mark.parametrize("exercise_id", BY_PART)
 def test_typical_mistake_fails_with_specific_feedback(exercise_id, solutions):
     ns = namespace_of(SOLUTIONS)
     ns.update(namespace_of("import numpy as np\nimport tensorslow_edu as ts\n" + MISTAKES[exercise_id]))
@@ -306,7 +310,7 @@ def test_typical_mistake_fails_with_specific_feedback(exercise_id, solutions):
     assert "hidden" not in text.lower()
 
 
-@pytest.mark.parametrize("exercise_id", list(all_exercises()))
+@pytest.mark.parametrize("exercise_id", BY_PART)
 def test_stub_is_not_started_and_missing_is_named(exercise_id):
     exercise = get_exercise(exercise_id)
     stub = (f"def {exercise.obj}(*args, **kwargs):\n"

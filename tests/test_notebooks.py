@@ -7,13 +7,12 @@ stored after a clean run.
 """
 
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+from .course_notebooks import BY_PART, NOTEBOOKS, ROOT
+
 CATALOGUE = ROOT / "course" / "instructor" / "exercises.md"
 CHECK_CALL = re.compile(r"""check\(\s*["'](part\d\.\w+)["']""")
 
@@ -46,7 +45,7 @@ def test_there_are_notebooks():
     assert NOTEBOOKS, "no notebooks found in notebooks/"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", BY_PART)
 def test_metadata_names_the_part(path):
     nb = read(path)
     part = nb.metadata.get("tensorslow_edu", {}).get("part")
@@ -55,7 +54,7 @@ def test_metadata_names_the_part(path):
     assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", BY_PART)
 def test_holds_the_exercises_of_its_part(path):
     nb = read(path)
     part = nb.metadata["tensorslow_edu"]["part"]
@@ -65,7 +64,7 @@ def test_holds_the_exercises_of_its_part(path):
         f"{path.name}: checks {sorted(checked)}, the catalogue lists {sorted(catalogue_ids(part))}")
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", BY_PART)
 def test_stored_after_a_clean_run(path):
     cells = code_cells(read(path))
     counts = [c.execution_count for c in cells if c.source.strip()]
@@ -80,7 +79,7 @@ def test_stored_after_a_clean_run(path):
     assert not svg, f"{path.name}: matplotlib SVG output (differs run to run; use PNG): {svg}"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", BY_PART)
 def test_each_check_follows_its_exercise(path):
     cells = read(path).cells
     names = catalogue()

@@ -9,15 +9,14 @@ and every check cell must report that its exercise is not started yet.
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import nbformat
 import pytest
 
+from .course_notebooks import BY_PART, NOTEBOOKS, ROOT
+
 nbclient = pytest.importorskip("nbclient")
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 CHECK_CALL = re.compile(r"""^check\(\s*["'](part\d\.\w+)["']\s*\)\s*$""")
 
 
@@ -41,7 +40,7 @@ def text_of(cell):
 
 
 @pytest.mark.grader
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", BY_PART)
 def test_student_notebook_runs_and_checks_say_not_started(path, student_dir):
     nb = nbformat.read(student_dir / path.name, as_version=4)
     assert "### BEGIN SOLUTION" not in "".join(c.source for c in nb.cells), "a solution was left in"
