@@ -2,9 +2,8 @@
 
     .venv/bin/python tools/make_sample_class.py [--source NOTEBOOK] [--out DIR]
 
-The source is the Part 1 instructor notebook (``notebooks/01_computational_graphs.ipynb``,
-or the small fixture ``course/instructor/fixtures/part1_instructor.ipynb`` when
-it is missing). Every submission is made from it by editing cells, so the
+The source is the Part 1 instructor notebook (``notebooks/01_computational_graphs.ipynb``).
+Every submission is made from it by editing cells, so the
 class follows the real notebook when that changes. ``expected.json`` beside the
 submissions says what the grader must give each one ("max", 0 or "between"
 for the total, and the status); ``tests/test_grading.py`` holds the grader to it.
@@ -25,7 +24,6 @@ sys.path.insert(0, str(ROOT))
 from tensorslow_edu.grading.student import BEGIN, CHECK_CALL, make_student  # noqa: E402
 
 DEFAULT_SOURCE = ROOT / "notebooks" / "01_computational_graphs.ipynb"
-FIXTURE = ROOT / "course" / "instructor" / "fixtures" / "part1_instructor.ipynb"
 DEFAULT_OUT = ROOT / "course" / "instructor" / "sample_class"
 
 # functions that are wrong on every case: what a cheat has to fall back on
@@ -344,7 +342,7 @@ def build(source):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE if DEFAULT_SOURCE.exists() else FIXTURE)
+    parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
     files, expected = build(args.source)
