@@ -130,10 +130,19 @@ class softmax_cross_entropy_with_logits(Operation):
                              f"of shape {np.shape(logits)} must have the same shape (one-hot labels).")
         shifted = logits - logits.max(axis=-1, keepdims=True)
         e = np.exp(shifted)
-        z = e.sum(axis=-1, keepdims=True)
+        z = _row_sums(e)[..., np.newaxis]
         self._log_softmax = shifted - np.log(z)
         self._softmax = e / z  # kept for the gradient
-        return -(labels * self._log_softmax).sum(axis=-1)
+        return -_row_sums(labels * self._log_softmax)
+
+
+def _row_sums(a):
+    """Σ_j a_ij for each row (the last axis), as a product with a vector of ones.
+
+    Same numbers as ``a.sum(axis=-1)``, but several times faster on rows only a
+    few entries wide, as rows of class scores are.
+    """
+    return a @ np.ones(a.shape[-1])
 
 
 @RegisterGradient("softmax_cross_entropy_with_logits")
@@ -144,7 +153,7 @@ def _softmax_cross_entropy_gradient(op, grad):
     grad_logits = None
     if need_logits:
         # d/dz of (−Σ c log softmax(z)) = softmax(z) Σ c − c, which is p − c for one-hot rows.
-        grad_logits = op._softmax * labels.sum(axis=-1, keepdims=True)
+        grad_logits = op._softmax * _row_sums(labels)[..., np.newaxis]
         grad_logits -= labels
         grad_logits *= g
     return [-g * op._log_softmax if need_labels else None, grad_logits]
