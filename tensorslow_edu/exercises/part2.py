@@ -7,9 +7,22 @@ from .core import Case, Exercise, as_array, as_node, register
 from .graphs import reference
 
 
+class _ValueInNumpy(Exercise):
+    """The learner computes in NumPy what the library's operation ``op_name`` computes."""
+
+    op_name = None
+
+    def call(self, obj, inputs):
+        return as_array(obj(inputs["a"].copy()))
+
+    def expected(self, inputs):
+        return reference(self.op_name, inputs["a"])
+
+
 @register
-class SigmoidValue(Exercise):
+class SigmoidValue(_ValueInNumpy):
     id = "part2.sigmoid_value"
+    op_name = "sigmoid"
     points = 1
     obj = "sigmoid_value"
     strict_fp = True
@@ -23,16 +36,11 @@ class SigmoidValue(Exercise):
                   "for a ≥ 0 and a < 0 (np.where)."),
     ]
 
-    def call(self, obj, inputs):
-        return as_array(obj(inputs["a"].copy()))
-
-    def expected(self, inputs):
-        return reference("sigmoid", inputs["a"])
-
 
 @register
-class SoftmaxValue(Exercise):
+class SoftmaxValue(_ValueInNumpy):
     id = "part2.softmax_value"
+    op_name = "softmax"
     points = 2
     obj = "softmax_value"
     strict_fp = True
@@ -44,12 +52,6 @@ class SoftmaxValue(Exercise):
         Case("large inputs", a=np.array([[1000.0, 1001.0, 999.0], [-1000.0, 0.0, 5.0]]),
              hint="e^1000 overflows. Subtract each row's maximum before np.exp: the result is the same."),
     ]
-
-    def call(self, obj, inputs):
-        return as_array(obj(inputs["a"].copy()))
-
-    def expected(self, inputs):
-        return reference("softmax", inputs["a"])
 
 
 @register
