@@ -233,7 +233,7 @@ class placeholder(Node):
             return feed[self]
         except KeyError:
             users = ", ".join(describe(c) for c in self.consumers)
-            needed = f" It is needed by {users}." if users else ""
+            needed = f" It is an input of {users}." if users else ""
             raise FeedError(f"placeholder {self.name!r} has no value: pass one in feed_dict, e.g. "
                             f"session.run(..., feed_dict={{{self.name.split('/')[-1]}: ...}}).{needed}") from None
 
@@ -447,7 +447,6 @@ def _fetched(node):
 
 _gradients = {}          # op type name -> gradient function
 _gradients_by_class = {}  # cache: op class -> gradient function (cleared on registration)
-registry_version = 0     # changes whenever a gradient is registered, so cached look-ups can be renewed
 
 
 class RegisterGradient:
@@ -473,10 +472,8 @@ class RegisterGradient:
         self.op_type = str(op_type)
 
     def __call__(self, function):
-        global registry_version
         _gradients[self.op_type] = function
         _gradients_by_class.clear()
-        registry_version += 1
         return function
 
 

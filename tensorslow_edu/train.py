@@ -15,7 +15,6 @@ ignored, and nothing is computed for inputs such as the data placeholder.
 import numpy as np
 
 from .errors import GradientError, GraphError, describe
-from . import graph as graph_module
 from .graph import Node, Operation, Session, Variable, gradient_function
 
 __all__ = ["GradientDescentOptimizer", "compute_gradients", "backprop_trace"]
@@ -45,14 +44,8 @@ class _BackwardPlan:
                 if any(needs):
                     targets = [(k, n) for k, (n, need) in enumerate(zip(node.input_nodes, needs)) if need]
                     self.steps.append((node, needs, (True,) * len(needs), targets))
-        self._functions()  # a missing gradient fails now, not in the middle of training
-
-    def _functions(self):
-        """The gradient function of each step, looked up again only when the registry changed."""
-        if getattr(self, "_version", None) != graph_module.registry_version:
-            self._fns = [gradient_function(op) for op, *_ in self.steps]
-            self._version = graph_module.registry_version
-        return self._fns
+        for op, *_ in self.steps:
+            gradient_function(op)  # a missing gradient fails now, not in the middle of training
 
     def run(self, on_step=None, keep_intermediate=True):
         """Backpropagate from the values of the last forward pass; return {node: gradient}.
@@ -63,10 +56,10 @@ class _BackwardPlan:
         """
         shape = self.loss.output.shape
         grads = {self.loss: _ONE if shape == () else np.ones(shape)}  # ∂loss/∂loss = 1
-        for (op, needs, every, targets), function in zip(self.steps, self._functions()):
+        for op, needs, every, targets in self.steps:
             op.needs_grad = needs
             try:
-                results = function(op, grads[op])
+                results = gradient_function(op)(op, grads[op])
             finally:
                 # the flags belong to this pass only: a later call (a hand-written
                 # backprop, another loss) must see every input as needed again
