@@ -11,8 +11,9 @@ What happens:
    ``notebooks/``: the exercises are stubs, so the site never publishes a solution. A part
    whose notebook does not exist yet is left out, with a notice.
 2. Jupyter Book 1.x builds that folder with the configuration of ``jupyter_book.yml``. It
-   runs each notebook once and keeps the result in ``_build/.jupyter_cache``: a rebuild
-   with unchanged notebooks takes seconds.
+   runs each notebook once and keeps the result in ``_build/.jupyter_cache``, in a folder
+   named after the library's source: a rebuild with unchanged notebooks and an unchanged
+   library takes seconds, and a changed library runs the notebooks again.
 3. The last line printed is the address of the site's ``index.html``.
 """
 
@@ -35,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 COURSE = ROOT / "course"
 CONFIG = ROOT / "jupyter_book.yml"
 NOTEBOOKS = ROOT / "notebooks"
+LIBRARY = ROOT / "tensorslow_edu"
 EXERCISES = COURSE / "instructor" / "exercises.md"
 REPOSITORY = "https://github.com/tensorslow-edu/tensorslow_edu"
 
@@ -342,6 +344,24 @@ def place_widget_fonts(html):
                 write_if_changed(page_dir / sub / font.name, font.read_bytes())
 
 
+def library_cache(base):
+    """The execution cache for the library as it is now, inside ``base``.
+
+    Jupyter Book re-runs a notebook only when the notebook's code changes, but
+    its outputs depend on the library too: each version of the library's source
+    gets a cache folder of its own, and the folders of older versions are removed.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(LIBRARY.rglob("*.py")):
+        digest.update(str(path.relative_to(LIBRARY)).encode() + b"\0" + path.read_bytes())
+    cache = base / digest.hexdigest()[:16]
+    if base.is_dir():
+        for old in base.iterdir():
+            if old != cache:
+                shutil.rmtree(old) if old.is_dir() else old.unlink()
+    return cache
+
+
 def book_config(offline, cache):
     config = yaml.safe_load(CONFIG.read_text())
     config.setdefault("execute", {})["cache"] = str(cache)
@@ -388,7 +408,7 @@ def main(argv=None):
 
     config_path = book / "_config_effective.yml"
     write_if_changed(config_path, "# written by course/build.py from jupyter_book.yml\n"
-                     + yaml.safe_dump(book_config(args.offline, args.cache.resolve()),
+                     + yaml.safe_dump(book_config(args.offline, library_cache(args.cache.resolve())),
                                       sort_keys=False))
     cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(book),
            "--config", str(config_path), "--toc", str(book / "_toc.yml")]
