@@ -8,7 +8,8 @@ Both builds are checked:
 * offline (`--offline`): nothing is routed, and no request may leave file://.
 
 The builds go to temporary folders but share the execution cache with `make course`
-(_build/.jupyter_cache), so notebooks run only when they changed. Warnings are errors.
+(_build/.jupyter_cache), so notebooks run only when they or the library changed. Warnings
+are errors.
 """
 
 import re
