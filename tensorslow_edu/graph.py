@@ -20,6 +20,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from ._fast import sum_leading_axes
 from .errors import (FeedError, GradientError, GraphError, ShapeError, TensorslowError, describe,
                      shapes_of)
 
@@ -49,7 +50,7 @@ class Graph:
         self.variables = []
         self._names = set()
         self._scopes = []
-        self._orders = {}  # fetched nodes -> cached execution order
+        self._schedules = {}  # fetched nodes -> their cached _Schedule
 
     def as_default(self):
         global _default_graph
@@ -79,11 +80,14 @@ class Graph:
         This is the post-order traversal of Part I. The graph below a node never
         changes once the node exists, so the order is computed once and cached.
         """
+        return self._schedule(nodes).order
+
+    def _schedule(self, nodes):
         key = tuple(nodes)
-        order = self._orders.get(key)
-        if order is None:
-            order = self._orders[key] = _post_order(key)
-        return order
+        schedule = self._schedules.get(key)
+        if schedule is None:
+            schedule = self._schedules[key] = _Schedule(_post_order(key))
+        return schedule
 
     def __repr__(self):
         return (f"<Graph: {len(self.placeholders)} placeholders, {len(self.variables)} "
@@ -130,6 +134,17 @@ def name_scope(name):
         yield "/".join(graph._scopes)
     finally:
         graph._scopes.pop()
+
+
+class _Schedule:
+    """An execution order, and its nodes sorted by how ``Session.run`` gets their values."""
+
+    def __init__(self, order):
+        self.order = order
+        self.placeholders = [n for n in order if isinstance(n, placeholder)]
+        self.operations = [n for n in order if isinstance(n, Operation)]
+        # Variables and constants: their value is their output
+        self.valued = [n for n in order if not isinstance(n, (placeholder, Operation))]
 
 
 def _post_order(roots):
@@ -228,14 +243,11 @@ class placeholder(Node):
         self.shape = None if shape is None else tuple(shape)
         get_default_graph().placeholders.append(self)
 
-    def _evaluate(self, feed):
-        try:
-            return feed[self]
-        except KeyError:
-            users = ", ".join(describe(c) for c in self.consumers)
-            needed = f" It is an input of {users}." if users else ""
-            raise FeedError(f"placeholder {self.name!r} has no value: pass one in feed_dict, e.g. "
-                            f"session.run(..., feed_dict={{{self.name.split('/')[-1]}: ...}}).{needed}") from None
+    def _not_fed(self):
+        users = ", ".join(describe(c) for c in self.consumers)
+        needed = f" It is an input of {users}." if users else ""
+        return FeedError(f"placeholder {self.name!r} has no value: pass one in feed_dict, e.g. "
+                         f"session.run(..., feed_dict={{{self.name.split('/')[-1]}: ...}}).{needed}")
 
     def _check(self, value):
         if type(value) is np.ndarray and value.dtype is _FLOAT and self.shape is None:
@@ -270,9 +282,6 @@ class Variable(Node):
         self.value = _as_float_array(initial_value, f"the initial value of Variable {self.name!r}")
         get_default_graph().variables.append(self)
 
-    def _evaluate(self, feed):
-        return self.value
-
 
 def constant(value, name=None):
     """A node with a fixed value. Plain numbers and arrays used in operations become constants."""
@@ -287,9 +296,6 @@ class _Constant(Node):
     @property
     def type_name(self):
         return "constant"
-
-    def _evaluate(self, feed):
-        return self.value
 
 
 _FLOAT = np.dtype(np.float64)
@@ -332,23 +338,14 @@ class Operation(Node):
             n.consumers.append(self)
         graph.operations.append(self)
 
-    def _evaluate(self, feed):
-        inputs = [n.output for n in self.input_nodes]
-        self.inputs = inputs
-        try:
-            output = self.compute(*inputs)
-        except (ValueError, TypeError, IndexError) as exc:
-            if isinstance(exc, TensorslowError):
-                raise
-            raise self._compute_error(inputs, exc) from exc
-        if type(output) is not np.ndarray:
-            if output is None:
-                if self.has_value:
-                    raise GraphError(f"compute of {describe(self)} returned None: it must return "
-                                     f"the operation's value.")
-                return None
-            output = np.asarray(output, dtype=np.float64)
-        return output
+    def _as_output(self, value):
+        """The value returned by ``compute``, as a float array (None if the operation has no value)."""
+        if value is None:
+            if self.has_value:
+                raise GraphError(f"compute of {describe(self)} returned None: it must return "
+                                 f"the operation's value.")
+            return None
+        return np.asarray(value, dtype=np.float64)
 
     def compute(self, *values):
         raise NotImplementedError(
@@ -384,9 +381,29 @@ class Session:
         """
         nodes = self._fetch_list(fetches)
         feed = self._feed(feed_dict)
-        for node in self.graph.execution_order(nodes):
-            node.output = node._evaluate(feed)
-        values = [_fetched(n) for n in nodes]
+        schedule = self.graph._schedule(nodes)
+        # First the nodes without inputs: placeholders take their fed values,
+        # Variables and constants their own.
+        for node in schedule.placeholders:
+            if node not in feed:
+                raise node._not_fed()
+            node.output = feed[node]
+        for node in schedule.valued:
+            node.output = node.value
+        # Then the operations, in post-order: the inputs of each are ready before it.
+        for op in schedule.operations:
+            op.inputs = inputs = [node.output for node in op.input_nodes]
+            try:
+                output = op.compute(*inputs)
+            except (ValueError, TypeError, IndexError) as exc:
+                if isinstance(exc, TensorslowError):
+                    raise
+                raise op._compute_error(inputs, exc) from exc
+            if type(output) is not np.ndarray:
+                output = op._as_output(output)
+            op.output = output
+        # a Variable's value is copied, so that editing a fetched value cannot change the model
+        values = [n.output.copy() if isinstance(n, Variable) else n.output for n in nodes]
         if isinstance(fetches, Node):
             return values[0]
         return type(fetches)(values)
@@ -432,21 +449,12 @@ class Session:
         return feed
 
 
-def _fetched(node):
-    value = node.output
-    if value is None:
-        return None
-    if isinstance(node, Variable):
-        return value.copy()  # so that editing a fetched value cannot change the model
-    return value
-
-
 # ---------------------------------------------------------------------------
 # The gradient registry (used from Part IV on)
 # ---------------------------------------------------------------------------
 
-_gradients = {}          # op type name -> gradient function
-_gradients_by_class = {}  # cache: op class -> gradient function (cleared on registration)
+_gradients = {}     # op type name -> gradient function
+_registrations = 0  # how many registrations so far: a cached look-up older than the last is stale
 
 
 class RegisterGradient:
@@ -472,30 +480,25 @@ class RegisterGradient:
         self.op_type = str(op_type)
 
     def __call__(self, function):
+        global _registrations
         _gradients[self.op_type] = function
-        _gradients_by_class.clear()
+        _registrations += 1
         return function
 
 
 def gradient_function(op):
     """The registered gradient function for ``op`` (a subclass inherits its parent's)."""
-    cls = type(op)
-    function = _gradients_by_class.get(cls)
-    if function is None:
-        for klass in cls.__mro__:
-            function = _gradients.get(klass.__name__)
-            if function is not None:
-                break
-        else:
-            name = type(op).__name__
-            raise GradientError(
-                f"no gradient is registered for operation type {name!r} (node {op.name!r}), so "
-                f"the loss cannot be differentiated through it. Register one:\n\n"
-                f"    @ts.RegisterGradient({name!r})\n"
-                f"    def _{name}_gradient(op, grad):\n"
-                f"        return [...]  # one gradient per input, shaped like the input")
-        _gradients_by_class[cls] = function
-    return function
+    for klass in type(op).__mro__:
+        function = _gradients.get(klass.__name__)
+        if function is not None:
+            return function
+    name = type(op).__name__
+    raise GradientError(
+        f"no gradient is registered for operation type {name!r} (node {op.name!r}), so "
+        f"the loss cannot be differentiated through it. Register one:\n\n"
+        f"    @ts.RegisterGradient({name!r})\n"
+        f"    def _{name}_gradient(op, grad):\n"
+        f"        return [...]  # one gradient per input, shaped like the input")
 
 
 def unbroadcast(grad, shape):
@@ -508,11 +511,11 @@ def unbroadcast(grad, shape):
         return grad
     extra = grad.ndim - len(shape)
     if extra:
-        grad = np.add.reduce(grad, axis=tuple(range(extra)))  # grad.sum(...), minus a wrapper call
+        grad = sum_leading_axes(grad, extra)  # grad.sum(axis=(0, ..., extra - 1))
+        if grad.shape == shape:
+            return grad
     stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
-    if stretched:
-        grad = np.add.reduce(grad, axis=stretched, keepdims=True)
-    return grad
+    return np.add.reduce(grad, axis=stretched, keepdims=True)
 
 
 class _Binary(Operation):

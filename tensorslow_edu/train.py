@@ -15,6 +15,7 @@ ignored, and nothing is computed for inputs such as the data placeholder.
 import numpy as np
 
 from .errors import GradientError, GraphError, describe
+from . import graph as _graph
 from .graph import Node, Operation, Session, Variable, gradient_function
 
 __all__ = ["GradientDescentOptimizer", "compute_gradients", "backprop_trace"]
@@ -28,7 +29,8 @@ class _BackwardPlan:
     """The work of one backward pass, worked out once for a loss and a set of wanted nodes.
 
     ``steps`` lists, in reverse topological order, each operation that passes a
-    gradient on, with one flag per input saying whether that input needs it.
+    gradient on, with its gradient function and one flag per input saying
+    whether that input needs a gradient.
     """
 
     def __init__(self, loss, wanted):
@@ -37,15 +39,18 @@ class _BackwardPlan:
         for node in order:
             leads[node] = node in wanted or any(leads[i] for i in node.input_nodes)
         self.loss = loss
-        self.steps = []
+        self._ops = []
         for node in reversed(order):
             if isinstance(node, Operation) and leads[node]:
                 needs = tuple(leads[i] for i in node.input_nodes)
                 if any(needs):
                     targets = [(k, n) for k, (n, need) in enumerate(zip(node.input_nodes, needs)) if need]
-                    self.steps.append((node, needs, (True,) * len(needs), targets))
-        for op, *_ in self.steps:
-            gradient_function(op)  # a missing gradient fails now, not in the middle of training
+                    self._ops.append((node, needs, (True,) * len(needs), targets))
+        self._look_up_gradients()  # a missing gradient fails now, not in the middle of training
+
+    def _look_up_gradients(self):
+        self._registrations = _graph._registrations
+        self.steps = [(op, gradient_function(op), *rest) for op, *rest in self._ops]
 
     def run(self, on_step=None, keep_intermediate=True):
         """Backpropagate from the values of the last forward pass; return {node: gradient}.
@@ -54,12 +59,15 @@ class _BackwardPlan:
         soon as it has been passed on, so that a training step holds no more arrays
         than it needs; the result then holds the gradients of the non-operations only.
         """
+        if self._registrations != _graph._registrations:
+            self._look_up_gradients()  # a gradient was registered since: use the newest
         shape = self.loss.output.shape
         grads = {self.loss: _ONE if shape == () else np.ones(shape)}  # ∂loss/∂loss = 1
-        for op, needs, every, targets in self.steps:
+        for op, function, needs, every, targets in self.steps:
+            grad = grads[op] if keep_intermediate else grads.pop(op)
             op.needs_grad = needs
             try:
-                results = gradient_function(op)(op, grads[op])
+                results = function(op, grad)
             finally:
                 # the flags belong to this pass only: a later call (a hand-written
                 # backprop, another loss) must see every input as needed again
@@ -72,13 +80,10 @@ class _BackwardPlan:
                 g = results[k]
                 if type(g) is not np.ndarray or g.shape != node.output.shape:
                     g = _checked(op, node, g)
-                previous = grads.get(node)
                 # a node with several consumers sums their contributions (the total derivative)
-                grads[node] = g if previous is None else previous + g
+                grads[node] = grads[node] + g if node in grads else g
             if on_step is not None:
-                on_step(op, grads[op], results, grads)
-            if not keep_intermediate:
-                del grads[op]
+                on_step(op, grad, results, grads)
         return grads
 
 
