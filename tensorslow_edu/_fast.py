@@ -3,39 +3,27 @@
 NumPy reduces along an axis (``a.sum(axis=0)``, ``a.max(axis=-1)``) with a
 general iterator whose fixed cost dominates on small arrays, and which is
 slow on a short last axis such as the 2 to 10 class scores of a row. The
-same numbers come several times faster from a product with a vector of ones
-(a sum) or from a reduction along the *first* axis of a transposed copy (a
-maximum). Read ``sum_last_axis(a)`` as ``a.sum(axis=-1)``: sums can differ
-from it in the last bit, because the terms are added in another order.
+same numbers come several times faster by other routes:
+
+* a sum is a product with a vector of ones: ``a @ ones(a.shape[-1])`` is
+  ``a.sum(axis=-1)`` and ``ones(len(a)) @ a`` is ``a.sum(axis=0)`` (the last
+  bit can differ, as the terms are added in another order);
+* a maximum over the last axis is one over the first axis of a transposed copy.
 """
 
 from functools import lru_cache
-from math import prod
 
 import numpy as np
 
-__all__ = ["sum_last_axis", "sum_leading_axes", "max_last_axis"]
+__all__ = ["ones", "max_last_axis"]
 
 
 @lru_cache(maxsize=64)
-def _ones(n):
-    ones = np.ones(n)
-    ones.flags.writeable = False  # shared by every caller
-    return ones
-
-
-def sum_last_axis(a):
-    """``a.sum(axis=-1)``."""
-    return a @ _ones(a.shape[-1])
-
-
-def sum_leading_axes(a, count):
-    """``a.sum(axis=(0, ..., count - 1))``: the sum over the first ``count`` axes."""
-    if count == 1 and a.ndim == 2:  # the usual case, a batch of rows, without reshaping
-        return _ones(len(a)) @ a
-    kept = a.shape[count:]
-    rows = prod(a.shape[:count])
-    return (_ones(rows) @ a.reshape(rows, prod(kept))).reshape(kept)
+def ones(n):
+    """A vector of n ones, made once and shared (so it is read-only)."""
+    vector = np.ones(n)
+    vector.flags.writeable = False
+    return vector
 
 
 def max_last_axis(a):

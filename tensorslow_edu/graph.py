@@ -17,10 +17,11 @@ gradient right below it; gradients are explained in Part IV (``train.py``).
 """
 
 from contextlib import contextmanager
+from math import prod
 
 import numpy as np
 
-from ._fast import sum_leading_axes
+from ._fast import ones
 from .errors import (FeedError, GradientError, GraphError, ShapeError, TensorslowError, describe,
                      shapes_of)
 
@@ -86,7 +87,7 @@ class Graph:
         key = tuple(nodes)
         schedule = self._schedules.get(key)
         if schedule is None:
-            schedule = self._schedules[key] = _Schedule(_post_order(key))
+            schedule = self._schedules[key] = _Schedule(key, _post_order(key))
         return schedule
 
     def __repr__(self):
@@ -139,7 +140,8 @@ def name_scope(name):
 class _Schedule:
     """An execution order, and its nodes sorted by how ``Session.run`` gets their values."""
 
-    def __init__(self, order):
+    def __init__(self, fetches, order):
+        self.fetches = fetches
         self.order = order
         self.placeholders = [n for n in order if isinstance(n, placeholder)]
         self.operations = [n for n in order if isinstance(n, Operation)]
@@ -250,8 +252,7 @@ class placeholder(Node):
                          f"session.run(..., feed_dict={{{self.name.split('/')[-1]}: ...}}).{needed}")
 
     def _check(self, value):
-        if type(value) is np.ndarray and value.dtype is _FLOAT and self.shape is None:
-            return value
+        """``value`` as a float array, after checking it against the placeholder's shape."""
         try:
             value = np.asarray(value, dtype=np.float64)
         except (TypeError, ValueError) as exc:
@@ -379,15 +380,13 @@ class Session:
         Returns NumPy float arrays in the same structure: one value for one
         node, a list for a list, a tuple for a tuple.
         """
-        nodes = self._fetch_list(fetches)
-        feed = self._feed(feed_dict)
-        schedule = self.graph._schedule(nodes)
+        try:  # the schedule of fetches seen before, without checking them again
+            schedule = self.graph._schedules[(fetches,) if isinstance(fetches, Node) else tuple(fetches)]
+        except (KeyError, TypeError):  # new fetches, or not even a list of nodes
+            schedule = self._new_schedule(fetches)
         # First the nodes without inputs: placeholders take their fed values,
         # Variables and constants their own.
-        for node in schedule.placeholders:
-            if node not in feed:
-                raise node._not_fed()
-            node.output = feed[node]
+        self._feed(feed_dict, schedule.placeholders)
         for node in schedule.valued:
             node.output = node.value
         # Then the operations, in post-order: the inputs of each are ready before it.
@@ -403,20 +402,19 @@ class Session:
                 output = op._as_output(output)
             op.output = output
         # a Variable's value is copied, so that editing a fetched value cannot change the model
-        values = [n.output.copy() if isinstance(n, Variable) else n.output for n in nodes]
+        values = [n.output.copy() if isinstance(n, Variable) else n.output for n in schedule.fetches]
         if isinstance(fetches, Node):
             return values[0]
         return type(fetches)(values)
 
-    def _fetch_list(self, fetches):
+    def _new_schedule(self, fetches):
+        """Check fetches seen for the first time, and work out their schedule."""
         if isinstance(fetches, Node):
-            nodes = [fetches]
-        elif isinstance(fetches, (list, tuple)) and fetches:
-            nodes = list(fetches)
-        else:
+            fetches = [fetches]
+        elif not isinstance(fetches, (list, tuple)) or not fetches:
             raise GraphError(f"Session.run needs a node or a non-empty list/tuple of nodes, "
                              f"got {type(fetches).__name__}.")
-        for n in nodes:
+        for n in fetches:
             if not isinstance(n, Node):
                 raise GraphError(f"Session.run can only compute nodes, got a {type(n).__name__} "
                                  f"({n!r:.60}). Fetch the node itself, e.g. session.run(z).")
@@ -424,16 +422,29 @@ class Session:
                 raise GraphError(
                     f"{describe(n)} belongs to another graph than this session's. Create the "
                     f"session with Session(graph=g) or inside `with g.as_default():`.")
-        return nodes
+        return self.graph._schedule(fetches)
 
-    def _feed(self, feed_dict):
-        if not feed_dict:
-            return {}
+    def _feed(self, feed_dict, placeholders):
+        """Give each placeholder of the run its value from ``feed_dict``."""
+        if feed_dict is None:
+            feed_dict = {}
+        # The keys need a look only when they are not exactly the placeholders of the run.
+        if type(feed_dict) is not dict or len(feed_dict) != len(placeholders):
+            self._check_keys(feed_dict)
+        for node in placeholders:
+            value = feed_dict.get(node)
+            if value is None:
+                self._check_keys(feed_dict)
+                raise node._not_fed()
+            if type(value) is not np.ndarray or value.dtype is not _FLOAT or node.shape is not None:
+                value = node._check(value)  # (a float array for a placeholder of any shape is fine as it is)
+            node.output = value
+
+    def _check_keys(self, feed_dict):
         if not isinstance(feed_dict, dict):
             raise FeedError(f"feed_dict must be a dict from placeholders to values, "
                             f"got {type(feed_dict).__name__}.")
-        feed = {}
-        for key, value in feed_dict.items():
+        for key in feed_dict:
             if not isinstance(key, placeholder):
                 if isinstance(key, Node):
                     hint = (" To change a Variable, assign `variable.value = ...`."
@@ -445,8 +456,6 @@ class Session:
                                 f"with the placeholder x itself.")
             if key.graph is not self.graph:
                 raise FeedError(f"placeholder {key.name!r} belongs to another graph than this session's.")
-            feed[key] = key._check(value)
-        return feed
 
 
 # ---------------------------------------------------------------------------
@@ -511,7 +520,13 @@ def unbroadcast(grad, shape):
         return grad
     extra = grad.ndim - len(shape)
     if extra:
-        grad = sum_leading_axes(grad, extra)  # grad.sum(axis=(0, ..., extra - 1))
+        # grad.sum(axis=(0, ..., extra - 1)), computed as a product with ones (see _fast.py)
+        if extra == 1 and grad.ndim == 2:  # a batch of rows, the usual case
+            grad = ones(len(grad)) @ grad
+        else:
+            kept = grad.shape[extra:]
+            rows = prod(grad.shape[:extra])
+            grad = (ones(rows) @ grad.reshape(rows, prod(kept))).reshape(kept)
         if grad.shape == shape:
             return grad
     stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)

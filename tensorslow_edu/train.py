@@ -29,8 +29,9 @@ class _BackwardPlan:
     """The work of one backward pass, worked out once for a loss and a set of wanted nodes.
 
     ``steps`` lists, in reverse topological order, each operation that passes a
-    gradient on, with its gradient function and one flag per input saying
-    whether that input needs a gradient.
+    gradient on, with its gradient function, its number of inputs and the
+    inputs (with their positions) that need a gradient. ``partial`` lists the
+    operations that have inputs needing none, with their ``needs_grad`` flags.
     """
 
     def __init__(self, loss, wanted):
@@ -40,76 +41,90 @@ class _BackwardPlan:
             leads[node] = node in wanted or any(leads[i] for i in node.input_nodes)
         self.loss = loss
         self._ops = []
+        self.partial = []
         for node in reversed(order):
             if isinstance(node, Operation) and leads[node]:
                 needs = tuple(leads[i] for i in node.input_nodes)
                 if any(needs):
                     targets = [(k, n) for k, (n, need) in enumerate(zip(node.input_nodes, needs)) if need]
-                    self._ops.append((node, needs, (True,) * len(needs), targets))
+                    self._ops.append((node, len(needs), targets))
+                    if not all(needs):
+                        self.partial.append((node, needs))
         self._look_up_gradients()  # a missing gradient fails now, not in the middle of training
 
     def _look_up_gradients(self):
         self._registrations = _graph._registrations
-        self.steps = [(op, gradient_function(op), *rest) for op, *rest in self._ops]
+        self.steps = []
+        for op, n_inputs, targets in self._ops:
+            function = gradient_function(op)
+            # The library's own operations and gradients are tested in its test suite;
+            # any other gradient is checked at every step, to say what went wrong.
+            checked = not (_is_library(type(op)) and _is_library(function))
+            self.steps.append((op, function, n_inputs, targets, checked))
 
-    def run(self, on_step=None, keep_intermediate=True):
-        """Backpropagate from the values of the last forward pass; return {node: gradient}.
+    def run(self, on_step=None):
+        """Backpropagate from the values of the last forward pass.
 
-        With ``keep_intermediate=False`` the gradient of each operation is dropped as
-        soon as it has been passed on, so that a training step holds no more arrays
-        than it needs; the result then holds the gradients of the non-operations only.
+        Returns {node: gradient} for the nodes that are not operations (Variables,
+        placeholders, constants). The gradient of each operation is dropped as soon
+        as it has been passed on, so that a pass holds no more arrays than it needs;
+        ``on_step(op, grad, results, grads)`` sees it first, after each operation.
         """
         if self._registrations != _graph._registrations:
             self._look_up_gradients()  # a gradient was registered since: use the newest
         shape = self.loss.output.shape
         grads = {self.loss: _ONE if shape == () else np.ones(shape)}  # ∂loss/∂loss = 1
-        for op, function, needs, every, targets in self.steps:
-            grad = grads[op] if keep_intermediate else grads.pop(op)
+        # The flags hold for this pass only: afterwards (a hand-written backprop,
+        # another loss) every input counts as needing a gradient again.
+        for op, needs in self.partial:
             op.needs_grad = needs
-            try:
+        try:
+            for op, function, n_inputs, targets, checked in self.steps:
+                grad = grads.pop(op)
                 results = function(op, grad)
-            finally:
-                # the flags belong to this pass only: a later call (a hand-written
-                # backprop, another loss) must see every input as needed again
-                op.needs_grad = every
-            if results is None or len(results) != len(needs):
-                raise GradientError(
-                    f"the gradient function of {describe(op)} must return a list with one "
-                    f"gradient per input ({len(needs)}), got {_summary(results)}.")
-            for k, node in targets:
-                g = results[k]
-                if type(g) is not np.ndarray or g.shape != node.output.shape:
-                    g = _checked(op, node, g)
-                # a node with several consumers sums their contributions (the total derivative)
-                grads[node] = grads[node] + g if node in grads else g
-            if on_step is not None:
-                on_step(op, grad, results, grads)
+                if checked:
+                    results = _checked(op, results, n_inputs, targets)
+                for k, node in targets:
+                    g = results[k]
+                    # a node with several consumers sums their contributions (the total derivative)
+                    grads[node] = grads[node] + g if node in grads else g
+                if on_step is not None:
+                    on_step(op, grad, results, grads)
+        finally:
+            for op, needs in self.partial:
+                op.needs_grad = (True,) * len(needs)
         return grads
 
 
-def _summary(results):
-    if results is None:
-        return "None"
-    try:
-        return f"{len(results)} values"
-    except TypeError:
-        return f"a {type(results).__name__}"
+def _is_library(thing):
+    return thing.__module__.startswith("tensorslow_edu.")
 
 
-def _checked(op, node, g):
-    """Convert a gradient to an array of the input's shape, or say clearly why it is not one."""
-    if g is None:
-        raise GradientError(f"the gradient function of {describe(op)} returned None for input "
-                            f"{describe(node)}, which needs a gradient.")
-    if not isinstance(g, np.ndarray):
-        g = np.asarray(g, dtype=np.float64)
-    want = np.shape(node.output)
-    if g.shape != want:
-        raise GradientError(
-            f"the gradient function of {describe(op)} returned shape {g.shape} for input "
-            f"{describe(node)}, whose value has shape {want}. A gradient must have the shape of "
-            f"its input (sum over broadcast axes).")
-    return g
+def _checked(op, results, n_inputs, targets):
+    """The gradients returned for ``op``, as arrays shaped like its inputs, or a clear error."""
+    if not isinstance(results, (list, tuple)) or len(results) != n_inputs:
+        got = f"{len(results)} values" if isinstance(results, (list, tuple)) else repr(results)[:60]
+        raise GradientError(f"the gradient function of {describe(op)} must return a list with one "
+                            f"gradient per input ({n_inputs}), got {got}.")
+    results = list(results)
+    for k, node in targets:
+        g = results[k]
+        if g is None:
+            raise GradientError(f"the gradient function of {describe(op)} returned None for input "
+                                f"{describe(node)}, which needs a gradient.")
+        try:
+            g = results[k] = np.asarray(g, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise GradientError(f"the gradient function of {describe(op)} returned a "
+                                f"{type(g).__name__} for input {describe(node)}, which is not an "
+                                f"array of numbers ({exc}).") from None
+        want = np.shape(node.output)
+        if g.shape != want:
+            raise GradientError(
+                f"the gradient function of {describe(op)} returned shape {g.shape} for input "
+                f"{describe(node)}, whose value has shape {want}. A gradient must have the shape of "
+                f"its input (sum over broadcast axes).")
+    return results
 
 
 def _all_nodes(loss):
@@ -122,9 +137,7 @@ def compute_gradients(loss, feed_dict=None):
     The gradient of a node has the shape of its value. ``loss`` is usually a
     scalar; for an array-valued loss the result is the gradient of its sum.
     """
-    _check_loss(loss)
-    Session(loss.graph).run(loss, feed_dict)
-    return _BackwardPlan(loss, set(_all_nodes(loss))).run()
+    return _backprop_to_all(loss, feed_dict)
 
 
 def backprop_trace(loss, feed_dict=None):
@@ -133,15 +146,29 @@ def backprop_trace(loss, feed_dict=None):
     ``totals so far`` is a snapshot of the gradients accumulated after the step,
     so a node with several consumers shows its gradient growing.
     """
-    _check_loss(loss)
-    Session(loss.graph).run(loss, feed_dict)
     steps = []
 
-    def record(op, grad, results, grads):
-        steps.append((op, grad, list(results), dict(grads)))
+    def record(op, grad, results, totals):
+        steps.append((op, grad, list(results), dict(totals)))
 
-    grads = _BackwardPlan(loss, set(_all_nodes(loss))).run(record)
-    return grads, steps
+    return _backprop_to_all(loss, feed_dict, record), steps
+
+
+def _backprop_to_all(loss, feed_dict, on_step=None):
+    """A fresh forward pass, then backprop to every node below the loss; {node: gradient} for all of them."""
+    _check_loss(loss)
+    Session(loss.graph).run(loss, feed_dict)
+    totals = {}  # in the order the nodes first receive a gradient
+
+    def keep(op, grad, results, grads):
+        totals[op] = grad
+        totals.update(grads)
+        if on_step is not None:
+            on_step(op, grad, results, totals)
+
+    totals.update(_BackwardPlan(loss, set(_all_nodes(loss))).run(keep))
+    # (NumPy turns 0-d results into scalars: give arrays back, as for every other node)
+    return {node: np.asarray(g) for node, g in totals.items()}
 
 
 def _check_loss(loss):
@@ -195,7 +222,9 @@ class minimize(Operation):
         self._plan = _BackwardPlan(loss, set(self.var_list))
 
     def compute(self, loss_value):
-        grads = self._plan.run(keep_intermediate=False)
+        grads = self._plan.run()
+        rate = self.learning_rate
         for v in self.var_list:
-            # a new array rather than -=, so values fetched earlier never change under the user
-            v.value = v.value - self.learning_rate * grads[v]
+            # a new array rather than -=, so that arrays read from v.value never change under the user
+            value = v.value - rate * grads[v]
+            v.value = value if type(value) is np.ndarray else np.asarray(value)  # NumPy makes 0-d results scalars
