@@ -8,14 +8,14 @@ same numbers come several times faster by other routes:
 * a sum is a product with a vector of ones: ``a @ ones(a.shape[-1])`` is
   ``a.sum(axis=-1)`` and ``ones(len(a)) @ a`` is ``a.sum(axis=0)`` (the last
   bit can differ, as the terms are added in another order);
-* a maximum over the last axis is one over the first axis of a transposed copy.
+* a reduction over the last axis is one over the first axis of a transposed copy.
 """
 
 from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["ones", "max_last_axis"]
+__all__ = ["ones", "logsumexp_last_axis"]
 
 
 @lru_cache(maxsize=64)
@@ -26,7 +26,8 @@ def ones(n):
     return vector
 
 
-def max_last_axis(a):
-    """``a.max(axis=-1)``."""
+def logsumexp_last_axis(a):
+    """``log(exp(a).sum(axis=-1))``, which never overflows: ``np.logaddexp(x, y)`` is
+    ``log(e^x + e^y)`` computed as ``max(x, y) + log(1 + e^-|x - y|)``."""
     # a.T reverses the axes, so the last axis comes first; .T restores the others.
-    return np.maximum.reduce(np.ascontiguousarray(a.T)).T
+    return np.logaddexp.reduce(np.ascontiguousarray(a.T)).T

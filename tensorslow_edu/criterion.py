@@ -9,7 +9,7 @@ thing from the scores before softmax, in a way that cannot overflow.
 
 import numpy as np
 
-from ._fast import max_last_axis, ones
+from ._fast import logsumexp_last_axis, ones
 from .errors import NumericalError, ShapeError, describe
 from .graph import Operation, RegisterGradient
 
@@ -131,28 +131,29 @@ class softmax_cross_entropy_with_logits(Operation):
         if labels.shape != logits.shape:
             raise ShapeError(f"{describe(self)}: labels of shape {np.shape(labels)} and logits "
                              f"of shape {np.shape(logits)} must have the same shape (one-hot labels).")
-        # log softmax(z)_j = s_j − log Σ_k e^(s_k), where s = z − max(z) so that no e^s overflows
-        shifted = logits - max_last_axis(logits)[..., np.newaxis]
-        exps = np.exp(shifted)
-        row_sum = ones(logits.shape[-1])  # x @ row_sum is x.sum(axis=-1), faster (see _fast.py)
-        totals = exps @ row_sum
-        label_totals = labels @ row_sum  # 1 for one-hot rows
-        self._saved = shifted, exps, totals, label_totals  # for the gradient
-        # −Σ_j c_j (s_j − log Σ_k e^(s_k)) = Σ_j c_j · log Σ_k e^(s_k) − Σ_j c_j s_j
-        return label_totals * np.log(totals) - (labels * shifted) @ row_sum
+        # log softmax(z)_j = z_j − log Σ_k e^(z_k), the log-sum-exp computed without overflow
+        log_totals = logsumexp_last_axis(logits)
+        row_sum = ones(labels.shape[-1])  # x @ row_sum is x.sum(axis=-1), faster (see _fast.py)
+        label_totals = labels @ row_sum  # Σ_j c_j: 1 for one-hot rows
+        self._saved = log_totals, label_totals  # for the gradient
+        # −Σ_j c_j (z_j − log Σ_k e^(z_k)) = Σ_j c_j · log Σ_k e^(z_k) − Σ_j c_j z_j
+        return label_totals * log_totals - (labels * logits) @ row_sum
 
 
 @RegisterGradient("softmax_cross_entropy_with_logits")
 def _softmax_cross_entropy_gradient(op, grad):
-    shifted, exps, totals, label_totals = op._saved
+    labels, logits = op.inputs
+    log_totals, label_totals = op._saved
     need_labels, need_logits = op.needs_grad
     g = grad[..., np.newaxis]
+    log_softmax = logits - log_totals[..., np.newaxis]
     grad_labels = grad_logits = None
     if need_logits:
         # d/dz of the loss of a row is softmax(z) Σ_j c_j − c, which is p − c for one-hot rows.
-        grad_logits = exps * (label_totals / totals)[..., np.newaxis]
-        grad_logits -= op.inputs[0]
+        grad_logits = np.exp(log_softmax)
+        grad_logits *= label_totals[..., np.newaxis]
+        grad_logits -= labels
         grad_logits *= g
     if need_labels:
-        grad_labels = -g * (shifted - np.log(totals)[..., np.newaxis])  # −log softmax(z)
+        grad_labels = -g * log_softmax
     return [grad_labels, grad_logits]

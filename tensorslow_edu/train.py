@@ -21,8 +21,6 @@ from .graph import Node, Operation, Session, Variable, gradient_function
 __all__ = ["GradientDescentOptimizer", "compute_gradients", "backprop_trace"]
 
 
-_ONE = np.ones(())
-_ONE.flags.writeable = False  # shared by every scalar loss, so nobody may change it
 
 
 class _BackwardPlan:
@@ -34,12 +32,17 @@ class _BackwardPlan:
     operations that have inputs needing none, with their ``needs_grad`` flags.
     """
 
-    def __init__(self, loss, wanted):
+    def __init__(self, loss, wanted, scale=1.0):
         order = loss.graph.execution_order((loss,))  # inputs before consumers
         leads = {}  # node -> True if a wanted node is the node itself or below it
         for node in order:
             leads[node] = node in wanted or any(leads[i] for i in node.input_nodes)
         self.loss = loss
+        # Backprop starts from ∂loss/∂loss = 1. It is linear, so starting from `scale`
+        # gives the gradients of scale · loss instead.
+        self.scale = scale
+        self._scalar_seed = np.array(scale, dtype=np.float64)
+        self._scalar_seed.flags.writeable = False  # shared by every pass, so nobody may change it
         self._ops = []
         self.partial = []
         for node in reversed(order):
@@ -73,7 +76,7 @@ class _BackwardPlan:
         if self._registrations != _graph._registrations:
             self._look_up_gradients()  # a gradient was registered since: use the newest
         shape = self.loss.output.shape
-        grads = {self.loss: _ONE if shape == () else np.ones(shape)}  # ∂loss/∂loss = 1
+        grads = {self.loss: self._scalar_seed if shape == () else np.full(shape, self.scale)}
         # The flags hold for this pass only: afterwards (a hand-written backprop,
         # another loss) every input counts as needing a gradient again.
         for op, needs in self.partial:
@@ -219,12 +222,13 @@ class minimize(Operation):
             raise GraphError(f"the loss {describe(loss)} depends on no Variable to train.")
         self.learning_rate = learning_rate
         self.var_list = [v for v in var_list if v in below]
-        self._plan = _BackwardPlan(loss, set(self.var_list))
+        self._plan = _BackwardPlan(loss, set(self.var_list), scale=-learning_rate)
 
     def compute(self, loss_value):
-        grads = self._plan.run()
-        rate = self.learning_rate
+        # The plan backpropagates −learning_rate · loss, so that the gradient it gives
+        # for each Variable is its step, −learning_rate · ∂loss/∂v.
+        steps = self._plan.run()
         for v in self.var_list:
-            # a new array rather than -=, so that arrays read from v.value never change under the user
-            value = v.value - rate * grads[v]
+            # a new array rather than +=, so that arrays read from v.value never change under the user
+            value = v.value + steps[v]
             v.value = value if type(value) is np.ndarray else np.asarray(value)  # NumPy makes 0-d results scalars
