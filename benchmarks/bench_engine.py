@@ -135,7 +135,7 @@ class Torch:
         with torch.no_grad():
             for p, g in zip(self.params, grads):
                 p -= LEARNING_RATE * g
-        return float(loss)
+        return loss.item()
 
     def weights(self):
         return [p.detach().numpy() for p in self.params]

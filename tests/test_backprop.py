@@ -83,6 +83,48 @@ def test_loss_fetched_with_step_is_the_value_before_the_update():
         assert s.run(loss) == pytest.approx(2.4 ** 2)
 
 
+def test_step_is_learning_rate_times_the_gradient_for_every_variable():
+    rng = np.random.default_rng(4)
+    with ts.Graph().as_default():
+        x = ts.placeholder(name="x")
+        W, b = ts.Variable(rng.standard_normal((3, 2))), ts.Variable(rng.standard_normal(2))
+        loss = ts.reduce_sum(ts.softmax_cross_entropy_with_logits(np.eye(2)[[0, 1, 1, 0]], x @ W + b))
+        feed = {x: rng.standard_normal((4, 3))}
+        grads = ts.train.compute_gradients(loss, feed)
+        before = [W.value, b.value]
+        ts.Session().run(ts.train.GradientDescentOptimizer(0.25).minimize(loss), feed)
+        for v, old in zip((W, b), before):
+            np.testing.assert_allclose(v.value, old - 0.25 * grads[v], rtol=1e-12)
+
+
+def test_scalar_variables_and_gradients_stay_arrays():
+    # NumPy turns 0-d results into scalars; values and gradients must stay float arrays.
+    with ts.Graph().as_default():
+        w, x = ts.Variable(2.0, name="w"), ts.placeholder(name="x")
+        loss = ts.square(w * x)
+        s = ts.Session()
+        s.run(ts.train.GradientDescentOptimizer(0.1).minimize(loss), {x: 1.0})
+        assert type(w.value) is np.ndarray and w.value == pytest.approx(2.0 - 0.1 * 4.0)
+        assert type(s.run(w)) is np.ndarray
+        assert all(type(g) is np.ndarray for g in ts.train.compute_gradients(loss, {x: 1.0}).values())
+
+
+def test_a_gradient_registered_again_for_a_library_operation_is_checked():
+    with ts.Graph().as_default():
+        a = ts.Variable([[1.0, -1.0]], name="a")
+        s = ts.sigmoid(a)
+        loss = ts.reduce_sum(s)
+        step = ts.train.GradientDescentOptimizer(0.1).minimize(loss)
+        original = ts.graph.gradient_function(s)
+        try:
+            ts.RegisterGradient("sigmoid")(lambda op, grad: [np.ones(3)])
+            with pytest.raises(ts.GradientError, match=r"sigmoid 'sigmoid' returned shape \(3,\)"):
+                ts.Session().run(step)
+        finally:
+            ts.RegisterGradient("sigmoid")(original)
+        ts.Session().run(step)  # the library's own again
+
+
 # ----- what backprop computes and what it skips -----------------------------
 
 def test_gradient_accumulates_over_several_paths():

@@ -164,6 +164,32 @@ def test_feed_key_errors():
             s.run(x, [1.0])
 
 
+def test_feed_and_fetches_are_checked_at_every_run_not_only_the_first():
+    # Runs remember the schedule of fetches seen before; checks of the feed must not be skipped.
+    other = ts.Graph()
+    with other.as_default():
+        foreign = ts.placeholder(name="foreign")
+    with ts.Graph().as_default():
+        x = ts.placeholder(name="x")
+        v = ts.Variable(1.0, name="v")
+        y = x * v
+        s = ts.Session()
+        assert s.run(y, {x: 2.0}) == 2.0
+        with pytest.raises(ts.FeedError, match="only placeholders can be fed.*variable.value"):
+            s.run(y, {x: 2.0, v: 5.0})
+        with pytest.raises(ts.FeedError, match="belongs to another graph"):
+            s.run(y, {x: 2.0, foreign: 1.0})
+        with pytest.raises(ts.FeedError, match="keys must be placeholder objects"):
+            s.run(y, {"x": 2.0})
+        with pytest.raises(ts.FeedError, match="cannot feed placeholder 'x'"):
+            s.run(y, {x: "two"})
+        with pytest.raises(ts.FeedError, match="placeholder 'x' has no value"):
+            s.run(y, {x: None})
+        with pytest.raises(ts.GraphError, match="another graph"):
+            s.run([y, foreign])
+        assert s.run([y], {x: 3.0}) == [3.0]
+
+
 def test_placeholder_shape_is_checked():
     with ts.Graph().as_default():
         x = ts.placeholder(name="x", shape=(None, 2))

@@ -118,3 +118,27 @@ def test_reduce_sum_bad_axis():
     with ts.Graph().as_default():
         with pytest.raises(ts.ShapeError, match=r"cannot reduce an array of shape \(3,\) over axis 2"):
             ts.Session().run(ts.reduce_sum(ts.Variable(np.ones(3)), axis=2))
+
+
+@pytest.mark.part1
+@pytest.mark.parametrize("grad_shape, shape", [((100, 2), (2,)), ((2, 3, 4), (4,)), ((2, 3, 4), (3, 4)),
+                                               ((2, 3, 4), (3, 1)), ((3, 4), (1, 4)), ((3, 4), ()),
+                                               ((0, 3), (3,)), ((4, 0), (0,)), ((5,), (5,))])
+def test_unbroadcast_sums_exactly_the_broadcast_axes(grad_shape, shape):
+    grad = rng.standard_normal(grad_shape)
+    extra = len(grad_shape) - len(shape)
+    expected = grad.sum(axis=tuple(range(extra))) if extra else grad
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and expected.shape[i] != 1)
+    expected = expected.sum(axis=stretched, keepdims=True)
+    got = ts.graph.unbroadcast(grad, shape)
+    assert np.shape(got) == shape
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.part3
+def test_log_sum_exp_over_the_last_axis():
+    from tensorslow_edu._fast import logsumexp_last_axis
+    for a in (r(7, 3), r(2, 3, 5), r(4), np.array([[1000.0, -1000.0, 999.0]])):
+        shift = a.max(axis=-1, keepdims=True)
+        expected = np.log(np.exp(a - shift).sum(axis=-1)) + shift[..., 0]
+        np.testing.assert_allclose(logsumexp_last_axis(a), expected, rtol=1e-13)
