@@ -1,4 +1,4 @@
-"""Sums and maxima along one axis, computed the fast way for the arrays of a course.
+"""Sums and log-sum-exps along one axis, computed the fast way for the arrays of a course.
 
 NumPy reduces along an axis (``a.sum(axis=0)``, ``a.max(axis=-1)``) with a
 general iterator whose fixed cost dominates on small arrays, and which is

@@ -14,13 +14,11 @@ ignored, and nothing is computed for inputs such as the data placeholder.
 
 import numpy as np
 
-from .errors import GradientError, GraphError, describe
 from . import graph as _graph
+from .errors import GradientError, GraphError, describe
 from .graph import Node, Operation, Session, Variable, gradient_function
 
 __all__ = ["GradientDescentOptimizer", "compute_gradients", "backprop_trace"]
-
-
 
 
 class _BackwardPlan:
@@ -100,7 +98,7 @@ class _BackwardPlan:
 
 
 def _is_library(thing):
-    return thing.__module__.startswith("tensorslow_edu.")
+    return (getattr(thing, "__module__", None) or "").startswith("tensorslow_edu.")
 
 
 def _checked(op, results, n_inputs, targets):
@@ -227,8 +225,8 @@ class minimize(Operation):
     def compute(self, loss_value):
         # The plan backpropagates −learning_rate · loss, so that the gradient it gives
         # for each Variable is its step, −learning_rate · ∂loss/∂v.
-        steps = self._plan.run()
+        updates = self._plan.run()
         for v in self.var_list:
             # a new array rather than +=, so that arrays read from v.value never change under the user
-            value = v.value + steps[v]
+            value = v.value + updates[v]
             v.value = value if type(value) is np.ndarray else np.asarray(value)  # NumPy makes 0-d results scalars
