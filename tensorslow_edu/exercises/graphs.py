@@ -14,8 +14,8 @@ keyword arguments.
 
 import numpy as np
 
-from .. import criterion, graph as g, mlp, perceptron
-from .core import BadReturn, fmt_value
+from .. import criterion, graph as g, mlp, perceptron, train
+from .core import BadReturn, as_array, as_node, fmt_value
 
 OPS = {
     "add": g.add, "subtract": g.subtract, "multiply": g.multiply, "negative": g.negative,
@@ -106,3 +106,33 @@ def names_of(result, nodes, what="the result"):
             raise BadReturn(f"item {i} of {what} is {item.name!r}, a node that is not in the graph.")
         names.append(by_id[id(item)])
     return names
+
+
+# ----- graphs built around a learner's function ------------------------------
+
+def run_on_points(obj, X, variables, *extra):
+    """The value of ``obj(x, *Variables, *extra)``, with the placeholder x fed the points X.
+
+    ``variables`` maps names to initial values, in the order ``obj`` takes them.
+    """
+    graph = g.Graph()
+    with graph.as_default():
+        x = g.placeholder(name="x")
+        made = [g.Variable(value, name=name) for name, value in variables.items()]
+        node = as_node(obj(x, *made, *extra), graph)
+        return as_array(g.Session(graph).run(node, {x: X}))
+
+
+def value_and_gradient(obj, inputs, names, wrt, what="the result"):
+    """The value of ``obj(*placeholders)`` (placeholders named ``names``, fed from ``inputs``)
+    and its gradient with respect to the placeholder ``wrt``."""
+    graph = g.Graph()
+    with graph.as_default():
+        nodes = {name: g.placeholder(name=name) for name in names}
+        node = as_node(obj(*nodes.values()), graph)
+        feed = {nodes[name]: inputs[name] for name in names}
+        value = as_array(g.Session(graph).run(node, feed), what)
+        grads = train.compute_gradients(node, feed)
+        if nodes[wrt] not in grads:
+            raise BadReturn(f"{what} does not depend on {wrt} through ts operations.")
+        return {"value": value, f"gradient wrt {wrt}": as_array(grads[nodes[wrt]])}

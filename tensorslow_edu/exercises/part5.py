@@ -3,8 +3,8 @@
 import numpy as np
 
 from .. import graph as g
-from .core import BadReturn, Case, Exercise, as_array, as_node, register
-from .graphs import OPS, reference
+from .core import BadReturn, Case, Exercise, as_array, register
+from .graphs import OPS, reference, run_on_points
 
 @register
 class DenseLayer(Exercise):
@@ -22,13 +22,7 @@ class DenseLayer(Exercise):
     ]
 
     def call(self, obj, inputs):
-        graph = g.Graph()
-        with graph.as_default():
-            x = g.placeholder(name="x")
-            W = g.Variable(inputs["W"], name="W")
-            b = g.Variable(inputs["b"], name="b")
-            node = as_node(obj(x, W, b, OPS[inputs["activation"]]), graph)
-            return as_array(g.Session(graph).run(node, {x: inputs["X"]}))
+        return run_on_points(obj, inputs["X"], {"W": inputs["W"], "b": inputs["b"]}, OPS[inputs["activation"]])
 
     def expected(self, inputs):
         return reference(inputs["activation"], inputs["X"] @ inputs["W"] + inputs["b"])

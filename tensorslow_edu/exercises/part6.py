@@ -3,7 +3,8 @@
 import numpy as np
 
 from .. import criterion, graph as g, perceptron, train
-from .core import BadReturn, Case, Exercise, as_array, as_node, register
+from .core import BadReturn, Case, Exercise, as_array, register
+from .graphs import value_and_gradient
 
 _X = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, -0.5]])
 _C = np.array([[0.0, 1.0], [1.0, 0.0], [0.0, 1.0]])
@@ -64,17 +65,7 @@ class L2Loss(Exercise):
     ]
 
     def call(self, obj, inputs):
-        graph = g.Graph()
-        with graph.as_default():
-            y = g.placeholder(name="y")
-            t = g.placeholder(name="t")
-            node = as_node(obj(y, t), graph)
-            feed = {y: inputs["y"], t: inputs["t"]}
-            value = as_array(g.Session(graph).run(node, feed), "the loss")
-            grads = train.compute_gradients(node, feed)
-            if y not in grads:
-                raise BadReturn("the loss does not depend on y through ts operations.")
-            return {"value": value, "gradient wrt y": as_array(grads[y])}
+        return value_and_gradient(obj, inputs, ("y", "t"), wrt="y", what="the loss")
 
     def expected(self, inputs):
         d = inputs["y"] - inputs["t"]
