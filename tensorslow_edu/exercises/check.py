@@ -10,7 +10,8 @@ import html
 import json
 import sys
 
-from .core import decode, encode_inputs, evaluate, get_exercise, run_case
+from .core import (all_exercises, decode, encode_inputs, evaluate, get_exercise, run_case,
+                   unknown_id_message)
 
 __all__ = ["check", "CheckReport"]
 
@@ -20,18 +21,27 @@ GRADING = False
 
 
 class CheckReport:
-    """What ``check`` returns: ``str(report)`` is the text, ``report.passed`` a bool."""
+    """What ``check`` returns: ``str(report)`` is the text, ``report.passed`` a bool.
 
-    def __init__(self, exercise, rows, state):
+    The first failing case is explained in full (input, expected, got, hint); every
+    other failing case gets one line with its own hint. ``hint_level`` picks how
+    specific the hints are (``check(id, hint=2)``).
+    """
+
+    def __init__(self, exercise, rows, state, hint_level=1, message=None):
         self.exercise = exercise
         self.rows = rows  # (case, verdict)
-        self.state = state  # "passed", "failed", "not_started", "missing", "skipped"
+        self.state = state  # "passed", "failed", "not_started", "missing", "skipped", "unknown"
+        self.hint_level = max(1, int(hint_level))
+        self.message = message  # for "unknown": the closest ids
 
     @property
     def passed(self):
         return self.state == "passed"
 
     def _head(self):
+        if self.state == "unknown":
+            return f"check: {self.message}"
         e, n = self.exercise, len(self.rows)
         ok = sum(v.passed for _, v in self.rows)
         if self.state == "skipped":
@@ -44,27 +54,50 @@ class CheckReport:
             return f"{e.id}: all {n} visible tests passed ✓"
         return f"{e.id}: {ok} of {n} visible tests passed"
 
-    def _details(self):
-        out = []
-        if self.state not in ("passed", "failed"):
-            return out
+    def _hint(self, case):
+        text, level = case.hint_at(self.hint_level)
+        if text is None:
+            return None
+        return f"hint {level}: {text}" if len(case.hints) > 1 else f"hint: {text}"
+
+    def _blocks(self):
+        """[(mark, case name, detail lines)]: details for the first failure, one hint line for the others."""
+        blocks = []
+        if self.state != "failed":
+            return blocks
+        first = True
         for case, verdict in self.rows:
-            mark = "✓" if verdict.passed else "✗"
-            out.append((mark, case, verdict))
-        return out
+            if verdict.passed:
+                blocks.append(("✓", case.name, []))
+                continue
+            hint = self._hint(case)
+            if first:
+                first = False
+                detail = [f"input: {self.exercise.describe(case.inputs)}", *verdict.lines]
+                if hint:
+                    detail.append(hint)
+                    more = len(case.hints) - min(self.hint_level, len(case.hints))
+                    if more:
+                        detail.append(f"(a more specific hint: check(\"{self.exercise.id}\", "
+                                      f"hint={self.hint_level + 1}))")
+            else:
+                detail = [f"{verdict.lines[0]}"] if verdict.status != "failed" and verdict.lines else []
+                if hint:
+                    detail = [hint]
+            blocks.append(("✗", case.name, detail))
+        return blocks
 
     def __str__(self):
         lines = [self._head()]
         first_failure = True
-        for mark, case, verdict in self._details():
-            lines.append(f"  {mark} {case.name}")
-            if not verdict.passed and first_failure:
-                # full detail for the first failure only: one thing to fix at a time
+        for mark, name, detail in self._blocks():
+            if mark == "✗" and not first_failure:
+                lines.append(f"  {mark} {name}" + (f" — {detail[0]}" if detail else ""))
+                continue
+            lines.append(f"  {mark} {name}")
+            if mark == "✗":
                 first_failure = False
-                lines.append(f"      input: {self.exercise.describe(case.inputs)}")
-                lines += [f"      {line}" for line in verdict.lines]
-                if case.hint:
-                    lines.append(f"      hint: {case.hint}")
+                lines += [f"      {line}" for line in detail]
         if self.state == "passed":
             lines.append("  (hidden tests are run when the notebook is graded)")
         return "\n".join(lines)
@@ -76,15 +109,15 @@ class CheckReport:
         parts = [f'<div style="font-family:monospace;border-left:4px solid {colour};padding-left:8px">',
                  f"<b>{html.escape(self._head())}</b>"]
         first_failure = True
-        for mark, case, verdict in self._details():
-            parts.append(f"<div>{mark} {html.escape(case.name)}</div>")
-            if not verdict.passed and first_failure:
+        for mark, name, detail in self._blocks():
+            if mark == "✗" and not first_failure:
+                parts.append(f"<div>{mark} {html.escape(name)}"
+                             + (f" — {html.escape(detail[0])}" if detail else "") + "</div>")
+                continue
+            parts.append(f"<div>{mark} {html.escape(name)}</div>")
+            if mark == "✗":
                 first_failure = False
-                detail = [f"input: {self.exercise.describe(case.inputs)}", *verdict.lines]
-                if case.hint:
-                    detail.append(f"hint: {case.hint}")
-                parts.append('<pre style="margin:2px 0 6px 24px">'
-                             + html.escape("\n".join(detail)) + "</pre>")
+                parts.append('<pre style="margin:2px 0 6px 24px">' + html.escape("\n".join(detail)) + "</pre>")
         parts.append("</div>")
         return "".join(parts)
 
@@ -94,17 +127,25 @@ def _caller_namespace(depth):
     return frame.f_globals
 
 
-def check(exercise_id, namespace=None):
+def check(exercise_id, namespace=None, hint=1):
     """Run the visible tests of ``exercise_id`` on the learner's object and report.
 
     The object is looked up by name in ``namespace``, by default the globals of
-    the caller (the notebook).
+    the caller (the notebook). ``hint=2`` (3, ...) asks for more specific hints.
+    A mistyped id gives a report naming the closest id; nothing here raises.
     """
+    if exercise_id not in all_exercises():
+        return CheckReport(None, [], "unknown", message=unknown_id_message(exercise_id))
     exercise = get_exercise(exercise_id)
     if GRADING:
         return CheckReport(exercise, [], "skipped")
     if namespace is None:
         namespace = _caller_namespace(1)
+    return run_visible(exercise, namespace, hint)
+
+
+def run_visible(exercise, namespace, hint=1):
+    """The CheckReport of ``exercise``'s visible cases on the objects in ``namespace``."""
     rows = []
     for case in exercise.cases:
         # the same round trip through JSON as in grading, so both judge alike
@@ -113,6 +154,6 @@ def check(exercise_id, namespace=None):
         verdict = evaluate(exercise, inputs, decode(result))
         rows.append((case, verdict))
         if verdict.status in ("not_started", "missing"):
-            return CheckReport(exercise, [(case, verdict)], verdict.status)
+            return CheckReport(exercise, [(case, verdict)], verdict.status, hint)
     state = "passed" if all(v.passed for _, v in rows) else "failed"
-    return CheckReport(exercise, rows, state)
+    return CheckReport(exercise, rows, state, hint)

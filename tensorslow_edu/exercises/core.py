@@ -22,8 +22,9 @@ import warnings
 
 import numpy as np
 
-__all__ = ["Case", "Exercise", "Verdict", "BadReturn", "register", "get_exercise", "exercises_of_part",
-           "all_exercises", "encode", "decode", "run_case", "evaluate", "fmt_array", "fmt_value"]
+__all__ = ["Case", "Exercise", "Verdict", "BadReturn", "Mistake", "register", "get_exercise",
+           "exercises_of_part", "all_exercises", "closest_ids", "encode", "decode", "run_case", "evaluate",
+           "fmt_array", "fmt_value"]
 
 MAX_ELEMENTS = 1_000_000  # a learner's result larger than this is refused, not serialized
 
@@ -33,16 +34,31 @@ MAX_ELEMENTS = 1_000_000  # a learner's result larger than this is refused, not 
 # ---------------------------------------------------------------------------
 
 class Case:
-    """One test of an exercise: a name, the inputs (plain data and arrays), a hint.
+    """One test of an exercise: a name, the inputs (plain data and arrays), its hints.
 
+    ``hint`` is one text or a list of texts from general to specific: the first
+    names the idea and where the notebook explains it, later ones are shown only
+    on request (``check(id, hint=2)``); none of them is the answer.
     ``show`` describes the input in feedback; by default it is made from the inputs.
     """
 
     def __init__(self, name, hint=None, show=None, **inputs):
         self.name = name
-        self.hint = hint
+        self.hints = [] if hint is None else [hint] if isinstance(hint, str) else list(hint)
         self.show = show
         self.inputs = inputs
+
+    @property
+    def hint(self):
+        """The first hint (None if there is none)."""
+        return self.hints[0] if self.hints else None
+
+    def hint_at(self, level):
+        """(the hint of ``level`` or the most specific one below it, its level); (None, 0) if none."""
+        if not self.hints:
+            return None, 0
+        level = max(1, min(int(level), len(self.hints)))
+        return self.hints[level - 1], level
 
     def __repr__(self):
         return f"Case({self.name!r})"
@@ -61,24 +77,120 @@ class BadReturn(Exception):
     """The learner's object returned something that is not the kind of value asked for."""
 
 
+class Mistake(BadReturn):
+    """A mistake seen while running the learner's code (an array changed in place, a node
+    handled too early, an output not stored): the message explains it in full."""
+
+
+# ---------------------------------------------------------------------------
+# Arrays handed to the learner's code, watched for changes in place
+# ---------------------------------------------------------------------------
+
+WHY_UNCHANGED = {
+    "grad": ("A gradient function must leave `grad` as it found it and return new arrays "
+             "(write `grad * s`, not `grad *= s`): when a node has two consumers, backprop hands "
+             "gradients on to both, so a gradient changed in place silently corrupts the other's."),
+    "input": ("An operation must not change its input in place (write `a - m`, not `a -= m`): the "
+              "same array is the output of the node before, which other consumers read too, and "
+              "Part IV's gradient functions read it again later."),
+    "output": ("`op.output` and `op.inputs` are the values of the forward pass; other gradient "
+               "functions and consumers read them too, so compute new arrays instead of changing them."),
+    "value": ("Assign a new array (`v.value = v.value - ...`) rather than changing the old one in place "
+              "(`-=`): arrays fetched from the graph before the step, and the outputs of the forward "
+              "pass, still refer to the old array and would change behind your back."),
+}
+
+
+class Handed:
+    """Copies of arrays given to the learner's code, each with a snapshot to compare afterwards."""
+
+    def __init__(self):
+        self.items = []
+
+    def give(self, array, what, kind="input"):
+        """A fresh copy of ``array`` to hand over; ``what`` names it in feedback (``"grad"``)."""
+        given = np.array(array, dtype=np.float64, copy=True)
+        self.items.append((given, given.copy(), what, kind))
+        return given
+
+    def watch(self, array, what, kind="input"):
+        """Watch an array that is already handed over (for example a Variable's value)."""
+        self.items.append((array, np.array(array, copy=True), what, kind))
+        return array
+
+    def changed(self):
+        """The full explanation of the first array changed in place, or None."""
+        for array, before, what, kind in self.items:
+            if array.shape != before.shape:
+                where = f"its shape went from {before.shape} to {array.shape}"
+            elif np.array_equal(array, before, equal_nan=True):
+                continue
+            else:
+                differs = array != before
+                differs &= ~(np.isnan(array) & np.isnan(before))
+                index = tuple(int(i) for i in np.argwhere(differs)[0]) if array.ndim else ()
+                at = f" at index {index}" if index else ""
+                where = f"{at} it was {_num(before[index])} and is now {_num(array[index])}".lstrip()
+            return f"{what} was changed in place: {where}. {WHY_UNCHANGED[kind]}"
+        return None
+
+
+_HANDED = []  # the Handed of the case being run (a stack: cases never nest, but be safe)
+
+
+def hand(array, what, kind="input"):
+    """For ``Exercise.call``: a copy of ``array`` whose change in place fails the case."""
+    if not _HANDED:
+        return np.array(array, dtype=np.float64, copy=True)
+    return _HANDED[-1].give(array, what, kind)
+
+
+def watch(array, what, kind="value"):
+    """For ``Exercise.call``: an array already given to the learner, whose change in place fails the case."""
+    return _HANDED[-1].watch(array, what, kind) if _HANDED else array
+
+
 class Exercise:
     """Subclasses set ``id``, ``points``, ``obj`` (the name the learner defines) and ``cases``.
 
     ``call(obj, inputs)`` runs the learner's object and returns plain data;
     ``expected(inputs)`` the reference answer; ``compare`` the verdict.
+
+    ``also`` names further objects the same cell defines (a family of gradient
+    functions, say); then ``call`` receives a dict {name: object} of all of them.
+    An exercise that is a piece of the learner's engine sets ``piece = True`` and
+    ``reference``: the library's stand-in with the learner's signature (a dict
+    {name: object} when ``also`` is set), used when the learner's piece is
+    missing or fails (``my_pieces``).
     """
 
     id = None
     points = 0
     obj = None
+    also = ()
     kind = "function"  # or "class"
     cases = ()
     rtol, atol = 1e-6, 1e-9
     strict_fp = False  # True: a NumPy overflow/invalid warning fails the case
+    piece = False
+    reference = None
 
     @property
     def part(self):
         return int(self.id.split(".")[0][4:])
+
+    @property
+    def names(self):
+        """The names the learner defines for this exercise: ``obj`` first, then ``also``."""
+        return (self.obj, *self.also)
+
+    def reference_pieces(self):
+        """{name: the library's stand-in} for each name of a piece."""
+        if not self.piece or self.reference is None:
+            return {}
+        if isinstance(self.reference, dict):
+            return dict(self.reference)
+        return {self.obj: self.reference}
 
     def call(self, obj, inputs):
         raise NotImplementedError
@@ -118,13 +230,29 @@ def exercises_of_part(part):
     return [e for e in all_exercises().values() if e.part == int(part)]
 
 
+def closest_ids(exercise_id, n=3):
+    """The exercise ids closest to a mistyped one, closest first."""
+    ids = list(all_exercises())
+    close = difflib.get_close_matches(str(exercise_id), ids, n=n, cutoff=0.8)
+    if not close:  # 'backprop' alone, say: match on the part after the dot
+        tail = str(exercise_id).split(".")[-1]
+        by_tail = {i.split(".", 1)[1]: i for i in ids}
+        close = [by_tail[t] for t in difflib.get_close_matches(tail, by_tail, n=n, cutoff=0.5)]
+    return close
+
+
+def unknown_id_message(exercise_id):
+    close = closest_ids(exercise_id)
+    hint = f" The closest is {close[0]!r}" + (f" (or {', '.join(map(repr, close[1:]))})" if close[1:] else "") \
+        + "." if close else ""
+    return (f"there is no exercise {exercise_id!r}.{hint} Each exercise's check cell gives its id, "
+            f"for example check(\"part1.run_graph\").")
+
+
 def get_exercise(exercise_id):
     exercises = all_exercises()
     if exercise_id not in exercises:
-        close = difflib.get_close_matches(str(exercise_id), exercises, n=3)
-        hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
-        raise KeyError(f"there is no exercise {exercise_id!r}.{hint} The ids are listed in "
-                       f"course/instructor/exercises.md (for example 'part1.run_graph').")
+        raise KeyError(unknown_id_message(exercise_id))
     return exercises[exercise_id]
 
 
@@ -225,9 +353,14 @@ def run_case(exercise, namespace, inputs):
     ``{"value": data}``, or ``{"status": "not_started" | "missing" | "error" | "bad_return",
     "message": ...}``. Exceptions of the learner's code never escape.
     """
-    obj = namespace.get(exercise.obj, _MISSING)
-    if obj is _MISSING:
-        return {"status": "missing", "message": missing_message(exercise, namespace)}
+    objects = {}
+    for name in exercise.names:
+        objects[name] = namespace.get(name, _MISSING)
+        if objects[name] is _MISSING:
+            return {"status": "missing", "message": missing_message(exercise, namespace, name)}
+    obj = objects if exercise.also else objects[exercise.obj]
+    handed = Handed()
+    _HANDED.append(handed)
     try:
         if exercise.strict_fp:
             with warnings.catch_warnings():
@@ -236,6 +369,9 @@ def run_case(exercise, namespace, inputs):
                     value = exercise.call(obj, inputs)
         else:
             value = exercise.call(obj, inputs)
+        changed = handed.changed()
+        if changed:
+            return {"status": "bad_return", "message": changed}
         return {"value": encode(value)}
     except NotImplementedError as exc:
         if exercise.id in str(exc) or "not started" in str(exc):
@@ -247,18 +383,22 @@ def run_case(exercise, namespace, inputs):
         return {"status": "error", "message": f"NumPy warned: {exc} (the computation overflowed or "
                                               f"produced NaN; make it numerically stable)"}
     except Exception as exc:
-        return {"status": "error", "message": _error_text(exc)}
+        changed = handed.changed()  # an array changed in place is often why the code failed
+        return {"status": "error", "message": _error_text(exc) + (f"\n{changed}" if changed else "")}
+    finally:
+        _HANDED.pop()
 
 
 _MISSING = object()
 
 
-def missing_message(exercise, namespace):
+def missing_message(exercise, namespace, name=None):
+    name = name or exercise.obj
     names = [n for n in namespace if not n.startswith("_")]
-    close = difflib.get_close_matches(exercise.obj, names, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
     hint = f" (there is a {close[0]!r}: was it renamed?)" if close else ""
-    what = "class" if exercise.kind == "class" else "function"
-    return (f"no {what} named {exercise.obj!r} is defined{hint}. Keep the name given in the "
+    what = "class" if exercise.kind == "class" and name == exercise.obj else "function"
+    return (f"no {what} named {name!r} is defined{hint}. Keep the name given in the "
             f"exercise and run its cell.")
 
 
@@ -318,8 +458,7 @@ def compare_values(got, want, rtol=1e-6, atol=1e-9, label=""):
         return Verdict(True)
     bad = ~np.isfinite(got) & np.isfinite(want)
     if bad.any():
-        index = tuple(int(i) for i in np.argwhere(bad)[0])
-        return Verdict(False, lines + [f"{prefix}got {got[index]} (not a finite number) at index {index}"])
+        return Verdict(False, lines + [prefix + not_finite_text(got, bad)])
     diff = np.abs(got - want)
     diff = np.where(np.isfinite(diff), diff, np.where(got == want, 0.0, np.inf))
     if np.all(diff <= atol + rtol * np.abs(want)):
@@ -328,6 +467,20 @@ def compare_values(got, want, rtol=1e-6, atol=1e-9, label=""):
     index = tuple(int(i) for i in np.unravel_index(flat, diff.shape))
     where = f" at index {index}" if index else ""
     return Verdict(False, lines + [f"{prefix}largest difference: {_num(diff.flat[flat])}{where}"])
+
+
+def not_finite_text(got, bad):
+    """Names the NaN and infinite entries of ``got`` where ``bad``, and where they come from."""
+    index = tuple(int(i) for i in np.argwhere(bad)[0]) if got.ndim else ()
+    at = f" at index {index}" if index else ""
+    n_nan, n_inf = int(np.isnan(got[bad]).sum()), int(np.isinf(got[bad]).sum())
+    kinds = [f"{n} NaN" for n in [n_nan] if n] + [f"{n} infinite" for n in [n_inf] if n]
+    first = "NaN" if np.isnan(got[index]) else str(got[index])
+    where = ("NaN (not a number) comes from 0/0, ∞ − ∞, 0 · ∞ or the log of a negative number"
+             if np.isnan(got[index]) else
+             "an infinite value comes from an exp that overflows, a division by 0 or log(0)")
+    return (f"the result holds {' and '.join(kinds)} value{'s' if n_nan + n_inf > 1 else ''} "
+            f"(the first, {first},{at}); {where}")
 
 
 # ---------------------------------------------------------------------------

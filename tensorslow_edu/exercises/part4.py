@@ -3,7 +3,7 @@
 import numpy as np
 
 from .. import graph as g, perceptron, train
-from .core import BadReturn, Case, Exercise, as_array, compare_values, register
+from .core import BadReturn, Case, Exercise, as_array, compare_values, hand, register, watch
 from .graphs import build, describe, reference
 
 
@@ -26,7 +26,8 @@ class _OpGradient(Exercise):
             x = g.placeholder(name="a")
             op = self.op(x)
             g.Session(graph).run(op, {x: inputs["a"]})
-            return _one_gradient(obj(op, inputs["grad"].copy()), self.obj)
+            watch(op.output, "op.output", "output")
+            return _one_gradient(obj(op, hand(inputs["grad"], "grad", "grad")), self.obj)
 
 
 @register

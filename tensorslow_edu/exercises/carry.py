@@ -1,0 +1,210 @@
+"""Carrying the learner's pieces from notebook to notebook.
+
+At the end of a part, ``keep("part1", traverse_postorder, run_graph, add, matmul)``
+writes the source of those pieces (and of the helpers they call) into
+``my_tensorslow/part1.py``, next to the notebook. A later notebook gets them back
+with ``mine = my_pieces("part1", "part2")``: each piece is run through its
+exercise's visible check, and a piece that is missing or fails is replaced by
+the library's stand-in (the exercise's ``reference``), with one line saying
+which and why. So every notebook runs, and is graded, on its own.
+"""
+
+import ast
+import inspect
+import sys
+import textwrap
+import types
+from pathlib import Path
+
+import numpy as np
+
+from . import check as _check
+from .core import exercises_of_part
+
+__all__ = ["keep", "my_pieces", "Pieces", "FOLDER"]
+
+FOLDER = "my_tensorslow"
+
+HEADER = '''"""The pieces of Part {part} I wrote, kept by keep() at the end of the Part {part} notebook.
+
+Edit them in the notebook and run keep() again: this file is rewritten each time.
+my_pieces() runs it with numpy as np, tensorslow_edu as ts and the pieces of the
+earlier parts already defined.
+"""
+
+import numpy as np
+import tensorslow_edu as ts
+'''
+
+
+def _part_number(part):
+    text = str(part).lower().removeprefix("part")
+    if not text.isdigit():
+        raise ValueError(f"a part is named like 'part1' (or given as 1), not {part!r}")
+    return int(text)
+
+
+def _pieces_of(number):
+    """{name: exercise} for every piece of part ``number``."""
+    return {name: e for e in exercises_of_part(number) if e.piece for name in e.names}
+
+
+def _class_source(cls):
+    """The source of a class defined in a notebook cell, from the kernel's input history.
+
+    ``inspect.getsource`` finds functions defined in cells but (before Python 3.13)
+    not classes, so the last cell that defines the class is read instead.
+    """
+    try:
+        return inspect.getsource(cls)
+    except (OSError, TypeError):
+        pass
+    history = sys.modules["__main__"].__dict__.get("In") or []
+    for cell in reversed(history):
+        try:
+            tree = ast.parse(cell)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef) and node.name == cls.__name__:
+                return ast.get_source_segment(cell, node, padded=True)
+    raise OSError(f"the source of class {cls.__name__} was not found: run its cell again")
+
+
+def _source(obj):
+    if isinstance(obj, type):
+        source = _class_source(obj)
+    else:
+        source = inspect.getsource(obj)
+    return textwrap.dedent(source)
+
+
+def _names_used(obj):
+    """The global names the code of a function (or of a class's methods) reads."""
+    functions = [obj] if isinstance(obj, types.FunctionType) else [
+        f for f in vars(obj).values() if isinstance(f, types.FunctionType)] if isinstance(obj, type) else []
+    names, codes = set(), [f.__code__ for f in functions]
+    while codes:
+        code = codes.pop()
+        names.update(code.co_names)
+        codes.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+    return names
+
+
+def _helpers(pieces, namespace):
+    """Functions and classes of the notebook that the pieces call but that were not named."""
+    chosen = {p.__name__ for p in pieces}
+    found, todo = [], list(pieces)
+    while todo:
+        for name in sorted(_names_used(todo.pop())):
+            obj = namespace.get(name)
+            if (name not in chosen and isinstance(obj, (types.FunctionType, type))
+                    and getattr(obj, "__module__", None) == namespace.get("__name__", "__main__")):
+                chosen.add(name)
+                found.append(obj)
+                todo.append(obj)
+    return found
+
+
+def keep(part, *pieces, folder=None):
+    """Write ``pieces`` (functions and classes defined in the notebook) into ``my_tensorslow/partN.py``.
+
+    Prints what was kept. Nothing here raises: a piece whose source cannot be
+    read is named, and the others are still kept.
+    """
+    number = _part_number(part)
+    if _check.GRADING:
+        return None
+    known = _pieces_of(number)
+    namespace = sys._getframe(1).f_globals
+    lines, sources = [], []
+    for obj in [*pieces, *_helpers(pieces, namespace)]:
+        name = getattr(obj, "__name__", None)
+        if not isinstance(obj, (types.FunctionType, type)):
+            lines.append(f"  ✗ {name or obj!r}: not a function or class, not kept")
+            continue
+        try:
+            sources.append(_source(obj))
+        except (OSError, TypeError) as exc:
+            lines.append(f"  ✗ {name}: its source could not be read ({exc})")
+            continue
+        role = "a piece" if name in known else "a helper it uses" if obj not in pieces else "kept"
+        lines.append(f"  ✓ {name}" + ("" if role == "a piece" else f" ({role})"))
+    missing = [name for name in known if name not in {getattr(p, "__name__", None) for p in pieces}]
+    path = Path(folder or FOLDER) / f"part{number}.py"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        (path.parent / "__init__.py").touch()
+        path.write_text(HEADER.format(part=number) + "\n\n" + "\n\n".join(sources))
+    except OSError as exc:
+        print(f"could not write {path}: {exc}")
+        return None
+    print(f"kept in {path.as_posix()}:")
+    print("\n".join(lines))
+    if missing:
+        print(f"  (not kept, so later parts will use the library's: {', '.join(missing)})")
+    return path
+
+
+class Pieces(types.SimpleNamespace):
+    """The engine's pieces by name (``mine.run_graph``); ``mine.whose[name]`` is 'yours' or 'library'."""
+
+    def __repr__(self):
+        yours = [n for n, w in self.whose.items() if w == "yours"]
+        library = [n for n, w in self.whose.items() if w == "library"]
+        return f"<pieces: yours {yours}, the library's {library}>"
+
+
+def my_pieces(*parts, folder=None, quiet=False):
+    """The pieces kept by ``keep`` in earlier notebooks, each checked; the library's where one fails.
+
+    ``mine = my_pieces("part1", "part2", "part3")`` prints one line per part, and one
+    line for every piece that is missing or fails its check (saying why), and
+    returns the pieces as attributes: ``mine.run_graph``, ``mine.add``, ...
+    """
+    resolved, whose, report = {}, {}, []
+    for part in parts:
+        number = _part_number(part)
+        known = _pieces_of(number)
+        path = Path(folder or FOLDER) / f"part{number}.py"
+        namespace = {"np": np, "ts": sys.modules["tensorslow_edu"], "__name__": f"my_tensorslow.part{number}",
+                     **resolved}
+        problem = None
+        if _check.GRADING:
+            problem = "not read while grading"
+        elif not path.exists():
+            problem = f"there is no {path.as_posix()} (the last cell of Part {number}'s notebook writes it)"
+        else:
+            try:
+                exec(compile(path.read_text(), str(path), "exec"), namespace)
+            except Exception as exc:  # the learner's file: any error is reported, never raised
+                problem = f"{path.as_posix()} does not run ({type(exc).__name__}: {exc})"
+        failed = []
+        for exercise in dict.fromkeys(known.values()):
+            stand_in = exercise.reference_pieces()
+            if problem is None:
+                report_of = _check.run_visible(exercise, namespace)
+                if report_of.passed:
+                    for name in exercise.names:
+                        resolved[name], whose[name] = namespace[name], "yours"
+                    continue
+                why = str(report_of).splitlines()[0].split(": ", 1)[1]
+                failed.append(f"    {', '.join(exercise.names)}: {why} ({exercise.id}); "
+                              f"using the library's")
+            for name in exercise.names:
+                resolved[name], whose[name] = stand_in[name], "library"
+        if problem:
+            report.append(f"part{number}: {problem}; using the library's "
+                          f"{', '.join(known)}")
+        else:
+            # helpers and other things the learner kept stay available to later parts
+            resolved.update({k: v for k, v in namespace.items()
+                             if not k.startswith("__") and k not in resolved and k not in known})
+            mine = [n for n in known if whose[n] == "yours"]
+            report.append(f"part{number}: yours: {', '.join(mine) or 'none'}")
+            report += failed
+    if not quiet:
+        print("\n".join(report))
+    pieces = Pieces(**{k: v for k, v in resolved.items() if k not in ("np", "ts", "__builtins__")})
+    pieces.whose = whose
+    return pieces
