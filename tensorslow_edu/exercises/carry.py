@@ -24,8 +24,9 @@ from .core import exercises_of_part
 __all__ = ["keep", "my_pieces", "Pieces", "FOLDER"]
 
 FOLDER = "my_tensorslow"
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI", 9: "IX"}
 
-HEADER = '''"""The pieces of Part {part} I wrote, kept by keep() at the end of the Part {part} notebook.
+HEADER = '''"""The pieces of Part {part} I wrote, kept by keep() at the end of Part {part}'s notebook.
 
 Edit them in the notebook and run keep() again: this file is rewritten each time.
 my_pieces() runs it with numpy as np, tensorslow_edu as ts and the pieces of the
@@ -135,7 +136,7 @@ def keep(part, *pieces, folder=None):
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         (path.parent / "__init__.py").touch()
-        path.write_text(HEADER.format(part=number) + "\n\n" + "\n\n".join(sources))
+        path.write_text(HEADER.format(part=ROMAN.get(number, number)) + "\n\n" + "\n\n".join(sources))
     except OSError as exc:
         print(f"could not write {path}: {exc}")
         return None
@@ -143,7 +144,6 @@ def keep(part, *pieces, folder=None):
     print("\n".join(lines))
     if missing:
         print(f"  (not kept, so later parts will use the library's: {', '.join(missing)})")
-    return path
 
 
 class Pieces(types.SimpleNamespace):
@@ -173,7 +173,7 @@ def my_pieces(*parts, folder=None, quiet=False):
         if _check.GRADING:
             problem = "not read while grading"
         elif not path.exists():
-            problem = f"there is no {path.as_posix()} (the last cell of Part {number}'s notebook writes it)"
+            problem = f"there is no {path.as_posix()} (the last cell of Part {ROMAN.get(number, number)}'s notebook writes it)"
         else:
             try:
                 exec(compile(path.read_text(), str(path), "exec"), namespace)
@@ -192,7 +192,8 @@ def my_pieces(*parts, folder=None, quiet=False):
                 failed.append(f"    {', '.join(exercise.names)}: {why} ({exercise.id}); "
                               f"using the library's")
             for name in exercise.names:
-                resolved[name], whose[name] = stand_in[name], "library"
+                if name in stand_in:
+                    resolved[name], whose[name] = stand_in[name], "library"
         if problem:
             report.append(f"part{number}: {problem}; using the library's "
                           f"{', '.join(known)}")
@@ -200,7 +201,7 @@ def my_pieces(*parts, folder=None, quiet=False):
             # helpers and other things the learner kept stay available to later parts
             resolved.update({k: v for k, v in namespace.items()
                              if not k.startswith("__") and k not in resolved and k not in known})
-            mine = [n for n in known if whose[n] == "yours"]
+            mine = [n for n in known if whose.get(n) == "yours"]
             report.append(f"part{number}: yours: {', '.join(mine) or 'none'}")
             report += failed
     if not quiet:
