@@ -147,7 +147,11 @@ def keep(part, *pieces, folder=None):
 
 
 class Pieces(types.SimpleNamespace):
-    """The engine's pieces by name (``mine.run_graph``); ``mine.whose[name]`` is 'yours' or 'library'."""
+    """The engine's pieces by name (``mine.run_graph``); ``mine.whose[name]`` is 'yours' or 'library'.
+
+    ``mine.gradients`` is the engine's table {operation type name: gradient function}, made from
+    the pieces named ``<operation>_gradient``.
+    """
 
     def __repr__(self):
         yours = [n for n, w in self.whose.items() if w == "yours"]
@@ -160,7 +164,8 @@ def my_pieces(*parts, folder=None, quiet=False):
 
     ``mine = my_pieces("part1", "part2", "part3")`` prints one line per part, and one
     line for every piece that is missing or fails its check (saying why), and
-    returns the pieces as attributes: ``mine.run_graph``, ``mine.add``, ...
+    returns the pieces as attributes: ``mine.run_graph``, ``mine.add``, ..., and
+    ``mine.gradients``, the table {"add": add_gradient, ...} of the gradient functions among them.
     """
     resolved, whose, report = {}, {}, []
     for part in parts:
@@ -194,6 +199,9 @@ def my_pieces(*parts, folder=None, quiet=False):
             for name in exercise.names:
                 if name in stand_in:
                     resolved[name], whose[name] = stand_in[name], "library"
+        # the engine's table of gradient functions, from the names: add_gradient serves "add"
+        resolved["gradients"] = namespace["gradients"] = {
+            name[:-len("_gradient")]: f for name, f in resolved.items() if name.endswith("_gradient") and callable(f)}
         if problem:
             report.append(f"part{number}: {problem}; using the library's "
                           f"{', '.join(known)}")
