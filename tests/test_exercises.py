@@ -18,6 +18,8 @@ import tensorslow_edu as ts
 from tensorslow_edu.exercises import all_exercises, check, get_exercise
 from tensorslow_edu.exercises.core import Case, Exercise, as_array, decode, encode_inputs, evaluate, hand, run_case
 
+from .course_notebooks import solution_source, solutions_namespace
+
 pytestmark = pytest.mark.grader
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,54 +27,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = r'''
 import numpy as np
 import tensorslow_edu as ts
-
-def traverse_postorder(operation):
-    order, seen = [], set()
-    def visit(node):
-        if node in seen:
-            return
-        seen.add(node)
-        for n in node.input_nodes:
-            visit(n)
-        order.append(node)
-    visit(operation)
-    return order
-
-def run_graph(operation, feed_dict):
-    for node in traverse_postorder(operation):
-        if isinstance(node, ts.placeholder):
-            node.output = np.asarray(feed_dict[node], dtype=float)
-        elif isinstance(node, ts.Operation):
-            node.inputs = [n.output for n in node.input_nodes]
-            node.output = node.compute(*node.inputs)
-        else:
-            node.output = node.value
-    return operation.output
-
-class maximum(ts.Operation):
-    def __init__(self, a, b, name=None):
-        super().__init__([a, b], name)
-    def compute(self, a, b):
-        return np.maximum(a, b)
-
-def sigmoid_value(a):
-    return 0.5 + 0.5 * np.tanh(0.5 * a)
-
-def softmax_value(a):
-    e = np.exp(a - a.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-def perceptron(x, w, b):
-    return ts.sigmoid(ts.add(ts.matmul(x, w), b))
-
-def cross_entropy(c, p):
-    return ts.negative(ts.reduce_sum(ts.multiply(c, ts.log(p))))
-
-def accuracy(c, p):
-    return np.mean(c.argmax(axis=1) == p.argmax(axis=1))
-
-def one_hot(labels, n_classes):
-    return np.eye(n_classes)[labels]
 
 def _softmax(z):
     e = np.exp(z - z.max(axis=1, keepdims=True))
@@ -94,7 +48,8 @@ def count_parameters(variables):
 
 # one typical mistake per exercise: each must fail at least one visible case
 MISTAKES = {
-    "part1.traverse_postorder": '''
+    # Parts I-III: more mistakes, each with its specific message, in test_exercises_parts_1_3.py
+    "part1.traverse_postorder": """
 def traverse_postorder(operation):
     order = []
     def visit(node):
@@ -103,42 +58,89 @@ def traverse_postorder(operation):
         order.append(node)          # no memo: a reused node appears twice
     visit(operation)
     return order
-''',
-    "part1.run_graph": '''
+""",
+    "part1.run_graph": """
 def run_graph(operation, feed_dict):
     return sum(feed_dict.values())
-''',
-    "part1.maximum": '''
-class maximum(ts.Operation):
+""",
+    "part1.add": """
+class add(ts.Operation):
     def __init__(self, a, b, name=None):
         super().__init__([a, b], name)
     def compute(self, a, b):
-        return np.minimum(a, b)
-''',
-    "part2.sigmoid_value": '''
-def sigmoid_value(a):
-    return 1 / (1 + np.exp(-a))     # overflows for a = -1000
-''',
-    "part2.softmax_value": '''
-def softmax_value(a):
-    return np.exp(a) / np.exp(a).sum(axis=1, keepdims=True)
-''',
-    "part2.perceptron": '''
-def perceptron(x, w, b):
-    return ts.sigmoid(ts.matmul(x, w))   # forgot the bias
-''',
-    "part3.cross_entropy": '''
+        a += b                      # changes the input in place
+        return a
+""",
+    "part1.matmul": """
+class matmul(ts.Operation):
+    def __init__(self, a, b, name=None):
+        super().__init__([a, b], name)
+    def compute(self, a, b):
+        return a @ b                # NumPy's error does not name the shapes
+""",
+    "part2.sigmoid": """
+class sigmoid(ts.Operation):
+    def __init__(self, a, name=None):
+        super().__init__([a], name)
+    def compute(self, a):
+        return 1 / (1 + np.exp(-a))     # overflows for a = -1000
+""",
+    "part2.softmax": """
+class softmax(ts.Operation):
+    def __init__(self, a, name=None):
+        super().__init__([a], name)
+    def compute(self, a):
+        a -= a.max(axis=1, keepdims=True)   # shifts the caller's array in place
+        e = np.exp(a)
+        return e / e.sum(axis=1, keepdims=True)
+""",
+    "part2.softmax_weights": """
+def softmax_weights(w, b):
+    return np.column_stack([np.zeros_like(w), w]), np.array([0.0, b])   # columns swapped
+""",
+    "part2.perceptron": """
+class Perceptron:
+    def __init__(self, W, b):
+        self.W, self.b = W, b
+    def probabilities(self, X):     # builds a new graph at every call
+        x = ts.placeholder()
+        p = ts.softmax(x @ ts.Variable(self.W) + ts.Variable(self.b))
+        return ts.Session().run(p, {x: X})
+    def classify(self, X):
+        return np.argmax(self.probabilities(X), axis=1)
+""",
+    "part3.multiply": """
+class multiply(ts.Operation):
+    def __init__(self, a, b, name=None):
+        super().__init__([a, b], name)
+    def compute(self, a, b):
+        return np.multiply(a, b, out=a)
+""",
+    "part3.negative": """
+class negative(ts.Operation):
+    def __init__(self, a, name=None):
+        super().__init__([a], name)
+    def compute(self, a):
+        return np.abs(a)
+""",
+    "part3.reduce_sum": """
+class reduce_sum(ts.Operation):
+    def __init__(self, A, axis=None, name=None):
+        super().__init__([A], name)
+    def compute(self, A, axis=None):   # the axis never reaches compute
+        return np.sum(A, axis=axis)
+""",
+    "part3.log": """
+class log(ts.Operation):
+    def __init__(self, a, name=None):
+        super().__init__([a], name)
+    def compute(self, a):
+        return np.log(a)            # -inf for 0, NaN for negatives
+""",
+    "part3.cross_entropy": """
 def cross_entropy(c, p):
-    return ts.reduce_sum(ts.multiply(c, ts.log(p)))   # forgot the minus
-''',
-    "part3.accuracy": '''
-def accuracy(c, p):
-    return np.sum(c.argmax(axis=1) == p.argmax(axis=1))   # a count, not a fraction
-''',
-    "part3.one_hot": '''
-def one_hot(labels, n_classes):
-    return np.eye(labels.max() + 1)[labels]
-''',
+    return reduce_sum(multiply(c, log(p)))   # forgot the minus
+""",
     "part4.broadcast_gradients": '''
 def add_gradient(op, grad):
     return [grad, grad]             # forgot the sum over the broadcast axes
@@ -250,22 +252,10 @@ def namespace_of(source):
     return ns
 
 
-def notebook_solutions(part):
-    """The solution cells of a part's instructor notebook (the one source of truth), as source."""
-    path = next((ROOT / "notebooks").glob(f"{int(part):02d}_*.ipynb"))
-    cells = json.loads(path.read_text())["cells"]
-    return "\n\n".join("".join(c["source"]) for c in cells
-                        if c["cell_type"] == "code" and "### BEGIN SOLUTION" in "".join(c["source"]))
-
-
-# the parts whose solutions are taken from their instructor notebooks
-NOTEBOOK_PARTS = (4, 5)
-
-
 def all_solutions():
-    ns = namespace_of(SOLUTIONS)
-    for part in NOTEBOOK_PARTS:
-        exec(compile(notebook_solutions(part), f"<part {part} notebook>", "exec"), ns)
+    """Parts I-V from the instructor notebooks (one source of truth), Part VI from SOLUTIONS."""
+    ns = solutions_namespace([1, 2, 3, 4, 5])
+    exec(compile(textwrap.dedent(SOLUTIONS), "<solution>", "exec"), ns)
     return ns
 
 
@@ -322,7 +312,8 @@ def test_correct_solution_passes_visible_and_hidden(exercise_id, solutions):
 @pytest.mark.parametrize("exercise_id", BY_PART)
 def test_typical_mistake_fails_with_specific_feedback(exercise_id, solutions):
     ns = all_solutions()
-    exec(compile("import numpy as np\nimport tensorslow_edu as ts\n" + MISTAKES[exercise_id], "<mistake>", "exec"), ns)
+    exec(compile("import numpy as np\nimport tensorslow_edu as ts\n" + textwrap.dedent(MISTAKES[exercise_id]),
+                 "<mistake>", "exec"), ns)
     report = check(exercise_id, namespace=ns)
     assert report.state == "failed", str(report)
     text = str(report)
@@ -347,22 +338,22 @@ def test_check_text_is_deterministic_and_detailed(solutions):
     ns.update(namespace_of(MISTAKES["part1.run_graph"]))
     first, second = str(check("part1.run_graph", namespace=ns)), str(check("part1.run_graph", namespace=ns))
     assert first == second
-    assert first.splitlines()[0] == "part1.run_graph: 0 of 4 visible tests passed"
+    assert first.splitlines()[0] == "part1.run_graph: 0 of 5 visible tests passed"
     assert "expected: shape (2,) [ 2., -1.]" in first
     assert "largest difference" in first
     assert "0x" not in first  # no memory addresses
 
 
 def test_check_finds_the_callers_globals():
-    ns = namespace_of("from tensorslow_edu.exercises import check\n" + SOLUTIONS
-                      + "\nreport = check('part1.maximum')\n")
+    ns = namespace_of("import numpy as np\nimport tensorslow_edu as ts\nfrom tensorslow_edu.exercises import check\n"
+                      + solution_source(1) + "\nreport = check('part1.add')\n")
     assert ns["report"].passed
 
 
 def test_check_reports_overflow_as_a_failure(solutions):
-    ns = namespace_of(MISTAKES["part2.sigmoid_value"] + "\nimport numpy as np\n")
-    text = str(check("part2.sigmoid_value", namespace=ns))
-    assert "overflow" in text and "hint: e^(−a) overflows" in text
+    ns = namespace_of("import numpy as np\nimport tensorslow_edu as ts\n" + MISTAKES["part2.sigmoid"])
+    text = str(check("part2.sigmoid", namespace=ns))
+    assert "overflow" in text and "hint 1: e^(−a) overflows" in text
 
 
 def test_always_equal_object_does_not_pass():
@@ -370,9 +361,9 @@ def test_always_equal_object_does_not_pass():
 class Anything:
     def __eq__(self, other): return True
     def __array__(self, dtype=None, copy=None): raise TypeError("no")
-def one_hot(labels, n_classes): return Anything()
+def traverse_postorder(operation): return Anything()
 ''')
-    report = check("part3.one_hot", namespace=ns)
+    report = check("part1.traverse_postorder", namespace=ns)
     assert report.state == "failed" and "Anything" in str(report)
 
 
@@ -499,7 +490,8 @@ def _run_as_module(path, source):
 
 def test_keep_writes_the_pieces_and_their_helpers(double_exercise, tmp_path, capsys):
     folder = tmp_path / "my_tensorslow"
-    _run_as_module(tmp_path / "nb9.py", NOTEBOOK_OF_PART9.format(folder=str(folder)))
+    module = _run_as_module(tmp_path / "nb9.py", NOTEBOOK_OF_PART9.format(folder=str(folder)))
+    assert module.kept == folder / "part9.py"
     text = (folder / "part9.py").read_text()
     assert "def double(a):" in text and "def twice(a):" in text and "import numpy as np" in text
     out = capsys.readouterr().out
@@ -531,4 +523,4 @@ def test_my_pieces_uses_yours_when_it_passes_and_says_why_not(double_exercise, t
 
 
 def test_html_repr_escapes_and_mentions_the_id(solutions):
-    assert "part1.maximum" in check("part1.maximum", namespace=solutions)._repr_html_()
+    assert "part1.add" in check("part1.add", namespace=solutions)._repr_html_()

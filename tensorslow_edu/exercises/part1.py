@@ -1,9 +1,13 @@
-"""Part I exercises: traversing and running a computational graph, a new operation."""
+"""Part I exercises: the learner's first engine pieces.
+
+``traverse_postorder`` and ``run_graph`` run a graph; ``add`` and ``matmul`` are
+the learner's own operations. All four are pieces: later parts carry them.
+"""
 
 import numpy as np
 
 from .. import graph as g
-from .core import BadReturn, Case, Exercise, Verdict, as_array, register
+from .core import Case, Exercise, Mistake, Verdict, as_array, compare_values, fmt_value, hand, register
 from .graphs import ancestors, build, describe, inputs_of, names_of
 
 # the worked example of Part I: z = A x + b = [2, -1]
@@ -12,23 +16,61 @@ WORKED = [["A", "variable", [[1, 0], [0, -1]]], ["b", "variable", [1, 1]], ["x",
 REUSED = [["x", "placeholder"], ["sq", "multiply", "x", "x"], ["y", "add", "sq", "x"]]
 DIAMOND = [["x", "placeholder"], ["w", "variable", [2.0, -1.0]], ["a", "multiply", "x", "w"],
            ["b", "negative", "x"], ["c", "add", "a", "b"], ["d", "multiply", "c", "a"]]
+WITH_CONSTANT = [["x", "placeholder"], ["k", "constant", [10.0, 20.0]], ["y", "add", "x", "k"],
+                 ["z", "multiply", "y", "x"]]
 
+
+def made_operation(obj, nodes, keywords, example):
+    """``obj(*nodes, **keywords)``, checked to be a ts.Operation whose input_nodes are ``nodes``."""
+    op = obj(*nodes, **keywords)
+    if not isinstance(op, g.Operation):
+        raise Mistake(f"{example} made a {type(op).__name__}; it must be an Operation: "
+                      f"define the class as a subclass of ts.Operation.")
+    if len(op.input_nodes) != len(nodes) or any(n is not m for n, m in zip(nodes, op.input_nodes)):
+        got = [n.name for n in op.input_nodes]
+        want = [n.name for n in nodes]
+        raise Mistake(f"{example}: its input_nodes are {got}, but they must be the nodes it was given, "
+                      f"{want}, in order: pass them all to super().__init__([...], name).")
+    return op
+
+
+# ---------------------------------------------------------------------------
 
 @register
 class TraversePostorder(Exercise):
     id = "part1.traverse_postorder"
     points = 2
     obj = "traverse_postorder"
+    piece = True
     cases = [
-        Case("a lone placeholder", graph=[["x", "placeholder"]], target="x",
-             hint="A node with no inputs: the list holds just the node itself."),
-        Case("z = A x + b (the worked example of Part I)", graph=WORKED, target="z",
-             hint="Visit the input nodes of an operation first (recursively), then append the operation."),
-        Case("a node used twice: y = x * x + x", graph=REUSED, target="y",
-             hint="Each node must appear once: remember which nodes are already in the list."),
-        Case("branches that rejoin: d = (x*w + (-x)) * (x*w)", graph=DIAMOND, target="d",
-             hint="A node reached along two paths is still listed once, after all of its inputs."),
+        Case("a lone placeholder", hint=[
+            "A node with no input nodes: the list holds the node itself (section 'The order of the "
+            "computation').",
+            "Your function must return a list, even for a single node: [node]."],
+            graph=[["x", "placeholder"]], target="x"),
+        Case("z = A x + b (the worked example of Part I)", hint=[
+            "Post-order: a node is written down only after all of its input nodes, found by applying "
+            "the same rule to each of them (section 'The order of the computation', and the worked "
+            "order A, x, y, b, z below it).",
+            "Write a helper visit(node) that first calls visit on each of node.input_nodes and only "
+            "then appends node to the list."],
+            graph=WORKED, target="z"),
+        Case("a node used twice: y = x * x + x", hint=[
+            "In a graph, unlike a tree, one node can be the input of several operations; it is listed "
+            "once (section 'The order of the computation', its last sentence).",
+            "Keep a set of the nodes already visited; visit(node) returns at once for a node in it."],
+            graph=REUSED, target="y"),
+        Case("branches that rejoin: d = (x*w + (-x)) * (x*w)", hint=[
+            "A node reached along two paths is listed once, and still after all of its inputs "
+            "(section 'The order of the computation').",
+            "Mark a node as visited when you first reach it, and append it after its inputs."],
+            graph=DIAMOND, target="d"),
     ]
+
+    @staticmethod
+    def reference(operation):
+        """The library's post-order, with the learner's signature."""
+        return operation.graph.execution_order([operation])
 
     def describe(self, inputs):
         return f"{describe(inputs['graph'])}; traverse_postorder({inputs['target']})"
@@ -61,77 +103,259 @@ class TraversePostorder(Exercise):
         for n in got:
             early = [i for i in ins[n] if position[i] > position[n]]
             if early:
-                return Verdict(False, lines + [f"{n} comes before its input {early[0]}"])
+                return Verdict(False, lines + [f"wrong order: {n} comes before its input {early[0]}"])
         if got[-1] != target:
             return Verdict(False, lines + [f"the last node must be {target} itself"])
         return Verdict(True)
 
 
+def _reference_run_graph(operation, feed_dict):
+    """Session.run does what run_graph does: each node's value in node.output, inputs in op.inputs."""
+    return g.Session(operation.graph).run(operation, feed_dict)
+
+
 @register
 class RunGraph(Exercise):
     id = "part1.run_graph"
-    points = 2
+    points = 3
     obj = "run_graph"
+    piece = True
+    reference = staticmethod(_reference_run_graph)
     cases = [
-        Case("z = A x + b (the worked example of Part I)", graph=WORKED, target="z",
-             feed={"x": np.array([1.0, 2.0])},
-             hint="Placeholders take their value from feed_dict, Variables from .value, and an "
-                  "operation computes from the outputs of its inputs: op.compute(*input values)."),
-        Case("a Variable alone", graph=[["w", "variable", [3.0, 4.0]]], target="w", feed={},
-             hint="A Variable's value is its .value attribute."),
-        Case("a node used twice: y = x * x + x", graph=REUSED, target="y", feed={"x": np.array([3.0, -1.0])},
-             hint="Compute the nodes in the order of traverse_postorder, storing each output."),
-        Case("a batch of points: sigmoid(X w + b)",
-             graph=[["X", "placeholder"], ["w", "variable", [1.0, 1.0]], ["b", "variable", 0.0],
-                    ["s", "matmul", "X", "w"], ["t", "add", "s", "b"], ["p", "sigmoid", "t"]],
-             target="p", feed={"X": np.array([[3.0, 2.0], [-1.0, 0.5], [0.0, 0.0]])},
-             hint="Library operations (here sigmoid) are computed the same way: op.compute(*inputs)."),
+        Case("z = A x + b (the worked example of Part I)", hint=[
+            "Go through the nodes in post-order and give each its value, by its kind: the three "
+            "kinds are listed in section 'Running the nodes in order'.",
+            "A placeholder's value is feed_dict[node]; an operation's is node.compute(*values of its "
+            "input nodes); any other node (Variable, constant) has its value in node.value."],
+            graph=WORKED, target="z", feed={"x": np.array([1.0, 2.0])}),
+        Case("a Variable alone", hint=[
+            "A Variable is neither fed nor computed: it is the third kind of node (section 'Running "
+            "the nodes in order').",
+            "For a node that is neither a placeholder nor an Operation, node.output = node.value."],
+            graph=[["w", "variable", [3.0, 4.0]]], target="w", feed={}),
+        Case("a constant: z = (x + [10, 20]) * x", hint=[
+            "Numbers in an operation become constant nodes, which keep their value like Variables "
+            "(section 'Running the nodes in order').",
+            "Constants are not in feed_dict: treat every node that is neither a placeholder nor an "
+            "Operation the same way, with node.value."],
+            graph=WITH_CONSTANT, target="z", feed={"x": np.array([1.0, -2.0])}),
+        Case("a node used twice: y = x * x + x", hint=[
+            "Every node on the way keeps its value in node.output, and each operation the list of its "
+            "input values in node.inputs: Part IV reads both (section 'Running the nodes in order').",
+            "Set node.output for every node of the order, and node.inputs = [n.output for n in "
+            "node.input_nodes] before calling compute."],
+            graph=REUSED, target="y", feed={"x": np.array([3.0, -1.0])}),
+        Case("a batch of points: sigmoid(X w + b)", hint=[
+            "Library operations (here sigmoid) are computed like your own: from the values of their "
+            "input nodes (section 'Running the nodes in order').",
+            "Call node.compute with the input values as separate arguments: compute(*values)."],
+            graph=[["X", "placeholder"], ["w", "variable", [1.0, 1.0]], ["b", "variable", 0.0],
+                   ["s", "matmul", "X", "w"], ["t", "add", "s", "b"], ["p", "sigmoid", "t"]],
+            target="p", feed={"X": np.array([[3.0, 2.0], [-1.0, 0.5], [0.0, 0.0]])}),
     ]
 
     def describe(self, inputs):
         feed = ", ".join(f"{k}: {v.tolist()}" for k, v in inputs["feed"].items())
         return f"{describe(inputs['graph'])}; run_graph({inputs['target']}, {{{feed}}})"
 
+    @staticmethod
+    def _stored(graph_nodes, names, ops):
+        stored = {}
+        for name in names:
+            node = graph_nodes[name]
+            value = None if node.output is None else as_array(node.output, f"{name}.output")
+            ins = None
+            if name in ops:
+                ins = None if node.inputs is None else [as_array(v, f"{name}.inputs") for v in node.inputs]
+            stored[name] = {"output": value, "inputs": ins}
+        return stored
+
     def call(self, obj, inputs):
         graph, nodes = build(inputs["graph"])
-        feed = {nodes[k]: v for k, v in inputs["feed"].items()}
-        return as_array(obj(nodes[inputs["target"]], feed))
+        feed = {nodes[k]: hand(v, f"feed_dict[{k}]") for k, v in inputs["feed"].items()}
+        value = as_array(obj(nodes[inputs["target"]], feed))
+        names = sorted(ancestors(inputs["graph"], inputs["target"]))
+        ops = {n for n in names if isinstance(nodes[n], g.Operation)}
+        return {"value": value, "stored": self._stored(nodes, names, ops)}
 
     def expected(self, inputs):
         graph, nodes = build(inputs["graph"])
         feed = {nodes[k]: v for k, v in inputs["feed"].items()}
-        return g.Session(graph).run(nodes[inputs["target"]], feed)
+        value = g.Session(graph).run(nodes[inputs["target"]], feed)
+        names = sorted(ancestors(inputs["graph"], inputs["target"]))
+        ops = {n for n in names if isinstance(nodes[n], g.Operation)}
+        return {"value": value, "stored": self._stored(nodes, names, ops)}
+
+    def compare(self, inputs, got, want):
+        if not isinstance(got, dict) or "value" not in got:
+            return Verdict(False, ["the result could not be read"])
+        verdict = compare_values(got["value"], want["value"], self.rtol, self.atol)
+        if not verdict.passed:
+            return verdict
+        ins = inputs_of(inputs["graph"])
+        for name, should in want["stored"].items():
+            have = got["stored"].get(name, {})
+            if have.get("output") is None:
+                return Verdict(False, [
+                    f"the value is right, but node {name} has no output stored (node.output is None).",
+                    "run_graph must store every node's value in node.output: the picture with "
+                    "values=True and the gradients of Part IV read it there."])
+            check = compare_values(have["output"], should["output"], self.rtol, self.atol,
+                                   label=f"{name}.output")
+            if not check.passed:
+                return check
+            if should["inputs"] is not None:
+                if have.get("inputs") is None:
+                    return Verdict(False, [
+                        f"the value is right, but operation {name} has no inputs stored "
+                        f"(node.inputs is None).",
+                        f"Store the list of its input values, node.inputs (the values of "
+                        f"{', '.join(ins[name]) or 'its input nodes'}), before calling compute: "
+                        f"Part IV's gradients read it."])
+                if len(have["inputs"]) != len(should["inputs"]):
+                    return Verdict(False, [f"{name}.inputs holds {len(have['inputs'])} values, but "
+                                           f"{name} has {len(should['inputs'])} input nodes."])
+                for i, (h, s) in enumerate(zip(have["inputs"], should["inputs"])):
+                    check = compare_values(h, s, self.rtol, self.atol, label=f"{name}.inputs[{i}]")
+                    if not check.passed:
+                        return check
+        return Verdict(True)
+
+
+# ----- the learner's own operations ------------------------------------------
+
+class OwnOperation(Exercise):
+    """``class <obj>(ts.Operation)``: built on placeholders, then its ``compute`` is called.
+
+    A case gives one value per name in ``input_names``; a case with ``error=True``
+    expects compute to raise a ValueError whose message names the inputs' shapes.
+    ``keywords`` are passed to the constructor (for example reduce_sum's axis).
+    """
+
+    kind = "class"
+    piece = True
+    input_names = ("a", "b")
+    error_types = (ValueError,)  # what compute raises for inputs it refuses
+    error_kinds = "a ValueError"
+
+    def keywords(self, inputs):
+        return {}
+
+    def reference_value(self, *values, **keywords):
+        with g.Graph().as_default() as graph:
+            node = self.reference(*[g.constant(v) for v in values], **keywords)
+            return g.Session(graph).run(node)
+
+    def signature(self, inputs):
+        args = list(self.input_names) + [f"{k}={v!r}" for k, v in self.keywords(inputs).items()]
+        return f"{self.obj}({', '.join(args)})"
+
+    def describe(self, inputs):
+        values = ", ".join(f"{n} = {fmt_value(inputs[n])}" for n in self.input_names)
+        text = f"{self.signature(inputs)} computed with {values}"
+        return text + (" (these shapes do not fit)" if inputs.get("error") else "")
+
+    def call(self, obj, inputs):
+        with g.Graph().as_default():
+            nodes = [g.placeholder(name=n) for n in self.input_names]
+            op = made_operation(obj, nodes, self.keywords(inputs), self.signature(inputs))
+            values = [hand(inputs[n], f"the input {n}") for n in self.input_names]
+            try:
+                result = op.compute(*values)
+            except Exception as exc:
+                if not inputs.get("error"):
+                    raise
+                return {"raised": type(exc).__name__, "is_value_error": isinstance(exc, self.error_types),
+                        "message": str(exc)[:500]}
+            return {"value": as_array(result)}
+
+    def expected(self, inputs):
+        if inputs.get("error"):
+            return {"raised": self.error_kinds}
+        return {"value": self.reference_value(*[inputs[n] for n in self.input_names],
+                                              **self.keywords(inputs))}
+
+    def compare(self, inputs, got, want):
+        shapes = [np.shape(inputs[n]) for n in self.input_names]
+        named = " and ".join(str(s) for s in shapes)
+        if "raised" in want:
+            if "value" in got:
+                return Verdict(False, [f"expected {self.error_kinds} naming the shapes {named}",
+                                       f"got a result: {fmt_value(got['value'])}"])
+            if not got.get("is_value_error"):
+                return Verdict(False, [f"expected {self.error_kinds}, got {got.get('raised')}: "
+                                       f"{got.get('message')}"])
+            message = got.get("message", "")
+            if not all(str(s) in message for s in shapes):
+                return Verdict(False, [f"the error says: {message}",
+                                       f"it must name the shapes {named}, so that whoever meets it "
+                                       f"sees what did not fit"])
+            return Verdict(True)
+        if "value" not in got:
+            return Verdict(False, [f"expected {fmt_value(want['value'])}",
+                                   f"got {got.get('raised')}: {got.get('message')}"])
+        return compare_values(got["value"], want["value"], self.rtol, self.atol)
 
 
 @register
-class Maximum(Exercise):
-    id = "part1.maximum"
+class Add(OwnOperation):
+    id = "part1.add"
     points = 1
-    obj = "maximum"
-    kind = "class"
+    obj = "add"
+    reference = g.add
+
     cases = [
-        Case("two vectors", a=np.array([1.0, -2.0, 3.0]), b=np.array([0.0, 5.0, 3.0]),
-             hint="compute(self, a, b) receives the two input values: return np.maximum(a, b)."),
-        Case("a matrix and a number: maximum(x, 0.0)", a=np.array([[-1.0, 2.0], [0.5, -3.0]]), b=0.0,
-             hint="Pass both inputs to super().__init__([a, b], name): numbers become constants there."),
+        Case("two vectors: y + b of the worked example", hint=[
+            "An operation hands all its input nodes to ts.Operation.__init__ and computes from their "
+            "values (section 'Operations', and the example square at its end).",
+            "Two inputs: super().__init__([a, b], name), and compute(self, a_value, b_value)."],
+            a=np.array([1.0, -2.0]), b=np.array([1.0, 1.0])),
+        Case("a batch plus a bias: each row gets b", hint=[
+            "NumPy broadcasts: a matrix plus a vector adds the vector to every row (section "
+            "'Operations').",
+            "The sum of the two NumPy arrays broadcasts by itself; return it as a new array."],
+            a=np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]), b=np.array([10.0, 20.0])),
+        Case("a number plus a vector", hint=[
+            "A 0-d array (a number) broadcasts to any shape (section 'Tensors').",
+            "The sum a_value + b_value handles it; do not convert or reshape the inputs."],
+            a=np.array(0.5), b=np.array([1.0, 2.0, 3.0])),
     ]
 
-    def call(self, obj, inputs):
-        graph = g.Graph()
-        with graph.as_default():
-            a = g.placeholder(name="a")
-            b = inputs["b"] if isinstance(inputs["b"], float) else g.placeholder(name="b")
-            op = obj(a, b)
-            if not isinstance(op, g.Operation):
-                raise BadReturn(f"maximum(a, b) made a {type(op).__name__}; it must be an Operation "
-                                f"(class maximum(ts.Operation)).")
-            if len(op.input_nodes) != 2 or op.input_nodes[0] is not a:
-                raise BadReturn("the operation's input_nodes must be [a, b]: call "
-                                "super().__init__([a, b], name) in __init__.")
-            feed = {a: inputs["a"]}
-            if isinstance(b, g.Node):
-                feed[b] = inputs["b"]
-            return as_array(g.Session(graph).run(op, feed))
 
-    def expected(self, inputs):
-        return np.maximum(inputs["a"], inputs["b"])
+@register
+class Matmul(OwnOperation):
+    id = "part1.matmul"
+    points = 2
+    obj = "matmul"
+    reference = g.matmul
+
+    cases = [
+        Case("A x: a matrix times a vector (the worked example)", hint=[
+            "The matrix product a b, NumPy's a @ b (section 'Operations'); a 1-D b is a column vector.",
+            "Return a_value @ b_value after checking the shapes."],
+            a=np.array([[1.0, 0.0], [0.0, -1.0]]), b=np.array([1.0, 2.0])),
+        Case("a batch of points times a weight vector: X w", hint=[
+            "One point per row: X w gives one number per point (section 'Operations').",
+            "a @ b handles a 2-D a and a 1-D b: the result has one entry per row of a."],
+            a=np.array([[3.0, 2.0], [-1.0, 0.5], [0.0, 1.0]]), b=np.array([1.0, 1.0])),
+        Case("a batch times a weight matrix: X W", hint=[
+            "Rows of a times columns of b (section 'Operations').",
+            "a @ b for two matrices; the inner sizes must agree."],
+            a=np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]), b=np.array([[1.0, -1.0], [0.5, 2.0]])),
+        Case("one point as a vector times a matrix: x W", hint=[
+            "A 1-D a is a row vector: its length must match the rows of b (section 'Operations').",
+            "Which size of a 1-D a must match? Its only one, a.shape[-1], against b.shape[-2]."],
+            a=np.array([1.0, -1.0]), b=np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])),
+        Case("shapes that do not fit: (2, 2) times (3,)", hint=[
+            "The last size of a must equal the size b is summed over: b's only size for a vector, its "
+            "rows for a matrix. When they differ, raise an error that names both shapes, like the "
+            "library's (section 'When something is wrong').",
+            "Compare a.shape[-1] with b.shape[0] for a 1-D b, with b.shape[-2] otherwise, and raise "
+            "ValueError(f\"... {a.shape} ... {b.shape} ...\") when they differ."],
+            a=np.array([[1.0, 0.0], [0.0, -1.0]]), b=np.array([1.0, 2.0, 3.0]), error=True),
+        Case("a batch that does not fit: (3, 2) times (3, 2)", hint=[
+            "For two matrices the columns of a must match the rows of b (section 'When something is "
+            "wrong').",
+            "For a 2-D b the summed size is b.shape[-2], not b.shape[-1]."],
+            a=np.ones((3, 2)), b=np.ones((3, 2)), error=True),
+    ]

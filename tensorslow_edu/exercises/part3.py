@@ -1,12 +1,143 @@
-"""Part III exercises: the cross-entropy as a graph, accuracy and one-hot targets."""
+"""Part III exercises: the operations of the loss (log, multiply, reduce_sum, negative) as the
+learner's own, and the cross-entropy built from them."""
 
 import numpy as np
 
-from .core import BadReturn, Case, Exercise, as_array, compare_values, register
-from .graphs import value_and_gradient
+from .. import criterion, graph as g
+from .core import Case, Exercise, Mistake, Verdict, as_array, as_node, compare_values, hand, register
+from .part1 import OwnOperation
 
 P2 = np.array([[0.8, 0.2], [0.3, 0.7], [0.6, 0.4]])
 C2 = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0]])
+
+
+@register
+class Multiply(OwnOperation):
+    id = "part3.multiply"
+    points = 1
+    obj = "multiply"
+    reference = g.multiply
+    cases = [
+        Case("targets times log-probabilities", a=C2, b=np.log(P2), hint=[
+            "The element-wise product c_ij · log p_ij, NumPy's a * b (section 'The operations it "
+            "needs'); your add of Part I has the same shape of code.",
+            "Two inputs: super().__init__([a, b], name); return a new array."]),
+        Case("a number times a matrix", a=np.array(0.5), b=np.array([[1.0, -2.0], [3.0, 4.0]]), hint=[
+            "NumPy broadcasts a number to every element (Part I, section 'Tensors').",
+            "a * b broadcasts by itself; do not change a or b in place."]),
+        Case("a matrix times a row", a=np.array([[1.0, 2.0], [3.0, 4.0]]), b=np.array([10.0, -1.0]), hint=[
+            "A row vector is multiplied into every row of the matrix (broadcasting).",
+            "a * b broadcasts by itself; do not change a or b in place."]),
+    ]
+
+
+@register
+class Negative(OwnOperation):
+    id = "part3.negative"
+    points = 1
+    obj = "negative"
+    input_names = ("a",)
+    reference = g.negative
+    cases = [
+        Case("a vector", a=np.array([1.5, -2.0, 0.0]), hint=[
+            "−a for every element: optimisers minimise, so the log-likelihood is flipped (section "
+            "'Taking the logarithm').",
+            "One input; return -a as a new array."]),
+        Case("a number", a=np.array(-1.3863), hint=[
+            "The loss J is one number: negative must work on a 0-d array too.",
+            "-a works on 0-d arrays; do not index or reshape the input."]),
+    ]
+
+
+@register
+class ReduceSum(OwnOperation):
+    id = "part3.reduce_sum"
+    points = 2
+    obj = "reduce_sum"
+    input_names = ("A",)
+    reference = criterion.reduce_sum
+    cases = [
+        Case("all entries (no axis)", A=np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), hint=[
+            "Without an axis, reduce_sum adds up every entry and gives one number (section 'The "
+            "operations it needs', and the small example below it).",
+            "The constructor takes (A, axis=None, name=None), passes [A] on and keeps axis on self; "
+            "compute sums over self.axis."]),
+        Case("each row: axis=1", A=np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), axis=1, hint=[
+            "axis=1 sums each row: one number per point (section 'The operations it needs').",
+            "compute has only the input value; the axis must come from self, stored in __init__."]),
+        Case("each column: axis=0", A=np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), axis=0, hint=[
+            "axis=0 sums each column (section 'The operations it needs').",
+            "Pass self.axis to np.sum; the summed axis disappears from the shape (no keepdims)."]),
+        Case("per-point losses of three points", A=np.array([[-0.22, -0.0], [-0.0, -0.36], [-0.0, -0.92]]),
+             axis=1, hint=[
+                 "The loss sums c_ij log p_ij over the classes j of each point: axis 1.",
+                 "The result has one entry per row: shape (3,)."]),
+    ]
+
+    def keywords(self, inputs):
+        return {"axis": inputs["axis"]} if "axis" in inputs else {}
+
+    def compare(self, inputs, got, want):
+        verdict = super().compare(inputs, got, want)
+        value = got.get("value") if isinstance(got, dict) else None
+        if verdict.passed or not isinstance(value, np.ndarray):
+            return verdict
+        A, axis = inputs["A"], inputs.get("axis")
+        for other in [None, *range(A.ndim)]:
+            if other != axis and value.shape == np.shape(np.sum(A, axis=other)) \
+                    and np.allclose(value, np.sum(A, axis=other)):
+                said = "every entry" if other is None else f"axis {other}"
+                asked = "every entry (axis=None)" if axis is None else f"axis {axis}"
+                verdict.lines.append(f"this is the sum over {said}, but the case asks for {asked}")
+                break
+        else:
+            if value.size == want["value"].size and value.shape != want["value"].shape:
+                verdict.lines.append("the values are right but the summed axis is kept: reduce_sum "
+                                     "removes it (no keepdims)")
+        return verdict
+
+
+@register
+class Log(OwnOperation):
+    id = "part3.log"
+    points = 2
+    obj = "log"
+    input_names = ("a",)
+    reference = criterion.log
+    strict_fp = True
+    error_types = (ValueError, ArithmeticError)
+    error_kinds = "a ValueError (or a FloatingPointError)"
+    cases = [
+        Case("probabilities", a=np.array([0.5, 0.25, 1.0]), hint=[
+            "The natural logarithm of each element (section 'The operations it needs').",
+            "np.log works element-wise on a whole array."]),
+        Case("a matrix of probabilities", a=P2, hint=[
+            "Same as for a vector: one input node, its value of any shape (section 'The operations it "
+            "needs').",
+            "One input: super().__init__([a], name)."]),
+        Case("a probability that underflowed to 0", a=np.array([[1.0, 0.0], [0.25, 0.75]]), error=True, hint=[
+            "log 0 is −∞, and 0 · (−∞) is NaN: the loss would silently become NaN. Your log must "
+            "refuse such input with an error that says what is wrong (exercise 'a log "
+            "that refuses 0').",
+            "Before np.log, test whether any input value is <= 0, and raise ValueError with a message "
+            "that gives the input's shape and says how many values are not positive."]),
+        Case("a negative input", a=np.array([2.0, -1.0]), error=True, hint=[
+            "The logarithm of a negative number is not a real number (NaN in NumPy): refuse it like "
+            "log 0 (exercise 'a log that refuses 0').",
+            "The same test catches both: any value <= 0."]),
+    ]
+
+    def compare(self, inputs, got, want):
+        if "raised" in want and isinstance(got, dict) and "raised" in got:
+            if got.get("raised") in ("RuntimeWarning",):
+                return Verdict(False, [f"NumPy warned: {got.get('message')}",
+                                       f"expected {self.error_kinds} raised before np.log is called"])
+        return super().compare(inputs, got, want)
+
+
+def _reference_cross_entropy(c, p):
+    """J = −Σ_i Σ_j c_ij log p_ij, built from the library's operations."""
+    return g.negative(criterion.reduce_sum(g.multiply(c, criterion.log(p))))
 
 
 @register
@@ -14,62 +145,51 @@ class CrossEntropy(Exercise):
     id = "part3.cross_entropy"
     points = 2
     obj = "cross_entropy"
+    piece = True
+    reference = staticmethod(_reference_cross_entropy)
     cases = [
-        Case("one point", c=np.array([[1.0, 0.0]]), p=np.array([[0.9, 0.1]]),
-             hint="J = −Σ_i Σ_j c_ij log p_ij: ts.negative(ts.reduce_sum(ts.multiply(c, ts.log(p)))) "
-                  "(reduce_sum with no axis sums everything)."),
-        Case("three points, two classes", c=C2, p=P2,
-             hint="The value must be one number, and the node must be made of ts operations so "
-                  "that backprop can differentiate it (the gradient with respect to p is −c / p)."),
+        Case("one point", c=np.array([[1.0, 0.0]]), p=np.array([[0.9, 0.1]]), hint=[
+            "J = −Σ_i Σ_j c_ij log p_ij, built as a graph from your four operations (section 'The "
+            "cross-entropy').",
+            "Read the formula from the inside out: log of p, times c, summed, negated; each step is "
+            "one of your operations applied to the node before."]),
+        Case("three points, two classes", c=C2, p=P2, hint=[
+            "J is one number: the sum runs over the points i and the classes j (section 'The "
+            "cross-entropy'); the course uses the sum, not the mean (section 'Sum or mean').",
+            "reduce_sum with no axis sums everything at once."]),
     ]
 
+    def describe(self, inputs):
+        return f"c = {inputs['c'].tolist()}, p = {inputs['p'].tolist()}; cross_entropy(c, p)"
+
     def call(self, obj, inputs):
-        return value_and_gradient(obj, inputs, ("c", "p"), wrt="p")
+        graph = g.Graph()
+        with graph.as_default():
+            c, p = g.placeholder(name="c"), g.placeholder(name="p")
+            node = as_node(obj(c, p), graph)
+            order = graph.execution_order([node])
+            for name, placeholder in (("c", c), ("p", p)):
+                if placeholder not in order:
+                    raise Mistake(f"the node returned does not depend on {name}: J is built from both "
+                                  f"c and p, with operations, so that Part IV can differentiate it.")
+            return {"value": as_array(g.Session(graph).run(node, {c: hand(inputs["c"], "c"),
+                                                                  p: hand(inputs["p"], "p")}))}
 
     def expected(self, inputs):
         c, p = inputs["c"], inputs["p"]
-        return {"value": np.array(-np.sum(c * np.log(p))), "gradient wrt p": -c / p}
-
-
-@register
-class Accuracy(Exercise):
-    id = "part3.accuracy"
-    points = 1
-    obj = "accuracy"
-    cases = [
-        Case("two of three right", c=C2, p=P2,
-             hint="Compare p.argmax(axis=1) with c.argmax(axis=1) and take the mean."),
-        Case("all right", c=np.eye(3), p=np.array([[0.5, 0.2, 0.3], [0.1, 0.8, 0.1], [0.2, 0.3, 0.5]]),
-             hint="Return a single number, a fraction between 0 and 1 (not a count)."),
-    ]
-
-    def call(self, obj, inputs):
-        value = as_array(obj(inputs["c"].copy(), inputs["p"].copy()))
-        if value.size != 1:
-            raise BadReturn(f"the accuracy must be one number, got an array of shape {value.shape}.")
-        return value.reshape(())
-
-    def expected(self, inputs):
-        return np.array(np.mean(inputs["p"].argmax(axis=1) == inputs["c"].argmax(axis=1)))
-
-
-@register
-class OneHot(Exercise):
-    id = "part3.one_hot"
-    points = 1
-    obj = "one_hot"
-    cases = [
-        Case("labels [1, 0]", labels=np.array([1, 0]), n_classes=2,
-             hint="Row i has a 1 in column labels[i] and 0 elsewhere: np.eye(n_classes)[labels]."),
-        Case("more classes than labels seen", labels=np.array([0, 2, 2]), n_classes=4,
-             hint="The number of columns is n_classes, even if some classes do not occur."),
-    ]
-
-    def call(self, obj, inputs):
-        return as_array(obj(inputs["labels"].copy(), int(inputs["n_classes"])))
-
-    def expected(self, inputs):
-        return np.eye(int(inputs["n_classes"]))[inputs["labels"]]
+        return {"value": np.array(-np.sum(c * np.log(p)))}
 
     def compare(self, inputs, got, want):
-        return compare_values(got, want, 0.0, 0.0)
+        verdict = compare_values(got, want, self.rtol, self.atol)
+        value = got.get("value") if isinstance(got, dict) else None
+        if verdict.passed or not isinstance(value, np.ndarray):
+            return verdict
+        J, n = float(want["value"]), len(inputs["c"])
+        if value.shape == (n,) and n > 1 or value.ndim > 0 and value.size > 1:
+            verdict.lines.append("J must be one number: sum over the points as well as the classes")
+        elif value.size == 1 and np.isclose(float(value), -J):
+            verdict.lines.append("the sign is flipped: J is the negative log-likelihood")
+        elif value.size == 1 and n > 1 and np.isclose(float(value), J / n):
+            verdict.lines.append(f"this is the mean over the {n} points; J is their sum "
+                                 f"(section 'Sum or mean')")
+        return verdict

@@ -23,8 +23,14 @@ HIDDEN = {
         Case("a constant", graph=[["k", "constant", [1.5, 2.5]], ["x", "placeholder"], ["y", "multiply", "k", "x"]],
              target="y", feed={"x": np.array(2.0)}),
     ],
-    "part1.maximum": [
-        Case("broadcast a row against a matrix", a=np.array([[1.0, 5.0], [-3.0, 0.0]]), b=np.array([0.5, 2.0])),
-        Case("scalars", a=np.array(-2.5), b=np.array(-7.0)),
+    "part1.add": [
+        Case("a column plus a row", a=np.array([[1.0], [2.0], [3.0]]), b=np.array([[10.0, 20.0]])),
+        Case("two numbers", a=np.array(-2.5), b=np.array(7.0)),
+    ],
+    "part1.matmul": [
+        Case("a vector times a vector", a=np.array([1.0, 2.0, 3.0]), b=np.array([4.0, -5.0, 6.0])),
+        Case("a row times a column", a=np.array([[1.0, 2.0, 3.0]]), b=np.array([[1.0], [0.0], [-1.0]])),
+        Case("a vector that does not fit a matrix", a=np.array([1.0, 2.0, 3.0, 4.0]), b=np.ones((3, 2)),
+             error=True),
     ],
 }
