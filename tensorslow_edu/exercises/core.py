@@ -18,6 +18,7 @@ process, with the visible cases only.
 import base64
 import difflib
 import math
+import traceback
 import warnings
 
 import numpy as np
@@ -378,7 +379,9 @@ def run_case(exercise, namespace, inputs):
         return {"value": encode(value)}
     except NotImplementedError as exc:
         if exercise.id in str(exc) or "not started" in str(exc):
-            return {"status": "not_started", "message": "not started yet"}
+            where = traceback.extract_tb(exc.__traceback__)[-1].name
+            stub = f" ({where} still raises NotImplementedError)" if where not in ("call", "run_case") else ""
+            return {"status": "not_started", "message": f"not started yet{stub}"}
         return {"status": "error", "message": _error_text(exc)}
     except BadReturn as exc:
         return {"status": "bad_return", "message": str(exc)}

@@ -485,7 +485,8 @@ class Optimizer(Exercise):
     FEED_HINTS = [
         "Each call of minimize trains on the feed_dict it is given: the forward pass on that data comes "
         "first (section 'The optimizer').",
-        "minimize runs run_graph(loss, feed_dict), then backprop(loss, self.gradients), then updates.",
+        "A step is three stages in order: your forward pass on the feed_dict given to minimize, your "
+        "backprop with the optimizer's own table, then the updates; it returns the loss of the forward pass.",
     ]
     cases = [
         Case("one step on a softmax perceptron", graph=PERCEPTRON, learning_rate=0.1,

@@ -115,8 +115,9 @@ class DenseLayer(Exercise):
     reference = staticmethod(_dense_layer)
     GLOROT = ["The layer draws its own W the way the text describes ts.dense's (Glorot's range), from "
               "the generator it is given, and starts b at zeros.",
-              "limit = sqrt(6 / (n_in + n_out)); W = rng.uniform(-limit, limit, size=(n_in, n_out)): the "
-              "same call on the same generator gives the same numbers as the library."]
+              "Glorot's range is ±sqrt(6 / (n_in + n_out)); the generator's uniform method draws the whole "
+              "(n_in, n_out) matrix in one call, and the same call on the same generator gives the library's "
+              "numbers. Draw W before making b."]
     cases = [
         Case("a sigmoid layer 2 → 3 on 3 points", X=np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), n_in=2, n_out=3,
              activation="sigmoid", seed=0, hint=GLOROT),
