@@ -227,3 +227,36 @@ def test_keep_reads_a_class_from_the_cell_its_methods_came_from(tmp_path, capsys
     exec("keep('part4', GradientDescentOptimizer, folder=folder)", {**ns, "keep": keep, "folder": folder})
     assert "class GradientDescentOptimizer:" in (folder / "part4.py").read_text()
     assert "  ✓ GradientDescentOptimizer" in capsys.readouterr().out
+
+
+def test_backprop_asking_a_placeholder_for_its_gradient_function_is_explained():
+    ns = all_solutions()
+    exec('''
+def backprop(loss, gradients):
+    grads = {loss: np.ones_like(loss.output)}
+    for node in reversed(traverse_postorder(loss)):
+        rule = gradients[type(node).__name__]          # also for placeholders and Variables
+        for inp, share in zip(node.input_nodes, rule(node, grads[node])):
+            grads[inp] = grads[inp] + share if inp in grads else share
+    return grads
+''', ns)
+    text = str(check("part4.backprop", namespace=ns))
+    assert "backprop looked up a gradient function for a placeholder" in text or \
+           "backprop looked up a gradient function for a Variable" in text, text
+
+
+def test_shuffling_the_callers_data_in_place_is_explained():
+    ns = all_solutions()
+    exec('''
+def minibatch_sgd(optimizer, loss, x, c, X, C, batch_size, epochs, seed):
+    rng = np.random.default_rng(seed)
+    losses = []
+    for _ in range(epochs):
+        rng.shuffle(X)                                  # shuffles the caller's array
+        for start in range(0, len(X), batch_size):
+            losses.append(optimizer.minimize(loss, {x: X[start:start + batch_size], c: C[start:start + batch_size]}))
+    return losses
+''', ns)
+    text = str(check("part4.minibatch_sgd", namespace=ns))
+    assert "x and c were fed different points" in text
+    assert "X was changed in place" in text and "shuffle an order of indices" in text, text

@@ -259,7 +259,7 @@ class Fit(Exercise):
                 f"{inputs['batch_size']}, epochs={inputs['epochs']}, seed={inputs['seed']}); predict({inputs['points'].tolist()})")
 
     def _run(self, function, inputs):
-        result = function(hand(inputs["X"], "X"), hand(inputs["C"], "C"), inputs["n_hidden"],
+        result = function(hand(inputs["X"], "X", "data"), hand(inputs["C"], "C", "data"), inputs["n_hidden"],
                           ACTIVATIONS[inputs["activation"]], inputs["learning_rate"], inputs["batch_size"],
                           inputs["epochs"], inputs["seed"])
         if not isinstance(result, tuple) or len(result) != 2 or not callable(result[0]):
