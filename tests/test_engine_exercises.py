@@ -1,4 +1,4 @@
-"""Part IV: each typical mistake of the engine's pieces fails with its own message.
+"""Parts IV and V: each typical mistake of the engine's pieces fails with its own message.
 
 The correct solutions are the instructor notebook's (tests/test_exercises.py takes
 them from there); each mistake below replaces one of them.
@@ -13,7 +13,7 @@ from tensorslow_edu.exercises import check
 
 from .test_exercises import all_solutions
 
-pytestmark = [pytest.mark.grader, pytest.mark.part4]
+pytestmark = [pytest.mark.grader]
 
 MISTAKES = {
 "no_reduction": ("part4.broadcast_gradients", '''
@@ -126,6 +126,31 @@ def minibatch_sgd(optimizer, loss, x, c, X, C, batch_size, epochs, seed):
             losses.append(optimizer.minimize(loss, {x: X[batch], c: C[batch]}))
     return losses
 '''),
+"dense_np_random": ("part5.dense_layer", '''
+def dense_layer(x, n_in, n_out, activation, rng):
+    limit = np.sqrt(6 / (n_in + n_out))
+    W = ts.Variable(np.random.default_rng().uniform(-limit, limit, size=(n_in, n_out)))   # not the rng given
+    b = ts.Variable(np.zeros(n_out))
+    z = add(matmul(x, W), b)
+    return z if activation is None else activation(z)
+'''),
+"leaky_in_place": ("part5.leaky_relu", '''
+def leaky_relu_gradient(op, grad):
+    grad[op.inputs[0] <= 0] *= 0.1
+    return [grad]
+'''),
+"fit_mean": ("part5.fit", '''
+def fit(X, C, n_hidden, activation, learning_rate, batch_size, epochs, seed):
+    rng = np.random.default_rng(seed)
+    with ts.Graph().as_default():
+        x = ts.placeholder(name="x")
+        c = ts.placeholder(name="c")
+        h = dense_layer(x, X.shape[1], n_hidden, activation, rng)
+        p = softmax(dense_layer(h, n_hidden, C.shape[1], None, rng))
+        J = negative(multiply(1 / batch_size, reduce_sum(reduce_sum(multiply(c, log(p)), axis=1))))
+    losses = minibatch_sgd(GradientDescentOptimizer(learning_rate, gradients), J, x, c, X, C, batch_size, epochs, seed)
+    return (lambda points: run_graph(p, {x: points})), losses
+'''),
 }
 
 # what check() must say about each mistake: the specific explanation, not only "values differ"
@@ -141,6 +166,9 @@ SAYS = {
     'ignores_feed': 'a step starts with the forward pass on its feed_dict',
     'no_shuffle': "the points come in the data's order", 'rng_each_epoch': 'every epoch uses the same order',
     'drops_last': '4 steps instead of 6',
+    'dense_np_random': "W lies in Glorot's range but holds other numbers",
+    'leaky_in_place': 'grad was changed in place',
+    'fit_mean': 'the first loss is the sum divided by the batch size',
 }
 
 

@@ -141,9 +141,10 @@ class DenseLayer(Exercise):
             node = as_node(function(x, inputs["n_in"], inputs["n_out"], activation, np.random.default_rng(inputs["seed"])),
                            graph, "what dense_layer returned")
             value = as_array(g.Session(graph).run(node, {x: hand(inputs["X"], "the points X")}))
-        weights = [v.value for v in graph.variables]
-        if len(weights) != 2:
-            raise BadReturn(f"dense_layer made {len(weights)} Variables; a layer has two, W and then b.")
+        weights = sorted((v.value for v in graph.variables), key=np.ndim, reverse=True)
+        if len(weights) != 2 or [np.ndim(w) for w in weights] != [2, 1]:
+            raise BadReturn(f"dense_layer made {len(weights)} Variable(s) of shapes "
+                            f"{[np.shape(w) for w in weights]}; a layer has two, W (n_in, n_out) and b (n_out,).")
         return {"output": value, "W": as_array(weights[0], "W"), "b": as_array(weights[1], "b")}
 
     def call(self, obj, inputs):
@@ -157,6 +158,12 @@ class DenseLayer(Exercise):
         for key in ("W", "b", "output"):
             verdict = compare_values(got.get(key), want[key], self.rtol, self.atol, label=key)
             if not verdict.passed:
+                W = got.get("W")
+                limit = np.sqrt(6 / (inputs["n_in"] + inputs["n_out"]))
+                if key == "W" and isinstance(W, np.ndarray) and W.shape == want["W"].shape and np.all(np.abs(W) <= limit):
+                    verdict.lines.append("W lies in Glorot's range but holds other numbers: draw them from the "
+                                         "generator rng the layer is given (not np.random), in one call, so that "
+                                         "the same seed gives the same weights.")
                 return verdict
         return Verdict(True)
 
