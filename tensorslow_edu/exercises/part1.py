@@ -4,6 +4,8 @@
 the learner's own operations. All four are pieces: later parts carry them.
 """
 
+import re
+
 import numpy as np
 
 from .. import graph as g
@@ -131,7 +133,8 @@ class RunGraph(Exercise):
         Case("a Variable alone", hint=[
             "A Variable is neither fed nor computed: it is the third kind of node (section 'Running "
             "the nodes in order').",
-            "For a node that is neither a placeholder nor an Operation, node.output = node.value."],
+            "A node that is neither a placeholder nor an Operation already holds its value, in its "
+            "value attribute: that value is its output."],
             graph=[["w", "variable", [3.0, 4.0]]], target="w", feed={}),
         Case("a constant: z = (x + [10, 20]) * x", hint=[
             "Numbers in an operation become constant nodes, which keep their value like Variables "
@@ -142,8 +145,8 @@ class RunGraph(Exercise):
         Case("a node used twice: y = x * x + x", hint=[
             "Every node on the way keeps its value in node.output, and each operation the list of its "
             "input values in node.inputs: Part IV reads both (section 'Running the nodes in order').",
-            "Set node.output for every node of the order, and node.inputs = [n.output for n in "
-            "node.input_nodes] before calling compute."],
+            "Before calling an operation's compute, keep the list of its input nodes' outputs in its "
+            "inputs attribute; every node, of every kind, gets its output attribute set."],
             graph=REUSED, target="y", feed={"x": np.array([3.0, -1.0])}),
         Case("a batch of points: sigmoid(X w + b)", hint=[
             "Library operations (here sigmoid) are computed like your own: from the values of their "
@@ -237,6 +240,7 @@ class OwnOperation(Exercise):
     input_names = ("a", "b")
     error_types = (ValueError,)  # what compute raises for inputs it refuses
     error_kinds = "a ValueError"
+    error_note = " (these shapes do not fit)"  # what the input of an error case is, in feedback
 
     def keywords(self, inputs):
         return {}
@@ -253,7 +257,7 @@ class OwnOperation(Exercise):
     def describe(self, inputs):
         values = ", ".join(f"{n} = {fmt_value(inputs[n])}" for n in self.input_names)
         text = f"{self.signature(inputs)} computed with {values}"
-        return text + (" (these shapes do not fit)" if inputs.get("error") else "")
+        return text + (self.error_note if inputs.get("error") else "")
 
     def call(self, obj, inputs):
         with g.Graph().as_default():
@@ -275,21 +279,25 @@ class OwnOperation(Exercise):
         return {"value": self.reference_value(*[inputs[n] for n in self.input_names],
                                               **self.keywords(inputs))}
 
+    def error_names(self, inputs):
+        """(what the message of an error case must name, the texts it must contain)."""
+        shapes = [str(np.shape(inputs[n])) for n in self.input_names]
+        return f"the shapes {' and '.join(shapes)}", shapes
+
     def compare(self, inputs, got, want):
-        shapes = [np.shape(inputs[n]) for n in self.input_names]
-        named = " and ".join(str(s) for s in shapes)
         if "raised" in want:
+            what, texts = self.error_names(inputs)
             if "value" in got:
-                return Verdict(False, [f"expected {self.error_kinds} naming the shapes {named}",
+                return Verdict(False, [f"expected {self.error_kinds} naming {what}",
                                        f"got a result: {fmt_value(got['value'])}"])
             if not got.get("is_value_error"):
                 return Verdict(False, [f"expected {self.error_kinds}, got {got.get('raised')}: "
                                        f"{got.get('message')}"])
             message = got.get("message", "")
-            if not all(str(s) in message for s in shapes):
+            if not all(re.search(rf"(?<![\w.]){re.escape(t)}(?![\w.])", message) for t in texts):
                 return Verdict(False, [f"the error says: {message}",
-                                       f"it must name the shapes {named}, so that whoever meets it "
-                                       f"sees what did not fit"])
+                                       f"it must name {what}, so that whoever meets it sees what "
+                                       f"is wrong"])
             return Verdict(True)
         if "value" not in got:
             return Verdict(False, [f"expected {fmt_value(want['value'])}",
@@ -308,7 +316,8 @@ class Add(OwnOperation):
         Case("two vectors: y + b of the worked example", hint=[
             "An operation hands all its input nodes to ts.Operation.__init__ and computes from their "
             "values (section 'Operations', and the example square at its end).",
-            "Two inputs: super().__init__([a, b], name), and compute(self, a_value, b_value)."],
+            "Hand both input nodes, in one list, to the constructor of ts.Operation, as square hands its "
+            "one; compute then receives two values."],
             a=np.array([1.0, -2.0]), b=np.array([1.0, 1.0])),
         Case("a batch plus a bias: each row gets b", hint=[
             "NumPy broadcasts: a matrix plus a vector adds the vector to every row (section "
@@ -317,9 +326,19 @@ class Add(OwnOperation):
             a=np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]), b=np.array([10.0, 20.0])),
         Case("a number plus a vector", hint=[
             "A 0-d array (a number) broadcasts to any shape (section 'Tensors').",
-            "The sum a_value + b_value handles it; do not convert or reshape the inputs."],
+            "NumPy's sum of the two values handles it; do not convert or reshape the inputs."],
             a=np.array(0.5), b=np.array([1.0, 2.0, 3.0])),
     ]
+
+
+class matmul(g.matmul):
+    """The library's matmul as the learner's stand-in: its shape error comes from compute itself."""
+
+    def compute(self, a, b):
+        try:
+            return a @ b
+        except ValueError:
+            raise ValueError(f"matmul: shapes {np.shape(a)} and {np.shape(b)} do not align") from None
 
 
 @register
@@ -327,7 +346,7 @@ class Matmul(OwnOperation):
     id = "part1.matmul"
     points = 2
     obj = "matmul"
-    reference = g.matmul
+    reference = matmul
 
     cases = [
         Case("A x: a matrix times a vector (the worked example)", hint=[

@@ -23,7 +23,8 @@ class Sigmoid(OwnOperation):
         Case("zeros", a=np.zeros(3), hint=[
             "σ(0) = 1/2: the operation takes one input node and computes σ element by element "
             "(section 'From a side to a probability').",
-            "One input: super().__init__([a], name); compute(self, a) works on a whole NumPy array."]),
+            "One input node, handed in a list to the constructor of ts.Operation; compute works on the "
+            "whole NumPy array at once."]),
         Case("a matrix of scores", a=np.array([[-2.0, -0.5], [1.0, 3.0]]), hint=[
             "σ(a) = 1 / (1 + e^(−a)), for every element (section 'From a side to a probability').",
             "NumPy's exp works element-wise on the whole array; no loop is needed."]),
@@ -66,10 +67,13 @@ class Softmax(OwnOperation):
         value = got.get("value") if isinstance(got, dict) else None
         if verdict.passed or not isinstance(value, np.ndarray) or value.shape != want["value"].shape:
             return verdict
-        if value.ndim == 2 and value.shape[0] > 1 and np.all(np.isfinite(value)):
-            if np.allclose(value.sum(axis=0), 1) and not np.allclose(value.sum(axis=1), 1):
+        if value.ndim == 2 and np.all(np.isfinite(value)) and not np.allclose(value.sum(axis=1), 1):
+            if value.shape[0] > 1 and np.allclose(value.sum(axis=0), 1):
                 verdict.lines.append("each column sums to 1 instead of each row: the sum runs over "
                                      "the wrong axis (the classes are axis 1)")
+            else:
+                sums = np.round(value.sum(axis=1), 4).tolist()
+                verdict.lines.append(f"each row must sum to 1; the rows of yours sum to {sums}")
         return verdict
 
 
