@@ -24,8 +24,9 @@ from .core import exercises_of_part
 __all__ = ["keep", "my_pieces", "Pieces", "FOLDER"]
 
 FOLDER = "my_tensorslow"
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI", 9: "IX"}
 
-HEADER = '''"""The pieces of Part {part} I wrote, kept by keep() at the end of the Part {part} notebook.
+HEADER = '''"""The pieces of Part {part} I wrote, kept by keep() at the end of Part {part}'s notebook.
 
 Edit them in the notebook and run keep() again: this file is rewritten each time.
 my_pieces() runs it with numpy as np, tensorslow_edu as ts and the pieces of the
@@ -135,7 +136,7 @@ def keep(part, *pieces, folder=None):
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         (path.parent / "__init__.py").touch()
-        path.write_text(HEADER.format(part=number) + "\n\n" + "\n\n".join(sources))
+        path.write_text(HEADER.format(part=ROMAN.get(number, number)) + "\n\n" + "\n\n".join(sources))
     except OSError as exc:
         print(f"could not write {path}: {exc}")
         return None
@@ -143,11 +144,14 @@ def keep(part, *pieces, folder=None):
     print("\n".join(lines))
     if missing:
         print(f"  (not kept, so later parts will use the library's: {', '.join(missing)})")
-    return path
 
 
 class Pieces(types.SimpleNamespace):
-    """The engine's pieces by name (``mine.run_graph``); ``mine.whose[name]`` is 'yours' or 'library'."""
+    """The engine's pieces by name (``mine.run_graph``); ``mine.whose[name]`` is 'yours' or 'library'.
+
+    ``mine.gradients`` is the engine's table {operation type name: gradient function}, made from
+    the pieces named ``<operation>_gradient``.
+    """
 
     def __repr__(self):
         yours = [n for n, w in self.whose.items() if w == "yours"]
@@ -160,7 +164,8 @@ def my_pieces(*parts, folder=None, quiet=False):
 
     ``mine = my_pieces("part1", "part2", "part3")`` prints one line per part, and one
     line for every piece that is missing or fails its check (saying why), and
-    returns the pieces as attributes: ``mine.run_graph``, ``mine.add``, ...
+    returns the pieces as attributes: ``mine.run_graph``, ``mine.add``, ..., and
+    ``mine.gradients``, the table {"add": add_gradient, ...} of the gradient functions among them.
     """
     resolved, whose, report = {}, {}, []
     for part in parts:
@@ -173,7 +178,7 @@ def my_pieces(*parts, folder=None, quiet=False):
         if _check.GRADING:
             problem = "not read while grading"
         elif not path.exists():
-            problem = f"there is no {path.as_posix()} (the last cell of Part {number}'s notebook writes it)"
+            problem = f"there is no {path.as_posix()} (the last cell of Part {ROMAN.get(number, number)}'s notebook writes it)"
         else:
             try:
                 exec(compile(path.read_text(), str(path), "exec"), namespace)
@@ -192,7 +197,11 @@ def my_pieces(*parts, folder=None, quiet=False):
                 failed.append(f"    {', '.join(exercise.names)}: {why} ({exercise.id}); "
                               f"using the library's")
             for name in exercise.names:
-                resolved[name], whose[name] = stand_in[name], "library"
+                if name in stand_in:
+                    resolved[name], whose[name] = stand_in[name], "library"
+        # the engine's table of gradient functions, from the names: add_gradient serves "add"
+        resolved["gradients"] = namespace["gradients"] = {
+            name[:-len("_gradient")]: f for name, f in resolved.items() if name.endswith("_gradient") and callable(f)}
         if problem:
             report.append(f"part{number}: {problem}; using the library's "
                           f"{', '.join(known)}")
@@ -200,7 +209,7 @@ def my_pieces(*parts, folder=None, quiet=False):
             # helpers and other things the learner kept stay available to later parts
             resolved.update({k: v for k, v in namespace.items()
                              if not k.startswith("__") and k not in resolved and k not in known})
-            mine = [n for n in known if whose[n] == "yours"]
+            mine = [n for n in known if whose.get(n) == "yours"]
             report.append(f"part{number}: yours: {', '.join(mine) or 'none'}")
             report += failed
     if not quiet:

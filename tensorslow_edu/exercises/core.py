@@ -95,6 +95,9 @@ WHY_UNCHANGED = {
               "Part IV's gradient functions read it again later."),
     "output": ("`op.output` and `op.inputs` are the values of the forward pass; other gradient "
                "functions and consumers read them too, so compute new arrays instead of changing them."),
+    "sum": ("Add a share with `grads[node] = grads[node] + g`, not `grads[node] += g`: a gradient function "
+            "may hand the same array to several inputs (add passes `grad` on unchanged), so adding into it "
+            "in place changes the gradient of another node too."),
     "value": ("Assign a new array (`v.value = v.value - ...`) rather than changing the old one in place "
               "(`-=`): arrays fetched from the graph before the step, and the outputs of the forward "
               "pass, still refer to the old array and would change behind your back."),

@@ -1,66 +1,163 @@
-"""Part V exercises: a dense layer, a new activation with its gradient, the MLP forward pass."""
+"""Part V exercises: a dense layer that makes its own weights, the forward pass in NumPy, a new
+operation with its gradient for the learner's engine, and a trainer for the playground."""
+
+import types
 
 import numpy as np
 
-from .. import graph as g
-from .core import BadReturn, Case, Exercise, as_array, register
-from .graphs import OPS, reference, run_on_points
+from .. import criterion, graph as g, mlp, perceptron
+from .core import BadReturn, Case, Exercise, Verdict, as_array, as_node, compare_values, hand, register, watch
+from .graphs import reference
+from .part4 import GRADIENTS, _backprop, _GradientDescentOptimizer, _minibatch_sgd
+
+
+# ---------------------------------------------------------------------------
+# The library's stand-ins
+# ---------------------------------------------------------------------------
+
+def _dense_layer(x, n_in, n_out, activation, rng):
+    W = g.Variable(mlp.glorot_uniform(n_in, n_out, rng), name="W")
+    b = g.Variable(np.zeros(n_out), name="b")
+    z = g.add(g.matmul(x, W), b)
+    return z if activation is None else activation(z)
+
+
+class _leaky_relu(g.Operation):
+    def __init__(self, a, name=None):
+        super().__init__([a], name)
+
+    def compute(self, a):
+        return np.where(a > 0, a, 0.1 * a)
+
+
+_leaky_relu.__name__ = "leaky_relu"  # its gradient is looked up by this name
+
+
+def _leaky_relu_gradient(op, grad):
+    return [np.where(op.inputs[0] > 0, grad, 0.1 * grad)]
+
+
+def _tanh_gradient(op, grad):
+    return [grad * (1 - op.output ** 2)]
+
+
+def _relu_gradient(op, grad):
+    return [grad * (op.inputs[0] > 0)]
+
+
+ACTIVATIONS = {"sigmoid": perceptron.sigmoid, "tanh": mlp.tanh, "relu": mlp.relu, "leaky_relu": _leaky_relu}
+ALL_GRADIENTS = {**GRADIENTS, "tanh": _tanh_gradient, "relu": _relu_gradient, "leaky_relu": _leaky_relu_gradient}
+
+
+def _fit(X, C, n_hidden, activation, learning_rate, batch_size, epochs, seed):
+    rng = np.random.default_rng(seed)
+    with g.Graph().as_default():
+        x = g.placeholder(name="x")
+        c = g.placeholder(name="c")
+        h = _dense_layer(x, X.shape[1], n_hidden, activation, rng)
+        p = perceptron.softmax(_dense_layer(h, n_hidden, C.shape[1], None, rng))
+        J = g.negative(criterion.reduce_sum(criterion.reduce_sum(g.multiply(c, criterion.log(p)), axis=1)))
+    optimizer = _GradientDescentOptimizer(learning_rate, ALL_GRADIENTS)
+    losses = _minibatch_sgd(optimizer, J, x, c, X, C, batch_size, epochs, seed)
+
+    def predict(points):
+        return g.Session(p.graph).run(p, {x: points})
+
+    return predict, losses
+
+
+# ---------------------------------------------------------------------------
+# Exercises
+# ---------------------------------------------------------------------------
+
+def _graph_globals(obj):
+    """The namespace a learner's function reads its global names from (the notebook's)."""
+    if isinstance(obj, types.FunctionType):
+        return obj.__globals__
+    for value in vars(obj).values():
+        if isinstance(value, types.FunctionType):
+            return value.__globals__
+    return {}
+
+
+class _WithLibraryPieces:
+    """Runs a learner's function with the library's pieces under the names it reads, then puts
+    the learner's back: an exercise is judged on its own, not on the pieces it builds on."""
+
+    NAMES = {"add": g.add, "matmul": g.matmul, "multiply": g.multiply, "negative": g.negative,
+             "sigmoid": perceptron.sigmoid, "softmax": perceptron.softmax, "log": criterion.log,
+             "reduce_sum": criterion.reduce_sum, "run_graph": lambda node, feed: g.Session(node.graph).run(node, feed),
+             "backprop": _backprop, "GradientDescentOptimizer": _GradientDescentOptimizer,
+             "minibatch_sgd": _minibatch_sgd, "dense_layer": _dense_layer, "gradients": ALL_GRADIENTS}
+
+    def __init__(self, obj, names):
+        self.namespace = _graph_globals(obj)
+        self.names = names
+
+    def __enter__(self):
+        self.saved = {n: self.namespace[n] for n in self.names if n in self.namespace}
+        self.namespace.update({n: self.NAMES[n] for n in self.names})
+
+    def __exit__(self, *exc):
+        for n in self.names:
+            if n in self.saved:
+                self.namespace[n] = self.saved[n]
+            else:
+                self.namespace.pop(n, None)
+
 
 @register
 class DenseLayer(Exercise):
     id = "part5.dense_layer"
     points = 2
     obj = "dense_layer"
+    piece = True
+    reference = staticmethod(_dense_layer)
+    GLOROT = ["The layer draws its own W the way the text describes ts.dense's (Glorot's range), from "
+              "the generator it is given, and starts b at zeros.",
+              "limit = sqrt(6 / (n_in + n_out)); W = rng.uniform(-limit, limit, size=(n_in, n_out)): the "
+              "same call on the same generator gives the same numbers as the library."]
     cases = [
-        Case("sigmoid layer, 3 points, 2 → 2", X=np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]),
-             W=np.array([[1.0, -1.0], [2.0, 0.5]]), b=np.array([0.5, -0.5]), activation="sigmoid",
-             hint="Return activation(ts.add(ts.matmul(x, W), b)): `activation` is an operation "
-                  "class such as ts.sigmoid; call it on the node."),
-        Case("relu layer, 2 → 3", X=np.array([[1.0, -2.0], [0.5, 0.5]]),
-             W=np.array([[1.0, 0.0, -1.0], [0.5, 1.0, 2.0]]), b=np.array([0.0, 0.1, -0.1]), activation="relu",
-             hint="Use the activation you are given, not always sigmoid."),
+        Case("a sigmoid layer 2 → 3 on 3 points", X=np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), n_in=2, n_out=3,
+             activation="sigmoid", seed=0, hint=GLOROT),
+        Case("scores without an activation: activation=None", X=np.array([[1.0, -2.0], [0.5, 0.5]]), n_in=2,
+             n_out=2, activation=None, seed=5,
+             hint="activation=None means the layer returns x W + b itself (the output layer's scores)."),
+        Case("a tanh layer 3 → 2", X=np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 0.5]]), n_in=3, n_out=2,
+             activation="tanh", seed=1, hint="Use the activation you are given, not always sigmoid."),
     ]
 
-    def call(self, obj, inputs):
-        return run_on_points(obj, inputs["X"], {"W": inputs["W"], "b": inputs["b"]}, OPS[inputs["activation"]])
+    def describe(self, inputs):
+        act = inputs["activation"] and f"ts.{inputs['activation']}"
+        return (f"dense_layer(x, {inputs['n_in']}, {inputs['n_out']}, {act}, np.random.default_rng({inputs['seed']})) "
+                f"with x fed {inputs['X'].tolist()}")
 
-    def expected(self, inputs):
-        return reference(inputs["activation"], inputs["X"] @ inputs["W"] + inputs["b"])
-
-
-@register
-class LeakyRelu(Exercise):
-    id = "part5.leaky_relu"
-    points = 2
-    obj = "leaky_relu"
-    kind = "class"
-    cases = [
-        Case("a vector, incoming gradient of ones", a=np.array([-2.0, -0.5, 0.5, 3.0]), grad=np.ones(4),
-             hint="compute returns np.where(a > 0, a, 0.1 * a); the gradient is grad where a > 0 "
-                  "and 0.1 * grad elsewhere, returned as a list: [ ... ]."),
-        Case("a matrix, incoming gradient not all ones", a=np.array([[1.0, -1.0], [-3.0, 2.0]]),
-             grad=np.array([[2.0, 2.0], [-1.0, 0.5]]),
-             hint="The gradient function receives op (read op.inputs[0]) and grad, and returns "
-                  "[gradient with respect to the input]; register it with @ts.RegisterGradient(\"leaky_relu\")."),
-    ]
-
-    def call(self, obj, inputs):
+    def _run(self, function, inputs):
         graph = g.Graph()
         with graph.as_default():
-            x = g.placeholder(name="a")
-            op = obj(x)
-            if not isinstance(op, g.Operation):
-                raise BadReturn(f"leaky_relu(x) made a {type(op).__name__}; it must be an Operation "
-                                f"(class leaky_relu(ts.Operation)).")
-            value = as_array(g.Session(graph).run(op, {x: inputs["a"]}), "the value")
-            result = g.gradient_function(op)(op, inputs["grad"].copy())
-            if not isinstance(result, (list, tuple)) or len(result) != 1:
-                raise BadReturn("the gradient function must return a list with one gradient: [gradient].")
-            return {"value": value, "gradient": as_array(result[0], "the gradient")}
+            x = g.placeholder(name="x")
+            activation = ACTIVATIONS.get(inputs["activation"])
+            node = as_node(function(x, inputs["n_in"], inputs["n_out"], activation, np.random.default_rng(inputs["seed"])),
+                           graph, "what dense_layer returned")
+            value = as_array(g.Session(graph).run(node, {x: hand(inputs["X"], "the points X")}))
+        weights = [v.value for v in graph.variables]
+        if len(weights) != 2:
+            raise BadReturn(f"dense_layer made {len(weights)} Variables; a layer has two, W and then b.")
+        return {"output": value, "W": as_array(weights[0], "W"), "b": as_array(weights[1], "b")}
+
+    def call(self, obj, inputs):
+        with _WithLibraryPieces(obj, ["add", "matmul"]):
+            return self._run(obj, inputs)
 
     def expected(self, inputs):
-        a, G = inputs["a"], inputs["grad"]
-        return {"value": np.where(a > 0, a, 0.1 * a), "gradient": np.where(a > 0, G, 0.1 * G)}
+        return self._run(_dense_layer, inputs)
+
+    def compare(self, inputs, got, want):
+        for key in ("W", "b", "output"):
+            verdict = compare_values(got.get(key), want[key], self.rtol, self.atol, label=key)
+            if not verdict.passed:
+                return verdict
+        return Verdict(True)
 
 
 @register
@@ -73,17 +170,119 @@ class MlpForward(Exercise):
              X=np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]),
              W1=np.array([[5.0, -5.0], [5.0, -5.0]]), b1=np.array([-2.5, 7.5]),
              W2=np.array([[5.0, -5.0], [5.0, -5.0]]), b2=np.array([-7.5, 7.5]),
-             hint="H = σ(X W1 + b1), then softmax(H W2 + b2) row by row."),
+             hint="The two formulas of 'A hidden layer', one after the other, in NumPy."),
         Case("2 → 3 → 2 with large scores", X=np.array([[1.0, 2.0], [-1.0, 0.0]]),
              W1=np.array([[1.0, 0.5, -1.0], [0.0, 1.0, 2.0]]), b1=np.zeros(3),
              W2=np.array([[900.0, -900.0], [800.0, 0.0], [-700.0, 1000.0]]), b2=np.array([0.0, 1.0]),
-             hint="Subtract each row's maximum before np.exp in the softmax, or it overflows."),
+             hint="Large scores overflow np.exp: Part II's stable softmax shifts each row first."),
     ]
 
     def call(self, obj, inputs):
-        args = [inputs[k].copy() for k in ("X", "W1", "b1", "W2", "b2")]
+        args = [hand(inputs[k], k) for k in ("X", "W1", "b1", "W2", "b2")]
         return as_array(obj(*args))
 
     def expected(self, inputs):
         H = reference("sigmoid", inputs["X"] @ inputs["W1"] + inputs["b1"])
         return reference("softmax", H @ inputs["W2"] + inputs["b2"])
+
+
+@register
+class LeakyRelu(Exercise):
+    id = "part5.leaky_relu"
+    points = 2
+    obj = "leaky_relu"
+    also = ("leaky_relu_gradient",)
+    kind = "class"
+    piece = True
+    reference = {"leaky_relu": _leaky_relu, "leaky_relu_gradient": _leaky_relu_gradient}
+    cases = [
+        Case("a vector, incoming gradient of ones", a=np.array([-2.0, -0.5, 0.5, 3.0]), grad=np.ones(4),
+             hint=["The definition of the leaky ReLU has two cases; np.where picks between two arrays entry "
+                   "by entry (Part II met it).",
+                   "The slope is 1 where a > 0 and 0.1 elsewhere: the gradient is the incoming gradient "
+                   "times that slope."]),
+        Case("a matrix, incoming gradient not all ones", a=np.array([[1.0, -1.0], [-3.0, 2.0]]),
+             grad=np.array([[2.0, 2.0], [-1.0, 0.5]]),
+             hint="The chain rule multiplies the slope by the incoming gradient `grad`, entry by entry."),
+    ]
+
+    def call(self, objs, inputs):
+        graph = g.Graph()
+        with graph.as_default():
+            x = g.placeholder(name="a")
+            op = objs["leaky_relu"](x)
+            if not isinstance(op, g.Operation):
+                raise BadReturn(f"leaky_relu(x) made a {type(op).__name__}; it must be an Operation "
+                                f"(class leaky_relu(ts.Operation)).")
+            value = as_array(g.Session(graph).run(op, {x: hand(inputs["a"], "the input a")}), "the value")
+            watch(op.inputs[0], "op.inputs[0]", "output")
+            watch(op.output, "op.output", "output")
+            result = objs["leaky_relu_gradient"](op, hand(inputs["grad"], "grad", "grad"))
+            if not isinstance(result, (list, tuple)) or len(result) != 1:
+                raise BadReturn("leaky_relu_gradient must return a list with one gradient: [gradient].")
+            return {"value": value, "gradient": as_array(result[0], "the gradient")}
+
+    def expected(self, inputs):
+        a, G = inputs["a"], inputs["grad"]
+        return {"value": np.where(a > 0, a, 0.1 * a), "gradient": np.where(a > 0, G, 0.1 * G)}
+
+
+@register
+class Fit(Exercise):
+    id = "part5.fit"
+    points = 3
+    obj = "fit"
+    piece = True
+    reference = staticmethod(_fit)
+    ENGINE = ["add", "matmul", "multiply", "negative", "sigmoid", "softmax", "log", "reduce_sum", "run_graph",
+              "backprop", "GradientDescentOptimizer", "minibatch_sgd", "dense_layer", "gradients"]
+    cases = [
+        Case("XOR corners, 3 sigmoid units, batches of 2",
+             X=np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), C=np.eye(2)[[1, 0, 0, 1]],
+             n_hidden=3, activation="sigmoid", learning_rate=0.5, batch_size=2, epochs=3, seed=0,
+             points=np.array([[0.5, 0.5], [2.0, -1.0]]),
+             hint=["fit puts together what the XOR network above is made of: two dense layers, softmax, the "
+                   "summed cross-entropy, your optimizer and your mini-batch SGD.",
+                   "One generator from the seed makes both layers' weights (hidden first); minibatch_sgd is "
+                   "given the same seed; predict runs p on the points it is given."]),
+        Case("6 points, 2 tanh units, one batch", X=np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 2.0], [-1.0, 0.5],
+                                                               [0.3, -0.2], [1.5, 1.0]]),
+             C=np.eye(2)[[0, 0, 1, 0, 1, 1]], n_hidden=2, activation="tanh", learning_rate=0.1, batch_size=6,
+             epochs=4, seed=3, points=np.array([[0.0, 0.0]]),
+             hint="Use the activation given for the hidden layer; the output layer has none before the softmax."),
+    ]
+
+    def describe(self, inputs):
+        return (f"fit(X = {inputs['X'].tolist()}, C = {inputs['C'].tolist()}, n_hidden={inputs['n_hidden']}, "
+                f"ts.{inputs['activation']}, learning_rate={inputs['learning_rate']}, batch_size="
+                f"{inputs['batch_size']}, epochs={inputs['epochs']}, seed={inputs['seed']}); predict({inputs['points'].tolist()})")
+
+    def _run(self, function, inputs):
+        result = function(hand(inputs["X"], "X"), hand(inputs["C"], "C"), inputs["n_hidden"],
+                          ACTIVATIONS[inputs["activation"]], inputs["learning_rate"], inputs["batch_size"],
+                          inputs["epochs"], inputs["seed"])
+        if not isinstance(result, tuple) or len(result) != 2 or not callable(result[0]):
+            raise BadReturn(f"fit must return two things, predict and the list of losses: got "
+                            f"{type(result).__name__}.")
+        predict, losses = result
+        return {"losses": as_array(list(losses), "the losses"),
+                "predictions": as_array(predict(inputs["points"]), "what predict returned")}
+
+    def call(self, obj, inputs):
+        with _WithLibraryPieces(obj, self.ENGINE):
+            return self._run(obj, inputs)
+
+    def expected(self, inputs):
+        return self._run(_fit, inputs)
+
+    def compare(self, inputs, got, want):
+        verdict = compare_values(got.get("losses"), want["losses"], self.rtol, self.atol, label="losses")
+        if not verdict.passed:
+            mine = got.get("losses")
+            if isinstance(mine, np.ndarray) and mine.shape == want["losses"].shape and mine.size:
+                ratio = want["losses"][0] / mine[0] if mine[0] else 0
+                if abs(ratio - min(inputs["batch_size"], len(inputs["X"]))) < 1e-6 and ratio != 1:
+                    verdict.lines.append("the first loss is the sum divided by the batch size: the course's loss "
+                                         "sums over the points (section 'Choosing the learning rate' of Part IV).")
+            return verdict
+        return compare_values(got.get("predictions"), want["predictions"], self.rtol, self.atol, label="predict")

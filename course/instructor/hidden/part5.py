@@ -6,15 +6,17 @@ from tensorslow_edu.exercises.core import Case
 
 HIDDEN = {
     "part5.dense_layer": [
-        Case("tanh layer 3 → 1", X=np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 0.5]]), W=np.array([[0.1], [-0.2], [0.3]]),
-             b=np.array([0.05]), activation="tanh"),
-        Case("sigmoid layer, one point", X=np.array([[0.5, -0.5]]), W=np.array([[2.0, 1.0, 0.0], [1.0, -1.0, 3.0]]),
-             b=np.array([0.0, 0.0, -1.0]), activation="sigmoid"),
+        Case("a relu layer 3 → 4", X=np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 0.5]]), n_in=3, n_out=4,
+             activation="relu", seed=11),
+        Case("one point, scores only", X=np.array([[0.5, -0.5]]), n_in=2, n_out=3, activation=None, seed=42),
+        Case("a wide sigmoid layer", X=np.linspace(-1, 1, 10).reshape(2, 5), n_in=5, n_out=6, activation="sigmoid",
+             seed=2),
     ],
     "part5.leaky_relu": [
         Case("a batch with tiny values", a=np.array([[1e-6, -1e-6, 5.0], [-100.0, 0.25, -0.25]]),
              grad=np.array([[1.0, 1.0, -2.0], [3.0, 1.0, 1.0]])),
         Case("all negative", a=np.array([-1.0, -2.0, -3.0]), grad=np.array([2.0, 2.0, 2.0])),
+        Case("exactly zero", a=np.array([0.0, 1.0]), grad=np.array([5.0, 5.0])),
     ],
     "part5.mlp_forward": [
         Case("XOR cluster points", X=np.array([[0.1, 0.9], [0.95, 0.05], [-0.1, 0.0], [1.1, 0.9], [0.5, 0.5]]),
@@ -22,5 +24,14 @@ HIDDEN = {
              W2=np.array([[3.0, -3.0], [3.0, -3.0]]), b2=np.array([-4.0, 4.0])),
         Case("very negative scores", X=np.array([[1.0, 1.0]]), W1=np.eye(2), b1=np.zeros(2),
              W2=np.array([[-900.0, -800.0], [-900.0, -850.0]]), b2=np.zeros(2)),
+    ],
+    "part5.fit": [
+        Case("three classes, leaky ReLU, uneven batches",
+             X=np.array([[0.0, 1.0], [1.0, 0.0], [-1.0, -1.0], [0.5, 0.5], [2.0, 0.0], [0.0, -2.0], [1.0, 1.0]]),
+             C=np.eye(3)[[0, 1, 2, 0, 1, 2, 0]], n_hidden=4, activation="leaky_relu", learning_rate=0.05,
+             batch_size=3, epochs=2, seed=9, points=np.array([[0.0, 0.0], [1.0, -1.0]])),
+        Case("relu, one epoch", X=np.array([[1.0, 2.0], [-1.0, 0.0], [0.0, 0.5], [2.0, -1.0]]),
+             C=np.eye(2)[[1, 0, 0, 1]], n_hidden=5, activation="relu", learning_rate=0.2, batch_size=2, epochs=1,
+             seed=4, points=np.array([[0.5, 0.5]])),
     ],
 }
