@@ -249,10 +249,11 @@ class negative(ts.Operation):
         a *= -1
         return a
 """, ["the input a was changed in place"]),
-    ("part3.reduce_sum", "the axis never reaches compute", """
+    ("part3.reduce_sum", "the axis kept but never used in compute", """
 class reduce_sum(ts.Operation):
     def __init__(self, A, axis=None, name=None):
         super().__init__([A], name)
+        self.axis = axis
     def compute(self, A, axis=None):
         return np.sum(A, axis=axis)
 """, ["✗ each row: axis=1", "this is the sum over every entry, but the case asks for axis 1"]),
@@ -398,3 +399,16 @@ def test_sections_named_in_hints_exist_in_the_notebooks(exercise_id):
                 assert section in headings, (case.name, section)
             for name in re.findall(r"exercise '([^']+)'", hint):
                 assert name in titles, (case.name, name, titles)
+
+
+def test_reduce_sum_must_keep_its_axis_where_part_4_reads_it():
+    source = """
+class reduce_sum(ts.Operation):
+    def __init__(self, A, axis=None, name=None):
+        super().__init__([A], name)
+        self.summed_axis = axis
+    def compute(self, A):
+        return np.sum(A, axis=self.summed_axis)
+"""
+    text = str(check("part3.reduce_sum", namespace=with_mistake(source)))
+    assert "keeps 'nothing' in op.axis, not the axis it was given, None: keep it as self.axis" in text

@@ -245,6 +245,9 @@ class OwnOperation(Exercise):
     def keywords(self, inputs):
         return {}
 
+    def made(self, op, inputs):
+        """Further checks of a freshly made operation (raise Mistake)."""
+
     def reference_value(self, *values, **keywords):
         with g.Graph().as_default() as graph:
             node = self.reference(*[g.constant(v) for v in values], **keywords)
@@ -263,6 +266,7 @@ class OwnOperation(Exercise):
         with g.Graph().as_default():
             nodes = [g.placeholder(name=n) for n in self.input_names]
             op = made_operation(obj, nodes, self.keywords(inputs), self.signature(inputs))
+            self.made(op, inputs)
             values = [hand(inputs[n], f"the input {n}") for n in self.input_names]
             try:
                 result = op.compute(*values)

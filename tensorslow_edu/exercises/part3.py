@@ -79,6 +79,15 @@ class ReduceSum(OwnOperation):
     def keywords(self, inputs):
         return {"axis": inputs["axis"]} if "axis" in inputs else {}
 
+    def made(self, op, inputs):
+        axis = inputs.get("axis")
+        kept = getattr(op, "axis", "nothing")
+        if kept != axis:
+            raise Mistake(f"reduce_sum(A{'' if 'axis' not in inputs else f', axis={axis}'}) keeps "
+                          f"{kept!r} in op.axis, not the axis it was given, {axis!r}: keep it as "
+                          f"self.axis in __init__; compute reads it there, and so does the gradient "
+                          f"of Part IV.")
+
     def compare(self, inputs, got, want):
         verdict = super().compare(inputs, got, want)
         value = got.get("value") if isinstance(got, dict) else None
