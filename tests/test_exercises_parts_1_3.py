@@ -23,7 +23,7 @@ pytestmark = pytest.mark.grader
 IDS = [e for e in all_exercises() if e.split(".")[0] in ("part1", "part2", "part3")]
 BY_PART = [pytest.param(e, marks=getattr(pytest.mark, e.split(".")[0]), id=e) for e in IDS]
 PIECES = {"part1": ["traverse_postorder", "run_graph", "add", "matmul"], "part2": ["sigmoid", "softmax"],
-          "part3": ["log", "multiply", "reduce_sum", "negative", "cross_entropy"]}
+          "part3": ["log", "multiply", "negative", "reduce_sum", "cross_entropy"]}
 
 
 def with_mistake(source):
@@ -241,14 +241,23 @@ class multiply(ts.Operation):
     def compute(self, a, b):
         return np.multiply(a, b, out=a)
 """, ["the input a was changed in place"]),
-    ("part3.negative", "the sign flipped in place", """
+    ("part3.multiply", "negative: the sign flipped in place", """
 class negative(ts.Operation):
     def __init__(self, a, name=None):
         super().__init__([a], name)
     def compute(self, a):
         a *= -1
         return a
-""", ["the input a was changed in place"]),
+""", ["✗ negative of a vector", "the input a was changed in place"]),
+    ("part3.reduce_sum", "NumPy's error for an axis that does not exist", """
+class reduce_sum(ts.Operation):
+    def __init__(self, A, axis=None, name=None):
+        super().__init__([A], name)
+        self.axis = axis
+    def compute(self, A):
+        return np.sum(A, axis=self.axis)
+""", ["the error says: axis 2 is out of bounds for array of dimension 2",
+      "it must name the shape (2, 3) and the axis 2"]),
     ("part3.reduce_sum", "the axis kept but never used in compute", """
 class reduce_sum(ts.Operation):
     def __init__(self, A, axis=None, name=None):

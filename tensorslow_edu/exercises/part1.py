@@ -233,6 +233,8 @@ class OwnOperation(Exercise):
     A case gives one value per name in ``input_names``; a case with ``error=True``
     expects compute to raise a ValueError whose message names the inputs' shapes.
     ``keywords`` are passed to the constructor (for example reduce_sum's axis).
+    An exercise of several operations (``also``) says in each case which one it
+    tests, ``op="negative"``; ``input_names`` and ``reference`` are then dicts by name.
     """
 
     kind = "class"
@@ -242,32 +244,46 @@ class OwnOperation(Exercise):
     error_kinds = "a ValueError"
     error_note = " (these shapes do not fit)"  # what the input of an error case is, in feedback
 
+    def op_name(self, inputs):
+        return inputs.get("op", self.obj)
+
+    def names_of_inputs(self, inputs):
+        names = self.input_names
+        return names[self.op_name(inputs)] if isinstance(names, dict) else names
+
     def keywords(self, inputs):
         return {}
 
     def made(self, op, inputs):
         """Further checks of a freshly made operation (raise Mistake)."""
 
-    def reference_value(self, *values, **keywords):
+    def reference_value(self, inputs):
+        reference = self.reference
+        if isinstance(reference, dict):
+            reference = reference[self.op_name(inputs)]
         with g.Graph().as_default() as graph:
-            node = self.reference(*[g.constant(v) for v in values], **keywords)
+            values = [g.constant(inputs[n]) for n in self.names_of_inputs(inputs)]
+            node = reference(*values, **self.keywords(inputs))
             return g.Session(graph).run(node)
 
     def signature(self, inputs):
-        args = list(self.input_names) + [f"{k}={v!r}" for k, v in self.keywords(inputs).items()]
-        return f"{self.obj}({', '.join(args)})"
+        args = list(self.names_of_inputs(inputs)) + [f"{k}={v!r}" for k, v in self.keywords(inputs).items()]
+        return f"{self.op_name(inputs)}({', '.join(args)})"
 
     def describe(self, inputs):
-        values = ", ".join(f"{n} = {fmt_value(inputs[n])}" for n in self.input_names)
+        values = ", ".join(f"{n} = {fmt_value(inputs[n])}" for n in self.names_of_inputs(inputs))
         text = f"{self.signature(inputs)} computed with {values}"
         return text + (self.error_note if inputs.get("error") else "")
 
     def call(self, obj, inputs):
+        if isinstance(obj, dict):
+            obj = obj[self.op_name(inputs)]
+        names = self.names_of_inputs(inputs)
         with g.Graph().as_default():
-            nodes = [g.placeholder(name=n) for n in self.input_names]
+            nodes = [g.placeholder(name=n) for n in names]
             op = made_operation(obj, nodes, self.keywords(inputs), self.signature(inputs))
             self.made(op, inputs)
-            values = [hand(inputs[n], f"the input {n}") for n in self.input_names]
+            values = [hand(inputs[n], f"the input {n}") for n in names]
             try:
                 result = op.compute(*values)
             except Exception as exc:
@@ -280,13 +296,12 @@ class OwnOperation(Exercise):
     def expected(self, inputs):
         if inputs.get("error"):
             return {"raised": self.error_kinds}
-        return {"value": self.reference_value(*[inputs[n] for n in self.input_names],
-                                              **self.keywords(inputs))}
+        return {"value": self.reference_value(inputs)}
 
     def error_names(self, inputs):
         """(what the message of an error case must name, the texts it must contain)."""
-        shapes = [str(np.shape(inputs[n])) for n in self.input_names]
-        return f"the shapes {' and '.join(shapes)}", shapes
+        shapes = [str(np.shape(inputs[n])) for n in self.names_of_inputs(inputs)]
+        return f"the shape{'s' if len(shapes) > 1 else ''} {' and '.join(shapes)}", shapes
 
     def compare(self, inputs, got, want):
         if "raised" in want:

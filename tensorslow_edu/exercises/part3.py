@@ -12,15 +12,19 @@ C2 = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0]])
 
 
 @register
-class Multiply(OwnOperation):
+class MultiplyNegative(OwnOperation):
+    """Two small operations in one exercise: the product and the sign flip of the loss."""
+
     id = "part3.multiply"
-    points = 1
+    points = 2
     obj = "multiply"
-    reference = g.multiply
+    also = ("negative",)
+    input_names = {"multiply": ("a", "b"), "negative": ("a",)}
+    reference = {"multiply": g.multiply, "negative": g.negative}
     cases = [
         Case("targets times log-probabilities", a=C2, b=np.log(P2), hint=[
-            "The element-wise product c_ij · log p_ij, NumPy's a * b (section 'The operations it "
-            "needs'); your add of Part I has the same shape of code.",
+            "The element-wise product c_ij · log p_ij (section 'The operations it needs'); your add of "
+            "Part I has the same shape of code.",
             "Two input nodes in one list for the constructor of ts.Operation; compute returns a new array."]),
         Case("a number times a matrix", a=np.array(0.5), b=np.array([[1.0, -2.0], [3.0, 4.0]]), hint=[
             "NumPy broadcasts a number to every element (Part I, section 'Tensors').",
@@ -29,26 +33,24 @@ class Multiply(OwnOperation):
             "A row vector is multiplied into every row of the matrix: broadcasting (Part I, section "
             "'Tensors', and your add).",
             "NumPy's product broadcasts by itself; a row vector meets every row of the matrix."]),
-    ]
-
-
-@register
-class Negative(OwnOperation):
-    id = "part3.negative"
-    points = 1
-    obj = "negative"
-    input_names = ("a",)
-    reference = g.negative
-    cases = [
-        Case("a vector", a=np.array([1.5, -2.0, 0.0]), hint=[
+        Case("negative of a vector", op="negative", a=np.array([1.5, -2.0, 0.0]), hint=[
             "−a for every element: optimisers minimise, so the log-likelihood is flipped (section "
             "'Taking the logarithm').",
             "One input node; compute returns a new array, the input left as it was."]),
-        Case("a number", a=np.array(-1.3863), hint=[
+        Case("negative of a number", op="negative", a=np.array(-1.3863), hint=[
             "The loss J is one number, a 0-d array: negative must work on it too (Part I, section "
             "'Tensors').",
-            "-a works on 0-d arrays; do not index or reshape the input."]),
+            "The sign flip works on 0-d arrays; do not index or reshape the input."]),
     ]
+
+
+class reduce_sum(criterion.reduce_sum):
+    """The library's reduce_sum as the learner's stand-in: an axis the array lacks is refused by compute."""
+
+    def compute(self, A):
+        if self.axis is not None and not 0 <= self.axis < np.ndim(A):
+            raise ValueError(f"reduce_sum over axis {self.axis} of an array of shape {np.shape(A)}")
+        return super().compute(A)
 
 
 @register
@@ -57,7 +59,7 @@ class ReduceSum(OwnOperation):
     points = 2
     obj = "reduce_sum"
     input_names = ("A",)
-    reference = criterion.reduce_sum
+    reference = reduce_sum
     cases = [
         Case("all entries (no axis)", A=np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), hint=[
             "Without an axis, reduce_sum adds up every entry and gives one number (section 'The "
@@ -72,9 +74,22 @@ class ReduceSum(OwnOperation):
             "Pass self.axis to np.sum; the summed axis disappears from the shape (no keepdims)."]),
         Case("per-point losses of three points", A=np.array([[-0.22, -0.0], [-0.0, -0.36], [-0.0, -0.92]]),
              axis=1, hint=[
-                 "The loss sums c_ij log p_ij over the classes j of each point: axis 1.",
+                 "The loss sums c_ij log p_ij over the classes j of each point: axis 1 (section 'The "
+                 "operations it needs').",
                  "The result has one entry per row: shape (3,)."]),
+        Case("an axis the array does not have: axis=2 of a matrix", A=np.ones((2, 3)), axis=2, error=True, hint=[
+            "An array with n axes has the axes 0 to n − 1; any other axis is refused with an error "
+            "that names the array's shape and the axis asked for (exercise 'reduce_sum, with and "
+            "without an axis').",
+            "Before summing, compare the axis (when there is one) with the number of axes of A, "
+            "A.ndim, and raise ValueError naming A.shape and the axis."]),
     ]
+
+    error_note = " (there is no such axis)"
+
+    def error_names(self, inputs):
+        shape, axis = str(np.shape(inputs["A"])), str(inputs["axis"])
+        return f"the shape {shape} and the axis {axis}", [shape, axis]
 
     def keywords(self, inputs):
         return {"axis": inputs["axis"]} if "axis" in inputs else {}
