@@ -369,8 +369,9 @@ class Matmul(OwnOperation):
 
     cases = [
         Case("A x: a matrix times a vector (the worked example)", hint=[
-            "The matrix product a b, NumPy's a @ b (section 'Operations'); a 1-D b is a column vector.",
-            "Return a_value @ b_value after checking the shapes."],
+            "The matrix product a b (section 'Operations'); a 1-D b counts as a column vector.",
+            "NumPy's matrix product operator already handles every shape here; what you add to it is "
+            "the check of the shapes."],
             a=np.array([[1.0, 0.0], [0.0, -1.0]]), b=np.array([1.0, 2.0])),
         Case("a batch of points times a weight vector: X w", hint=[
             "One point per row: X w gives one number per point (section 'Operations').",
@@ -388,8 +389,9 @@ class Matmul(OwnOperation):
             "The last size of a must equal the size b is summed over: b's only size for a vector, its "
             "rows for a matrix. When they differ, raise an error that names both shapes, like the "
             "library's (section 'When something is wrong').",
-            "Compare a.shape[-1] with b.shape[0] for a 1-D b, with b.shape[-2] otherwise, and raise "
-            "ValueError(f\"... {a.shape} ... {b.shape} ...\") when they differ."],
+            "Compare the last size of a with b's summed size (for a 1-D b its only size, for a matrix "
+            "the one before its last); when they differ, raise a ValueError whose message contains "
+            "a.shape and b.shape."],
             a=np.array([[1.0, 0.0], [0.0, -1.0]]), b=np.array([1.0, 2.0, 3.0]), error=True),
         Case("a batch that does not fit: (3, 2) times (3, 2)", hint=[
             "For two matrices the columns of a must match the rows of b (section 'When something is "
