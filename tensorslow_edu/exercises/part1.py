@@ -177,7 +177,7 @@ class RunGraph(Exercise):
         graph, nodes = build(inputs["graph"])
         feed = {nodes[k]: hand(v, f"feed_dict[{k}]") for k, v in inputs["feed"].items()}
         value = as_array(obj(nodes[inputs["target"]], feed))
-        names = sorted(ancestors(inputs["graph"], inputs["target"]))
+        names = [n.name for n in graph.execution_order([nodes[inputs["target"]]])]  # in the order of a run
         ops = {n for n in names if isinstance(nodes[n], g.Operation)}
         return {"value": value, "stored": self._stored(nodes, names, ops)}
 
@@ -185,7 +185,7 @@ class RunGraph(Exercise):
         graph, nodes = build(inputs["graph"])
         feed = {nodes[k]: v for k, v in inputs["feed"].items()}
         value = g.Session(graph).run(nodes[inputs["target"]], feed)
-        names = sorted(ancestors(inputs["graph"], inputs["target"]))
+        names = [n.name for n in graph.execution_order([nodes[inputs["target"]]])]  # in the order of a run
         ops = {n for n in names if isinstance(nodes[n], g.Operation)}
         return {"value": value, "stored": self._stored(nodes, names, ops)}
 
