@@ -153,14 +153,16 @@ class sigmoid(ts.Operation):
         super().__init__([a], name)
     def compute(self, a):
         return 1 / (1 + np.exp(-a))
-""", ["✗ large scores", "NumPy warned: overflow encountered in exp", "hint 1: e^(−a) overflows"]),
+""", ["✗ large scores", "NumPy warned while computing them: overflow encountered in exp",
+      "shows that the form used is not safe", "hint 1: e^(−a) overflows"]),
     ("part2.sigmoid", "np.where: both forms computed everywhere", """
 class sigmoid(ts.Operation):
     def __init__(self, a, name=None):
         super().__init__([a], name)
     def compute(self, a):
         return np.where(a >= 0, 1 / (1 + np.exp(-a)), np.exp(a) / (1 + np.exp(a)))
-""", ["overflow", 'check("part2.sigmoid", hint=2)']),
+""", ["the values are right, but NumPy warned while computing them: overflow encountered in exp",
+      "np.where(condition, x, y) is no way around it, since it computes both x and y for every element"]),
     ("part2.sigmoid", "the input clipped in place", """
 class sigmoid(ts.Operation):
     def __init__(self, a, name=None):
@@ -344,7 +346,7 @@ def test_np_where_is_explained_on_request():
     source = next(m[2] for m in MISTAKES if m[1].startswith("np.where"))
     first = str(check("part2.sigmoid", namespace=with_mistake(source)))
     second = str(check("part2.sigmoid", namespace=with_mistake(source), hint=2))
-    assert "np.where" not in first
+    assert "hint 1: e^(−a) overflows" in first and 'check("part2.sigmoid", hint=2)' in first
     assert "hint 2:" in second and "computes both x and y for every element" in second
 
 

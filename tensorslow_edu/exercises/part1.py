@@ -5,6 +5,7 @@ the learner's own operations. All four are pieces: later parts carry them.
 """
 
 import re
+import warnings
 
 import numpy as np
 
@@ -285,13 +286,42 @@ class OwnOperation(Exercise):
             self.made(op, inputs)
             values = [hand(inputs[n], f"the input {n}") for n in names]
             try:
-                result = op.compute(*values)
+                result = self.computed(op, values, inputs)
+            except Mistake:
+                raise
             except Exception as exc:
                 if not inputs.get("error"):
                     raise
                 return {"raised": type(exc).__name__, "is_value_error": isinstance(exc, self.error_types),
                         "message": str(exc)[:500]}
             return {"value": as_array(result)}
+
+    def computed(self, op, values, inputs):
+        """``op.compute(*values)``; with ``strict_fp``, a NumPy warning on the way is a mistake, and
+        the message says whether the values came out right all the same (a discarded branch)."""
+        if not self.strict_fp:
+            return op.compute(*values)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", RuntimeWarning)
+            result = op.compute(*values)
+        warned = [w for w in caught if issubclass(w.category, RuntimeWarning)]
+        if not warned:
+            return result
+        message = str(warned[0].message)
+        if inputs.get("error"):
+            raise RuntimeWarning(message)
+        try:
+            right = np.allclose(as_array(result), self.reference_value(inputs), rtol=self.rtol, atol=self.atol)
+        except Exception:
+            right = False
+        if right:
+            raise Mistake(f"the values are right, but NumPy warned while computing them: {message}. "
+                          f"An intermediate value overflowed on the way (1/inf still gives 0), which "
+                          f"shows that the form used is not safe for these inputs. Compute each form "
+                          f"only on the elements where it is safe; np.where(condition, x, y) is no "
+                          f"way around it, since it computes both x and y for every element.")
+        raise Mistake(f"NumPy warned: {message} (the computation overflowed or produced NaN; make it "
+                      f"numerically stable).")
 
     def expected(self, inputs):
         if inputs.get("error"):
