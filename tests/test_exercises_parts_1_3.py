@@ -123,6 +123,14 @@ class add(ts.Operation):
     def compute(self, a):
         return a + self.b.output
 """, ["its input_nodes are ['a'], but they must be the nodes it was given, ['a', 'b']"]),
+    ("part1.add", "a function that returns the library's operation", """
+def add(a, b, name=None):
+    return a + b
+""", ["add is a function, not a class: write class add(ts.Operation)"]),
+    ("part1.add", "the library's compute inherited", """
+class add(ts.add):
+    pass
+""", ["the compute of your add is not yours: it comes from tensorslow_edu."]),
     ("part1.matmul", "NumPy's own error, which names no shapes", """
 class matmul(ts.Operation):
     def __init__(self, a, b, name=None):
@@ -209,6 +217,14 @@ class softmax(ts.Operation):
 def softmax_weights(w, b):
     return np.column_stack([np.zeros_like(w), w]), np.array([0.0, b])
 """, ["your column 0 is red's probability: the columns are swapped"]),
+    ("part2.softmax_weights", "one weight vector instead of a matrix", """
+def softmax_weights(w, b):
+    return w, b
+""", ["W must have shape (2, 2) (one column per class) and b shape (2,), got (2,) and ()"]),
+    ("part2.softmax_weights", "W alone returned", """
+def softmax_weights(w, b):
+    return np.column_stack([w, np.zeros_like(w)])
+""", ["softmax_weights must return two arrays, (W, b), got a ndarray"]),
     ("part2.softmax_weights", "the hand-made W of the text, twice as steep", """
 def softmax_weights(w, b):
     return np.column_stack([w, -w]), np.array([b, -b])
@@ -318,6 +334,10 @@ def cross_entropy(c, p):
 def cross_entropy(c, p):
     return negative(reduce_sum(multiply(c, log(p)), axis=1))
 """, ["J must be one number (shape ()), not an array of shape (1,)"]),
+    ("part3.cross_entropy", "the targets left out", """
+def cross_entropy(c, p):
+    return negative(reduce_sum(log(p)))
+""", ["the node returned does not depend on c"]),
     ("part3.cross_entropy", "the mean instead of the sum", """
 def cross_entropy(c, p):
     return ts.reduce_mean(negative(reduce_sum(multiply(c, log(p)), axis=1)))

@@ -276,6 +276,21 @@ class OwnOperation(Exercise):
         text = f"{self.signature(inputs)} computed with {values}"
         return text + (self.error_note if inputs.get("error") else "")
 
+    def own(self, obj, name):
+        """The learner's class itself, with its own compute (not a function returning the library's
+        operation, nor a subclass that inherits the library's compute)."""
+        if any(obj is ref for ref in self.reference_pieces().values()):
+            return  # the library's stand-in, used when the learner's piece fails
+        if not isinstance(obj, type) or not issubclass(obj, g.Operation):
+            raise Mistake(f"{name} is a {type(obj).__name__}, not a class: write "
+                          f"class {name}(ts.Operation) with its own __init__ and compute (a function that "
+                          f"returns the library's operation would not be yours).")
+        owner = next(k for k in obj.__mro__ if "compute" in vars(k))
+        if owner.__module__.split(".")[0] == "tensorslow_edu":
+            raise Mistake(f"the compute of your {name} is not yours: it comes from "
+                          f"{owner.__module__}.{owner.__qualname__}. Define compute(self, ...) in "
+                          f"class {name} itself.")
+
     def call(self, obj, inputs):
         if isinstance(obj, dict):
             obj = obj[self.op_name(inputs)]
@@ -283,6 +298,7 @@ class OwnOperation(Exercise):
         with g.Graph().as_default():
             nodes = [g.placeholder(name=n) for n in names]
             op = made_operation(obj, nodes, self.keywords(inputs), self.signature(inputs))
+            self.own(obj, self.op_name(inputs))  # after the call, so that a stub says "not started"
             self.made(op, inputs)
             values = [hand(inputs[n], f"the input {n}") for n in names]
             try:
