@@ -92,7 +92,8 @@ def run_graph(operation, feed_dict):
         else:
             node.output = np.asarray(feed_dict[node], dtype=float)
     return operation.output
-""", ["KeyError: <Variable 'A'>", "the three kinds",
+""", ["KeyError: <Variable 'A'>. run_graph looked up the Variable 'A' in feed_dict, which holds only",
+      "the third kind of node", "the three kinds",
       "✗ a Variable alone — hint 1: A Variable is neither fed nor computed: it is the third kind"]),
     ("part1.run_graph", "constants forgotten", """
 def run_graph(operation, feed_dict):
@@ -105,7 +106,8 @@ def run_graph(operation, feed_dict):
             node.inputs = [n.output for n in node.input_nodes]
             node.output = node.compute(*node.inputs)
     return operation.output
-""", ["✗ a constant", "become constant nodes, which keep their value like Variables"]),
+""", ["✗ a constant", "An input value was None: constant 'k' was given no output",
+      "become constant nodes, which keep their value like Variables"]),
     ("part1.add", "the input changed in place", """
 class add(ts.Operation):
     def __init__(self, a, b, name=None):

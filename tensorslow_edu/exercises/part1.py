@@ -177,7 +177,25 @@ class RunGraph(Exercise):
     def call(self, obj, inputs):
         graph, nodes = build(inputs["graph"])
         feed = {nodes[k]: hand(v, f"feed_dict[{k}]") for k, v in inputs["feed"].items()}
-        value = as_array(obj(nodes[inputs["target"]], feed))
+        try:
+            value = as_array(obj(nodes[inputs["target"]], feed))
+        except KeyError as exc:
+            node = exc.args[0] if exc.args else None
+            if isinstance(node, g.Node) and not isinstance(node, g.placeholder):
+                kind = "Variable" if isinstance(node, g.Variable) else node.type_name
+                raise Mistake(f"KeyError: {node!r}. run_graph looked up the {kind} {node.name!r} in "
+                              f"feed_dict, which holds only the placeholders' values. A {kind} is "
+                              f"neither fed nor computed: it is the third kind of node.") from None
+            raise
+        except TypeError as exc:
+            order = graph.execution_order([nodes[inputs["target"]]])
+            empty = [n for n in order if n.output is None and any(c in order for c in n.consumers)]
+            if "NoneType" in str(exc) and empty:
+                node = empty[0]
+                raise Mistake(f"TypeError: {exc}. An input value was None: {node.type_name} "
+                              f"{node.name!r} was given no output before its consumer was computed. "
+                              f"Every node of the order needs one, whatever its kind.") from None
+            raise
         names = [n.name for n in graph.execution_order([nodes[inputs["target"]]])]  # in the order of a run
         ops = {n for n in names if isinstance(nodes[n], g.Operation)}
         return {"value": value, "stored": self._stored(nodes, names, ops)}
