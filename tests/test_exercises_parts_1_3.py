@@ -9,7 +9,6 @@ import json
 import re
 import warnings
 
-import numpy as np
 import pytest
 
 from tensorslow_edu.exercises import all_exercises, check, get_exercise

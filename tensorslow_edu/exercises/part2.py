@@ -4,7 +4,7 @@ and the two-class softmax that agrees with a sigmoid perceptron."""
 import numpy as np
 
 from .. import graph as g, perceptron as pc
-from .core import Case, Exercise, Mistake, Verdict, as_array, compare_values, fmt_value, register
+from .core import Case, Exercise, Mistake, as_array, compare_values, fmt_value, register
 from .part1 import OwnOperation
 
 NP_WHERE = ("np.where(condition, x, y) does not help here: it computes both x and y for every "
