@@ -110,14 +110,19 @@ class SoftmaxWeights(Exercise):
         if W.shape != (len(inputs["w"]), 2) or b.shape != (2,):
             raise Mistake(f"W must have shape {(len(inputs['w']), 2)} (one column per class) and b "
                           f"shape (2,), got {W.shape} and {b.shape}.")
-        scores = self.POINTS @ W + b
-        e = np.exp(scores - scores.max(axis=1, keepdims=True))
-        return {"p(blue)": (e / e.sum(axis=1, keepdims=True))[:, 0]}
+        return {"W": W, "b": b}
 
     def expected(self, inputs):
         return {"p(blue)": _sigma(self.POINTS @ inputs["w"] + inputs["b"])}
 
+    def blue(self, got):
+        """Column 0 of the softmax perceptron (W, b) on POINTS: computed here, from the returned weights."""
+        scores = self.POINTS @ got["W"] + got["b"]
+        e = np.exp(scores - scores.max(axis=1, keepdims=True))
+        return {"p(blue)": (e / e.sum(axis=1, keepdims=True))[:, 0]}
+
     def compare(self, inputs, got, want):
+        got = self.blue(got)
         verdict = compare_values(got, want, self.rtol, self.atol)
         if verdict.passed:
             return verdict
@@ -183,9 +188,9 @@ class Perceptron(Exercise):
                  "Keep the placeholder, the Variables, the node p and a Session as attributes of "
                  "self; probabilities(X) runs p with feed_dict {placeholder: X}; classify takes the "
                  "column of each row's largest probability."]),
-        Case("three classes, one point on a boundary",
+        Case("three classes",
              W=np.array([[1.0, 0.0, -1.0], [0.0, 1.0, -1.0]]), b=np.array([0.0, 0.5, 0.0]),
-             X=np.array([[2.0, 0.0], [0.0, 2.0], [-3.0, -3.0], [1.0, 0.5]]), hint=[
+             X=np.array([[2.0, 0.0], [0.0, 2.0], [-3.0, -3.0], [1.0, 0.2]]), hint=[
                  "Classes are numbered from 0 like the columns of the probabilities: class j is column j "
                  "(section 'More than two classes: softmax').",
                  "np.argmax along axis 1 gives, for each row, the column of its largest probability."]),
