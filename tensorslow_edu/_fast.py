@@ -4,7 +4,7 @@
 what ``Session.plain_run`` (Part I) and ``train.backprop`` (Part IV) compute,
 with the same ``compute`` methods and the same gradient functions called in
 the same order, so the values and gradients are the same to the last bit
-(``tests/test_fast.py`` checks it on random graphs). What is faster is the
+(``tests/test_properties.py`` checks it on random graphs). What is faster is the
 bookkeeping around them, which costs as much as the arithmetic on the small
 arrays of the course:
 

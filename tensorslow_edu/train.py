@@ -345,7 +345,8 @@ class minimize(Operation):
         if not signs:
             return error
         return NumericalError(
-            f"training diverges: {' and '.join(signs)}, and now {error} Each step, "
+            f"training diverges: {' and '.join(signs)}, and now the loss cannot be computed "
+            f"({str(error).split('; ')[0]}). Each step, "
             f"learning_rate · gradient, overshoots: the learning rate {self.learning_rate:g} is too "
             f"large. Start again from the initial weights with a smaller one, for example "
             f"{self.learning_rate / 10:g}.")
