@@ -111,6 +111,18 @@ def run(session, fetches, feed_dict=None):
     return type(fetches)(values)
 
 
+def _ones_like(value):
+    """np.ones_like(value) for a float array, made once per shape and shared (so it is read-only)."""
+    ones = _ones.get(value.shape)
+    if ones is None:
+        ones = _ones[value.shape] = np.ones(value.shape)
+        ones.flags.writeable = False
+    return ones
+
+
+_ones = {}
+
+
 class BackwardPlan:
     """``train.backprop(loss)``, restricted to the gradients of ``wanted`` (a list of nodes), worked out once."""
 
@@ -144,7 +156,7 @@ class BackwardPlan:
         """The gradients of the wanted nodes, from the values of the last forward pass."""
         if self._registrations != train.registrations:
             self._look_up_gradients()  # a gradient was registered since: use the newest
-        grads = {self.loss: np.ones_like(self.loss.output)}
+        grads = {self.loss: _ones_like(self.loss.output)}
         for op, rule, flags, needs, targets, trusted in self.steps:
             grad = grads.pop(op)
             results = rule(op, grad) if flags is None else rule(op, grad, needs_grad=flags)

@@ -70,7 +70,7 @@ class reduce_sum(Operation):
         self.axis = axis
 
     def compute(self, A):
-        return np.sum(A, axis=self.axis)
+        return A.sum(axis=self.axis)
 
     def _compute_error(self, values, exc):
         return ShapeError(f"{describe(self)}: cannot reduce an array of shape "
@@ -81,7 +81,9 @@ def _spread(grad, axis, shape):
     """The gradient of a sum over ``axis``, copied back along that axis to ``shape``."""
     if axis is not None:
         grad = np.expand_dims(grad, axis)
-    return np.broadcast_to(grad, shape).copy()
+    spread = np.empty(shape)
+    spread[...] = grad  # every entry gets the gradient of the sum it is part of
+    return spread
 
 
 @RegisterGradient("reduce_sum")
@@ -94,7 +96,7 @@ class reduce_mean(reduce_sum):
     """The mean of the entries of A: of all of them, or along ``axis``."""
 
     def compute(self, A):
-        return np.mean(A, axis=self.axis)
+        return A.mean(axis=self.axis)
 
 
 @RegisterGradient("reduce_mean")
@@ -138,7 +140,7 @@ class softmax_cross_entropy_with_logits(Operation):
         # overflow; reduced along a row, it gives the row's log Σ_k e^(z_k).
         log_p = logits - np.logaddexp.reduce(logits, axis=-1, keepdims=True)
         self.save_for_backward(log_p)
-        return -np.sum(labels * log_p, axis=-1)
+        return -(labels * log_p).sum(axis=-1)
 
 
 @RegisterGradient("softmax_cross_entropy_with_logits")
@@ -151,7 +153,7 @@ def _softmax_cross_entropy_gradient(op, grad, needs_grad=(True, True)):
     # ∂/∂c_j is −log p_j.
     p = np.exp(log_p)
     return [-g * log_p if need_labels else None,
-            g * (p * np.sum(labels, axis=-1, keepdims=True) - labels) if need_logits else None]
+            g * (p * labels.sum(axis=-1, keepdims=True) - labels) if need_logits else None]
 
 
 class subtract(_Binary):

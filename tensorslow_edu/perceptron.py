@@ -25,7 +25,8 @@ class sigmoid(Operation):
         # Typed in literally, e^(−a) overflows for a < −709. For a < 0, multiplying above
         # and below by e^a gives e^a / (1 + e^a): so both forms only take e^(−|a|) ≤ 1.
         e = np.exp(-np.abs(a))
-        return np.where(a >= 0, 1 / (1 + e), e / (1 + e))
+        d = 1 + e
+        return np.where(a >= 0, 1 / d, e / d)
 
 
 @RegisterGradient("sigmoid")
@@ -44,12 +45,12 @@ class softmax(Operation):
     def compute(self, a):
         # Subtracting the row's largest score m changes nothing, e^(a − m) / Σ e^(a_k − m),
         # and keeps every e^(...) at most 1.
-        e = np.exp(a - np.max(a, axis=-1, keepdims=True))
-        return e / np.sum(e, axis=-1, keepdims=True)
+        e = np.exp(a - a.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
 
 
 @RegisterGradient("softmax")
 def _softmax_gradient(op, grad):
     # For one row s: ∂s_i/∂a_j = s_i (δ_ij − s_j), so the gradient is (G − Σ_i G_i s_i) ⊙ s.
     s = op.output
-    return [(grad - np.sum(grad * s, axis=-1, keepdims=True)) * s]
+    return [(grad - (grad * s).sum(axis=-1, keepdims=True)) * s]

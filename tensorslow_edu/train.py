@@ -128,12 +128,12 @@ def unbroadcast(grad, shape):
     ``b`` was used 100 times, so its gradient is the sum over those 100 rows.
     """
     # axes that broadcasting put in front
-    while np.ndim(grad) > len(shape):
-        grad = np.sum(grad, axis=0)
+    while grad.ndim > len(shape):
+        grad = grad.sum(axis=0)
     # axes of length 1 that broadcasting stretched
     for axis, size in enumerate(shape):
         if size == 1 and grad.shape[axis] != 1:
-            grad = np.sum(grad, axis=axis, keepdims=True)
+            grad = grad.sum(axis=axis, keepdims=True)
     return grad
 
 
