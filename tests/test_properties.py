@@ -124,7 +124,7 @@ def test_gradcheck_catches_a_wrong_gradient():
         ts.check_gradient(bad_square, np.array([1.0, 2.0]))
 
 
-class cube(ts.Operation):
+class learner_cube(ts.Operation):
     """An operation defined the way a learner defines one, with its gradient registered below."""
 
     def __init__(self, a):
@@ -134,7 +134,7 @@ class cube(ts.Operation):
         return a * a * a
 
 
-@ts.RegisterGradient("cube")
+@ts.RegisterGradient("learner_cube")
 def _cube_gradient(op, grad):
     return 3 * op.inputs[0] ** 2 * grad  # the gradient alone, as an operation of one input may return
 
@@ -142,7 +142,7 @@ def _cube_gradient(op, grad):
 class WithData(Ours):
     """Ours, with a user-defined operation, a fed placeholder and the fused cross-entropy among the operations."""
 
-    cube = staticmethod(cube)
+    cube = staticmethod(learner_cube)
 
     @staticmethod
     def with_data(a, b):
