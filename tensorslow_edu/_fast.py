@@ -1,12 +1,10 @@
 """A faster executor of exactly the algorithm of the Part modules.
 
 ``Session.run`` and the training step of ``minimize`` run here. They compute
-what ``Session.plain_run`` (Part I) and ``train.backprop`` (Part IV) compute,
-with the same ``compute`` methods and the same gradient functions called in
-the same order, so the values and gradients are the same to the last bit
-(``tests/test_properties.py`` checks it on random graphs). What is faster is the
-bookkeeping around them, which costs as much as the arithmetic on the small
-arrays of the course:
+what ``Session.plain_run`` (Part I) and ``train.backprop`` (Part IV) compute:
+the same nodes in the same order, the same ``compute`` methods and gradient
+functions, the same update. What is faster is the bookkeeping around them,
+which costs as much as the arithmetic on the small arrays of the course:
 
 * The order of a list of fetches, and the backward steps from a loss to the
   Variables it trains, are worked out once and kept, with each operation's
@@ -21,9 +19,17 @@ arrays of the course:
   every step: its tests check every one of them against finite differences
   (``tests/test_ops.py``). Any gradient registered by a user, including one
   that replaces the library's, is checked as ``train.backprop`` checks it.
+* A few library operations (``add``'s gradient, ``sigmoid``, the
+  cross-entropy) have kernels below: the same formulas with fewer NumPy calls
+  and temporary arrays, and sums taken as products with a vector of ones.
+
+``tests/test_properties.py`` runs both paths on random graphs: the values and
+gradients are the same to the last bit, or, where a kernel adds the terms of
+a sum in another order, to rounding.
 """
 
 import weakref
+from functools import lru_cache
 
 import numpy as np
 
@@ -42,11 +48,104 @@ class _Schedule:
     def __init__(self, fetches, order):
         self.fetches = fetches
         self.placeholders = [n for n in order if isinstance(n, placeholder)]
-        self.operations = [n for n in order if isinstance(n, Operation)]
+        # each operation with the faster kernel of its compute, if it has one
+        kernels = _kernels()
+        self.operations = [(n, kernels.get(type(n), (None, None))[0])
+                           for n in order if isinstance(n, Operation)]
         # Variables and constants: their value is their output
         self.valued = [n for n in order if not isinstance(n, (placeholder, Operation))]
         self.copied = [isinstance(n, Variable) for n in fetches]
         self.steps = [n for n in fetches if isinstance(n, train.minimize)]
+
+
+# ---------------------------------------------------------------------------
+# Kernels: the arithmetic of a few library operations, arranged for speed
+# ---------------------------------------------------------------------------
+#
+# On the small arrays of the course each NumPy call costs more than the numbers it
+# computes, and NumPy sums along an axis through a general, slow iterator. A sum is
+# also a product with a vector of ones, several times faster: ``ones(n) @ a`` is
+# ``a.sum(axis=0)`` and ``a @ ones(k)`` is ``a.sum(axis=-1)``. Such a product adds
+# the terms in another order, so its last bit can differ from the sum's.
+
+@lru_cache(maxsize=64)
+def ones(n):
+    """A vector of n ones, made once and shared (so it is read-only)."""
+    vector = np.ones(n)
+    vector.flags.writeable = False
+    return vector
+
+
+def _unbroadcast(grad, shape):
+    """``train.unbroadcast``, with a batch of rows summed as a product with ones."""
+    if grad.shape == shape:
+        return grad
+    if grad.ndim == 2 and len(shape) == 1 and grad.shape[1] == shape[0]:
+        return ones(len(grad)) @ grad
+    return train.unbroadcast(grad, shape)
+
+
+def _add_gradient(op, grad):
+    a, b = op.inputs
+    return [_unbroadcast(grad, a.shape), _unbroadcast(grad, b.shape)]
+
+
+def _sigmoid(op, a):
+    """``sigmoid.compute``, the same stable form, in one buffer."""
+    e = np.abs(a, out=np.empty(a.shape))  # out=: an array even when a is 0-d
+    np.negative(e, out=e)
+    np.exp(e, out=e)  # e^(−|a|)
+    s = np.where(a >= 0, 1.0, e)
+    e += 1.0
+    s /= e
+    return s
+
+
+def _sigmoid_gradient(op, grad):
+    d = 1.0 - op.output
+    d *= op.output
+    d *= grad
+    return [d]
+
+
+def _cross_entropy(op, labels, logits):
+    """``softmax_cross_entropy_with_logits.compute``, with its log-sum-exp and row sums taken faster.
+
+    Reduced along the first axis of a transposed copy, the scores of each row
+    are combined by ``np.logaddexp`` in the same order as along the last axis,
+    in one pass over all rows.
+    """
+    if labels.shape != logits.shape:
+        return op.compute(labels, logits)  # which says what is wrong
+    log_totals = np.logaddexp.reduce(np.ascontiguousarray(logits.T)).T
+    log_p = logits - log_totals[..., np.newaxis]
+    op.save_for_backward(log_p)
+    return -((labels * log_p) @ ones(logits.shape[-1]))
+
+
+def _cross_entropy_gradient(op, grad, needs_grad=(True, True)):
+    labels, logits = op.inputs
+    (log_p,) = op.saved_values
+    need_labels, need_logits = needs_grad
+    g = grad[..., np.newaxis]
+    grad_labels = grad_logits = None
+    if need_logits:  # g (p Σ_j c_j − c), in one buffer
+        grad_logits = np.exp(log_p)
+        grad_logits *= (labels @ ones(labels.shape[-1]))[..., np.newaxis]
+        grad_logits -= labels
+        grad_logits *= g
+    if need_labels:
+        grad_labels = -g * log_p
+    return [grad_labels, grad_logits]
+
+
+def _kernels():
+    """{library operation: (kernel of its compute or None, kernel of its gradient or None)}."""
+    from .criterion import softmax_cross_entropy_with_logits  # (modules that build on this one)
+    from .graph import add
+    from .perceptron import sigmoid
+    return {add: (None, _add_gradient), sigmoid: (_sigmoid, _sigmoid_gradient),
+            softmax_cross_entropy_with_logits: (_cross_entropy, _cross_entropy_gradient)}
 
 
 _schedules = weakref.WeakKeyDictionary()  # graph -> {key of the fetches: their _Schedule}
@@ -87,10 +186,10 @@ def run(session, fetches, feed_dict=None):
     for node in schedule.valued:
         node.output = node.value
     try:
-        for op in schedule.operations:
+        for op, kernel in schedule.operations:
             op.inputs = inputs = [node.output for node in op.input_nodes]
             try:
-                output = op.compute(*inputs)
+                output = op.compute(*inputs) if kernel is None else kernel(op, *inputs)
             except TensorslowError:
                 raise
             except (ValueError, TypeError, IndexError) as exc:
@@ -111,7 +210,7 @@ def run(session, fetches, feed_dict=None):
     return type(fetches)(values)
 
 
-def _ones_like(value):
+def _seed(value):
     """np.ones_like(value) for a float array, made once per shape and shared (so it is read-only)."""
     ones = _ones.get(value.shape)
     if ones is None:
@@ -144,10 +243,13 @@ class BackwardPlan:
     def _look_up_gradients(self):
         self._registrations = train.registrations
         self.steps = []
+        kernels = _kernels()
         for op, needs in self._operations:
             rule = train.gradient_function(op)
             trusted = type(op) in train._library_operations and rule is train._library_gradients.get(
                 type(op).__name__)
+            if trusted and kernels.get(type(op), (None, None))[1] is not None:
+                rule = kernels[type(op)][1]
             flags = needs if not all(needs) and train.takes_needs_grad(rule) else None
             targets = [(k, node) for k, node in enumerate(op.input_nodes) if needs[k]]
             self.steps.append((op, rule, flags, needs, targets, trusted))
@@ -156,7 +258,7 @@ class BackwardPlan:
         """The gradients of the wanted nodes, from the values of the last forward pass."""
         if self._registrations != train.registrations:
             self._look_up_gradients()  # a gradient was registered since: use the newest
-        grads = {self.loss: _ones_like(self.loss.output)}
+        grads = {self.loss: _seed(self.loss.output)}
         for op, rule, flags, needs, targets, trusted in self.steps:
             grad = grads.pop(op)
             results = rule(op, grad) if flags is None else rule(op, grad, needs_grad=flags)

@@ -23,10 +23,10 @@ class sigmoid(Operation):
 
     def compute(self, a):
         # Typed in literally, e^(−a) overflows for a < −709. For a < 0, multiplying above
-        # and below by e^a gives e^a / (1 + e^a): so both forms only take e^(−|a|) ≤ 1.
+        # and below by e^a gives e^a / (1 + e^a). Both forms need only e^(−|a|) ≤ 1:
+        # it is e^(−a) where a ≥ 0 and e^a where a < 0.
         e = np.exp(-np.abs(a))
-        d = 1 + e
-        return np.where(a >= 0, 1 / d, e / d)
+        return np.where(a >= 0, 1, e) / (1 + e)
 
 
 @RegisterGradient("sigmoid")

@@ -312,7 +312,8 @@ class minimize(Operation):
         self.var_list = [v for v in var_list if v in below]
         # backprop from the loss to the Variables only, done by the faster executor
         self._plan = _fast.BackwardPlan(loss, self.var_list)
-        self.losses = []  # the loss at each step so far, to tell when training diverges
+        self.steps_taken = 0
+        self.lowest_loss = self.last_loss = None  # to tell when training diverges
         self._before = None  # the values of the Variables before the last step
 
     def compute(self, loss_value):
@@ -324,18 +325,20 @@ class minimize(Operation):
             v.value = np.asarray(v.value - self.learning_rate * grads[v])  # (asarray: NumPy makes 0-d results scalars)
 
     def _watch(self, loss_value):
-        loss = float(np.sum(loss_value))
-        self.losses.append(loss)
+        loss = float(loss_value) if loss_value.ndim == 0 else float(loss_value.sum())
+        self.steps_taken += 1
+        self.last_loss = loss
         if not math.isfinite(loss):
             raise self.diverged(NumericalError(f"the loss {describe(self.loss)} is {loss}."))
+        if self.lowest_loss is None or loss < self.lowest_loss:
+            self.lowest_loss = loss
 
     def diverged(self, error):
         """``error``, raised while training, blamed on the step size if the steps overshoot."""
         signs = []
-        finite = [x for x in self.losses if math.isfinite(x)]
-        if len(finite) >= 2 and finite[-1] - min(finite) > 0.1 * abs(min(finite)):
-            signs.append(f"over {len(self.losses)} steps the loss grew from {min(finite):.4g} "
-                         f"to {finite[-1]:.4g}")
+        lowest, last = self.lowest_loss, self.last_loss
+        if lowest is not None and math.isfinite(last) and last - lowest > 0.1 * abs(lowest):
+            signs.append(f"over {self.steps_taken} steps the loss grew from {lowest:.4g} to {last:.4g}")
         if self._before is not None:
             moved = math.sqrt(sum(np.sum((v.value - old) ** 2) for v, old in zip(self.var_list, self._before)))
             size = math.sqrt(sum(np.sum(old ** 2) for old in self._before))

@@ -3,7 +3,9 @@
 Backprop must agree with finite differences on every graph, and with PyTorch's
 autograd when PyTorch is installed (an optional extra). The faster executor
 (``_fast.py``, behind ``Session.run`` and the training step) must give exactly
-the values and gradients of the plain algorithm.
+the values and gradients of the plain algorithm: to the last bit where it runs
+the same code, to rounding (1e-12 relative) where a kernel of ``_fast.py``
+adds the terms of a sum in another order.
 """
 
 import numpy as np
@@ -170,9 +172,19 @@ def random_graphs_with_data(draw):
     return shapes, seed, steps + extra, outputs
 
 
+def assert_same(got, want, what, exact):
+    """Equal, or equal to rounding: at most 1e-12 of the largest entry apart (a reordered sum differs by a few 1e-16)."""
+    got, want = np.asarray(got), np.asarray(want)
+    assert got.shape == want.shape and got.dtype == want.dtype == np.float64, what
+    if exact:
+        np.testing.assert_array_equal(got, want, err_msg=what)
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-12 * max(1.0, np.max(np.abs(want), initial=0)),
+                               err_msg=what)
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(random_graphs_with_data())
-def test_the_fast_executor_gives_exactly_the_values_and_gradients_of_the_plain_algorithm(recipe):
+def test_the_fast_executor_gives_the_values_and_gradients_of_the_plain_algorithm(recipe):
     rng = np.random.default_rng(recipe[1])
     with ts.Graph().as_default() as graph:
         x = ts.placeholder(name="x")
@@ -181,6 +193,8 @@ def test_the_fast_executor_gives_exactly_the_values_and_gradients_of_the_plain_a
         nodes = graph.execution_order([loss])
         session = ts.Session()
 
+        # the same code runs, apart from the kernels: without them, every bit is the same
+        exact = not any(type(n) in ts._fast._kernels() for n in nodes)
         plain = session.plain_run(loss, feed)
         plain_outputs = [n.output for n in nodes]
         plain_grads = ts.train.backprop(loss)
@@ -188,17 +202,17 @@ def test_the_fast_executor_gives_exactly_the_values_and_gradients_of_the_plain_a
         fast_outputs = [n.output for n in nodes]
         fast_grads = ts.train._fast.BackwardPlan(loss, variables).run()
 
-        np.testing.assert_array_equal(fast, plain)
+        assert_same(fast, plain, "loss", exact)
         for node, got, want in zip(nodes, fast_outputs, plain_outputs):
-            np.testing.assert_array_equal(got, want, err_msg=node.name)
+            assert_same(got, want, node.name, exact)
         trained = [v for v in variables if v in plain_grads]
         assert set(fast_grads) >= set(trained) and x not in fast_grads  # nothing computed for the data
         for v in trained:
-            np.testing.assert_array_equal(fast_grads[v], plain_grads[v], err_msg=v.name)
+            assert_same(fast_grads[v], plain_grads[v], v.name, exact)
 
         # a training step: W ← W − learning_rate · ∂loss/∂W, with the same numbers
         if trained:
             expected = [v.value - 0.1 * plain_grads[v] for v in trained]
             session.run(ts.train.GradientDescentOptimizer(0.1).minimize(loss, var_list=trained), feed)
             for v, want in zip(trained, expected):
-                np.testing.assert_array_equal(v.value, want, err_msg=v.name)
+                assert_same(v.value, want, v.name, exact)
