@@ -15,6 +15,8 @@ which costs as much as the arithmetic on the small arrays of the course:
 * The backward pass of a training step visits only the operations between the
   loss and the Variables, and tells each gradient function that accepts
   ``needs_grad`` which inputs need a gradient: nothing is computed for the data.
+* The training step backpropagates −learning_rate · loss: backprop is linear,
+  so what reaches each Variable is its change, −learning_rate · ∂loss/∂W.
 * The results of the library's own gradient functions are not checked at
   every step: its tests check every one of them against finite differences
   (``tests/test_ops.py``). Any gradient registered by a user, including one
@@ -37,7 +39,7 @@ from . import train
 from .errors import NumericalError, TensorslowError
 from .graph import Node, Operation, Variable, placeholder
 
-__all__ = ["run", "BackwardPlan"]
+__all__ = ["run", "BackwardPlan", "train_step"]
 
 _FLOAT = np.dtype(np.float64)
 
@@ -139,12 +141,17 @@ def _cross_entropy_gradient(op, grad, needs_grad=(True, True)):
     return [grad_labels, grad_logits]
 
 
+def _reduce_sum(op, A):
+    return np.add.reduce(A, axis=op.axis)  # A.sum(axis=...) without its Python wrapper
+
+
 def _kernels():
     """{library operation: (kernel of its compute or None, kernel of its gradient or None)}."""
-    from .criterion import softmax_cross_entropy_with_logits  # (modules that build on this one)
+    from .criterion import reduce_sum, softmax_cross_entropy_with_logits  # (modules that build on this one)
     from .graph import add
     from .perceptron import sigmoid
     return {add: (None, _add_gradient), sigmoid: (_sigmoid, _sigmoid_gradient),
+            reduce_sum: (_reduce_sum, None),
             softmax_cross_entropy_with_logits: (_cross_entropy, _cross_entropy_gradient)}
 
 
@@ -210,16 +217,28 @@ def run(session, fetches, feed_dict=None):
     return type(fetches)(values)
 
 
-def _seed(value):
-    """np.ones_like(value) for a float array, made once per shape and shared (so it is read-only)."""
-    ones = _ones.get(value.shape)
-    if ones is None:
-        ones = _ones[value.shape] = np.ones(value.shape)
-        ones.flags.writeable = False
-    return ones
+def _seed(shape, scale):
+    """∂(scale · loss)/∂loss: an array of ``scale`` shaped like the loss, made once and shared (read-only)."""
+    seed = _seeds.get((shape, scale))
+    if seed is None:
+        seed = _seeds[shape, scale] = np.full(shape, scale)
+        seed.flags.writeable = False
+    return seed
 
 
-_ones = {}
+_seeds = {}
+
+
+def train_step(step):
+    """``step.plain_step()``: W ← W − learning_rate · ∂loss/∂W for each Variable of the step.
+
+    Backprop is linear, so backpropagating from −learning_rate · loss gives each
+    Variable's change, −learning_rate · ∂loss/∂W, without one more product per Variable.
+    """
+    changes = step._plan.run(scale=-step.learning_rate)
+    for v in step.var_list:
+        value = v.value + changes[v]  # a new array: values read from v earlier never change
+        v.value = value if type(value) is np.ndarray else np.asarray(value)  # NumPy makes 0-d results scalars
 
 
 class BackwardPlan:
@@ -254,14 +273,14 @@ class BackwardPlan:
             targets = [(k, node) for k, node in enumerate(op.input_nodes) if needs[k]]
             self.steps.append((op, rule, flags, needs, targets, trusted))
 
-    def run(self):
-        """The gradients of the wanted nodes, from the values of the last forward pass."""
+    def run(self, scale=1.0):
+        """The gradients of ``scale`` · loss for the wanted nodes, from the values of the last forward pass."""
         if self._registrations != train.registrations:
             self._look_up_gradients()  # a gradient was registered since: use the newest
-        grads = {self.loss: _seed(self.loss.output)}
+        grads = {self.loss: _seed(self.loss.output.shape, scale)}
         for op, rule, flags, needs, targets, trusted in self.steps:
             grad = grads.pop(op)
-            results = rule(op, grad) if flags is None else rule(op, grad, needs_grad=flags)
+            results = rule(op, grad) if flags is None else rule(op, grad, flags)
             if not trusted:
                 results = train.checked_gradients(op, results, needs)
             for k, node in targets:

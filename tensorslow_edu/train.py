@@ -54,7 +54,7 @@ class RegisterGradient:
     ``op.output``. It returns a list with one gradient per input, each shaped
     like that input; for an operation of one input, the gradient alone will do.
 
-    A gradient function may also take a parameter ``needs_grad``: one flag per
+    A gradient function may also take a third parameter ``needs_grad``: one flag per
     input, False for an input whose gradient nobody asked for (the data, when
     training), for which it may return None instead of computing it.
     """
@@ -110,9 +110,9 @@ def _remember_library_gradients():
 
 
 def takes_needs_grad(function):
-    """Whether a gradient function accepts the ``needs_grad`` flags."""
+    """Whether a gradient function takes the ``needs_grad`` flags (as its third parameter)."""
     try:
-        return "needs_grad" in inspect.signature(function).parameters
+        return list(inspect.signature(function).parameters)[2:3] == ["needs_grad"]
     except (TypeError, ValueError):  # some callables have no signature to read
         return False
 
@@ -310,16 +310,21 @@ class minimize(Operation):
         self.loss = loss
         self.learning_rate = learning_rate
         self.var_list = [v for v in var_list if v in below]
-        # backprop from the loss to the Variables only, done by the faster executor
+        # the backward steps from the loss to the Variables, worked out once (a missing gradient fails now)
         self._plan = _fast.BackwardPlan(loss, self.var_list)
         self.steps_taken = 0
         self.lowest_loss = self.last_loss = None  # to tell when training diverges
         self._before = None  # the values of the Variables before the last step
 
     def compute(self, loss_value):
+        """One step of gradient descent: ``plain_step``, done faster by ``_fast.py``."""
         self._watch(loss_value)
-        grads = self._plan.run()  # the gradients backprop(loss) gives for the Variables
         self._before = [v.value for v in self.var_list]
+        _fast.train_step(self)
+
+    def plain_step(self):
+        """The training step as Part IV writes it, once a forward pass has computed the loss."""
+        grads = backprop(self.loss)
         for v in self.var_list:
             # W ← W − learning_rate · ∂loss/∂W, as a new array: values read from W earlier never change
             v.value = np.asarray(v.value - self.learning_rate * grads[v])  # (asarray: NumPy makes 0-d results scalars)
