@@ -21,9 +21,10 @@ which costs as much as the arithmetic on the small arrays of the course:
   every step: its tests check every one of them against finite differences
   (``tests/test_ops.py``). Any gradient registered by a user, including one
   that replaces the library's, is checked as ``train.backprop`` checks it.
-* A few library operations (``add``'s gradient, ``sigmoid``, the
-  cross-entropy) have kernels below: the same formulas with fewer NumPy calls
-  and temporary arrays, and sums taken as products with a vector of ones.
+* Some library operations (``sigmoid``, ``softmax``, ``log``, ``reduce_sum``,
+  the cross-entropy, and the gradient of ``add``) have kernels below: the same
+  formulas with fewer NumPy calls and temporary arrays, and sums taken as
+  products with a vector of ones.
 
 ``tests/test_properties.py`` runs both paths on random graphs: the values and
 gradients are the same to the last bit, or, where a kernel adds the terms of
@@ -122,7 +123,7 @@ def _cross_entropy(op, labels, logits):
     log_totals = np.logaddexp.reduce(np.ascontiguousarray(logits.T)).T
     log_p = logits - log_totals[..., np.newaxis]
     op.save_for_backward(log_p)
-    return -((labels * log_p) @ ones(logits.shape[-1]))
+    return -_sum_last_axis(labels * log_p)
 
 
 def _cross_entropy_gradient(op, grad, needs_grad=(True, True)):
@@ -141,17 +142,49 @@ def _cross_entropy_gradient(op, grad, needs_grad=(True, True)):
     return [grad_labels, grad_logits]
 
 
+def _sum_last_axis(a):
+    """``a.sum(axis=-1)``, as a product with ones."""
+    return a @ ones(a.shape[-1])
+
+
+def _softmax(op, a):
+    """``softmax.compute``: the row maximum from a transposed copy, the row sums as products with ones."""
+    if a.ndim != 2:
+        return op.compute(a)
+    e = a - np.maximum.reduce(np.ascontiguousarray(a.T))[:, np.newaxis]
+    np.exp(e, out=e)
+    e /= _sum_last_axis(e)[:, np.newaxis]
+    return e
+
+
+def _softmax_gradient(op, grad):
+    s = op.output
+    d = grad - _sum_last_axis(grad * s)[..., np.newaxis]
+    d *= s
+    return [d]
+
+
 def _reduce_sum(op, A):
+    """``reduce_sum.compute``: a sum over the last axis of a matrix as a product with ones."""
+    if A.ndim == 2 and op.axis in (1, -1):
+        return _sum_last_axis(A)
     return np.add.reduce(A, axis=op.axis)  # A.sum(axis=...) without its Python wrapper
+
+
+def _log(op, a):
+    """``log.compute``, checking the smallest input without NumPy's Python wrapper."""
+    if np.minimum.reduce(a, axis=None) <= 0:
+        return op.compute(a)  # which raises the error
+    return np.log(a)
 
 
 def _kernels():
     """{library operation: (kernel of its compute or None, kernel of its gradient or None)}."""
-    from .criterion import reduce_sum, softmax_cross_entropy_with_logits  # (modules that build on this one)
+    from .criterion import log, reduce_sum, softmax_cross_entropy_with_logits  # (they build on this module)
     from .graph import add
-    from .perceptron import sigmoid
+    from .perceptron import sigmoid, softmax
     return {add: (None, _add_gradient), sigmoid: (_sigmoid, _sigmoid_gradient),
-            reduce_sum: (_reduce_sum, None),
+            softmax: (_softmax, _softmax_gradient), log: (_log, None), reduce_sum: (_reduce_sum, None),
             softmax_cross_entropy_with_logits: (_cross_entropy, _cross_entropy_gradient)}
 
 
