@@ -5,16 +5,20 @@ Maximum likelihood turns into the cross-entropy loss
 probabilities ``p``. It is built from ``log``, ``multiply``, ``reduce_sum``
 and ``negative``; ``softmax_cross_entropy_with_logits`` computes the same
 thing from the scores before softmax, in a way that cannot overflow.
+
+``subtract``, ``exp``, ``square`` and ``reduce_mean`` complete the arithmetic
+(``a - b`` and ``a * b`` on nodes build ``subtract`` and ``multiply``).
+(The gradients below each operation are those of Part IV.)
 """
 
 import numpy as np
 
-from ._fast import logsumexp_last_axis, ones
 from .errors import NumericalError, ShapeError, describe
-from .graph import Operation, RegisterGradient
+from .graph import Operation, _Binary
+from .train import RegisterGradient, unbroadcast
 
-__all__ = ["log", "exp", "square", "reduce_sum", "reduce_mean",
-           "softmax_cross_entropy_with_logits"]
+__all__ = ["log", "multiply", "reduce_sum", "negative", "softmax_cross_entropy_with_logits",
+           "subtract", "exp", "square", "reduce_mean"]
 
 
 class log(Operation):
@@ -36,7 +40,135 @@ class log(Operation):
 
 @RegisterGradient("log")
 def _log_gradient(op, grad):
+    # d log(a)/da = 1 / a
     return [grad / op.inputs[0]]
+
+
+class multiply(_Binary):
+    """a * b (element-wise, with broadcasting)."""
+
+    symbol = "*"
+
+    def compute(self, a, b):
+        return a * b
+
+
+@RegisterGradient("multiply")
+def _multiply_gradient(op, grad, needs_grad=(True, True)):
+    # ∂(a b)/∂a = b and ∂(a b)/∂b = a, summed over the axes that broadcasting stretched
+    a, b = op.inputs
+    need_a, need_b = needs_grad
+    return [unbroadcast(grad * b, a.shape) if need_a else None,
+            unbroadcast(grad * a, b.shape) if need_b else None]
+
+
+class reduce_sum(Operation):
+    """The sum of the entries of A: of all of them, or along ``axis`` (an int or a tuple)."""
+
+    def __init__(self, A, axis=None, name=None):
+        super().__init__([A], name)
+        self.axis = axis
+
+    def compute(self, A):
+        return A.sum(axis=self.axis)
+
+    def _compute_error(self, values, exc):
+        return ShapeError(f"{describe(self)}: cannot reduce an array of shape "
+                          f"{np.shape(values[0])} over axis {self.axis}: {exc}")
+
+
+def _spread(grad, axis, shape):
+    """The gradient of a sum over ``axis``, copied back along that axis to ``shape``."""
+    if axis is not None:
+        grad = np.expand_dims(grad, axis)
+    spread = np.empty(shape)
+    spread[...] = grad  # every entry gets the gradient of the sum it is part of
+    return spread
+
+
+@RegisterGradient("reduce_sum")
+def _reduce_sum_gradient(op, grad):
+    # Every entry of A adds to the sum with weight 1.
+    return [_spread(grad, op.axis, op.inputs[0].shape)]
+
+
+class reduce_mean(reduce_sum):
+    """The mean of the entries of A: of all of them, or along ``axis``."""
+
+    def compute(self, A):
+        return A.mean(axis=self.axis)
+
+
+@RegisterGradient("reduce_mean")
+def _reduce_mean_gradient(op, grad):
+    # Every entry adds to the mean with weight 1 / (how many entries are averaged).
+    A = op.inputs[0]
+    count = A.size // max(op.output.size, 1)
+    return [_spread(grad / count, op.axis, A.shape)]
+
+
+class negative(Operation):
+    """-a."""
+
+    def __init__(self, a, name=None):
+        super().__init__([a], name)
+
+    def compute(self, a):
+        return -a
+
+
+@RegisterGradient("negative")
+def _negative_gradient(op, grad):
+    return [-grad]
+
+
+class softmax_cross_entropy_with_logits(Operation):
+    """−Σ_j labels_j · log softmax(logits)_j for each row: the cross-entropy per sample.
+
+    Works on the scores before softmax (the "logits"), so it never takes the
+    log of an underflowed 0. ``reduce_sum`` of it is the loss J of Part III.
+    """
+
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+
+    def compute(self, labels, logits):
+        if labels.shape != logits.shape:
+            raise ShapeError(f"{describe(self)}: labels of shape {np.shape(labels)} and logits "
+                             f"of shape {np.shape(logits)} must have the same shape (one-hot labels).")
+        # log p_j = z_j − log Σ_k e^(z_k). np.logaddexp(x, y) is log(e^x + e^y) computed without
+        # overflow; reduced along a row, it gives the row's log Σ_k e^(z_k).
+        log_p = logits - np.logaddexp.reduce(logits, axis=-1, keepdims=True)
+        self.save_for_backward(log_p)
+        return -(labels * log_p).sum(axis=-1)
+
+
+@RegisterGradient("softmax_cross_entropy_with_logits")
+def _softmax_cross_entropy_gradient(op, grad, needs_grad=(True, True)):
+    labels, logits = op.inputs
+    (log_p,) = op.saved_values
+    need_labels, need_logits = needs_grad
+    g = grad[..., np.newaxis]  # one number per row, for every entry of the row
+    # ∂/∂z_j of −Σ_i c_i log p_i is p_j Σ_i c_i − c_j (p − c for a one-hot row);
+    # ∂/∂c_j is −log p_j.
+    p = np.exp(log_p)
+    return [-g * log_p if need_labels else None,
+            g * (p * labels.sum(axis=-1, keepdims=True) - labels) if need_logits else None]
+
+
+class subtract(_Binary):
+    """a - b (element-wise, with broadcasting)."""
+
+    symbol = "-"
+
+    def compute(self, a, b):
+        return a - b
+
+
+@RegisterGradient("subtract")
+def _subtract_gradient(op, grad):
+    a, b = op.inputs
+    return [unbroadcast(grad, a.shape), unbroadcast(-grad, b.shape)]
 
 
 class exp(Operation):
@@ -67,93 +199,3 @@ class square(Operation):
 @RegisterGradient("square")
 def _square_gradient(op, grad):
     return [2.0 * grad * op.inputs[0]]
-
-
-class _Reduction(Operation):
-    def __init__(self, A, axis=None, name=None):
-        super().__init__([A], name)
-        self.axis = axis
-
-    def _compute_error(self, values, exc):
-        return ShapeError(f"{describe(self)}: cannot reduce an array of shape "
-                          f"{np.shape(values[0])} over axis {self.axis}: {exc}")
-
-    def _spread(self, grad, shape):
-        """Copy the gradient of the reduced value back along the reduced axes, to the input's shape."""
-        if self.axis is not None:
-            grad = np.expand_dims(grad, self.axis)
-        spread = np.empty(shape)
-        spread[...] = grad
-        return spread
-
-
-class reduce_sum(_Reduction):
-    """The sum of the entries of A: of all of them, or along ``axis`` (an int or a tuple)."""
-
-    def compute(self, A):
-        # A.sum(axis=self.axis) without NumPy's Python wrapper; asarray because NumPy
-        # gives a scalar, not an array, for the sum of all entries
-        return np.asarray(np.add.reduce(A, axis=self.axis))
-
-
-@RegisterGradient("reduce_sum")
-def _reduce_sum_gradient(op, grad):
-    # Every entry contributes to the sum with weight 1.
-    return [op._spread(grad, op.inputs[0].shape)]
-
-
-class reduce_mean(_Reduction):
-    """The mean of the entries of A: of all of them, or along ``axis``."""
-
-    def compute(self, A):
-        return A.mean(axis=self.axis)
-
-
-@RegisterGradient("reduce_mean")
-def _reduce_mean_gradient(op, grad):
-    A = op.inputs[0]
-    count = A.size // max(op.output.size, 1)
-    return [op._spread(grad / count, A.shape)]
-
-
-class softmax_cross_entropy_with_logits(Operation):
-    """−Σ_j labels_j · log softmax(logits)_j for each row: the cross-entropy per sample.
-
-    Works on the scores before softmax (the "logits") with the log-sum-exp trick,
-    so it never takes the log of an underflowed 0. ``reduce_sum`` of it is the
-    loss J of Part III.
-    """
-
-    def __init__(self, labels, logits, name=None):
-        super().__init__([labels, logits], name)
-
-    def compute(self, labels, logits):
-        if labels.shape != logits.shape:
-            raise ShapeError(f"{describe(self)}: labels of shape {np.shape(labels)} and logits "
-                             f"of shape {np.shape(logits)} must have the same shape (one-hot labels).")
-        # log softmax(z)_j = z_j − log Σ_k e^(z_k), the log-sum-exp computed without overflow
-        log_totals = logsumexp_last_axis(logits)
-        row_sum = ones(labels.shape[-1])  # x @ row_sum is x.sum(axis=-1), faster (see _fast.py)
-        label_totals = labels @ row_sum  # Σ_j c_j: 1 for one-hot rows
-        self._saved = log_totals, label_totals  # for the gradient
-        # −Σ_j c_j (z_j − log Σ_k e^(z_k)) = Σ_j c_j · log Σ_k e^(z_k) − Σ_j c_j z_j
-        return label_totals * log_totals - (labels * logits) @ row_sum
-
-
-@RegisterGradient("softmax_cross_entropy_with_logits")
-def _softmax_cross_entropy_gradient(op, grad):
-    labels, logits = op.inputs
-    log_totals, label_totals = op._saved
-    need_labels, need_logits = op.needs_grad
-    g = grad[..., np.newaxis]
-    log_softmax = logits - log_totals[..., np.newaxis]
-    grad_labels = grad_logits = None
-    if need_logits:
-        # d/dz of the loss of a row is softmax(z) Σ_j c_j − c, which is p − c for one-hot rows.
-        grad_logits = np.exp(log_softmax)
-        grad_logits *= label_totals[..., np.newaxis]
-        grad_logits -= labels
-        grad_logits *= g
-    if need_labels:
-        grad_labels = -g * log_softmax
-    return [grad_labels, grad_logits]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .errors import describe
 from .graph import Graph, Session, Variable, placeholder
 from .criterion import reduce_sum
 from .train import compute_gradients
@@ -61,7 +62,13 @@ def gradcheck(loss, feed_dict=None, wrt=None, eps=1e-6, rtol=1e-4, atol=1e-6, ra
     feed = dict(feed_dict or {})
     session = Session(loss.graph)
     if wrt is None:
-        wrt = [n for n in loss.graph.execution_order((loss,)) if isinstance(n, Variable)]
+        wrt = [n for n in loss.graph.execution_order([loss]) if isinstance(n, Variable)]
+        if not wrt:
+            raise GradientCheckError(
+                f"gradient check: {describe(loss)} depends on no Variable, so there is nothing to "
+                f"check. Pass the placeholders to check in wrt=[...] (with their values in feed_dict).")
+    elif not wrt:
+        raise GradientCheckError("gradient check: wrt is empty, so there is nothing to check.")
     grads = compute_gradients(loss, feed)
 
     def total():

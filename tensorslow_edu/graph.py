@@ -10,26 +10,21 @@ A computational graph is a directed acyclic graph whose nodes are
 ``Session.run`` computes the value of a node by visiting the graph in
 post-order: every input is computed before the operation that consumes it.
 
-The arithmetic operations of Part I (``add``, ``matmul``) live here, together
-with ``subtract``, ``multiply`` and ``negative`` so that ``a + b``, ``a - b``,
-``a * b``, ``a @ b`` and ``-a`` work on nodes. Each operation keeps its
-gradient right below it; gradients are explained in Part IV (``train.py``).
+Part I's operations, ``add`` and ``matmul``, are at the end of this module.
+The operations of later parts live in their parts' modules, and so do their
+gradients (Part IV, ``train.py``).
 """
 
 from contextlib import contextmanager
-from math import prod
 
 import numpy as np
 
-from ._fast import ones
-from .errors import (FeedError, GradientError, GraphError, ShapeError, TensorslowError, describe,
-                     shapes_of)
+from .errors import FeedError, GraphError, ShapeError, TensorslowError, describe, shapes_of
 
 __all__ = [
     "Graph", "get_default_graph", "reset_default_graph", "name_scope",
     "Node", "Operation", "placeholder", "Variable", "constant", "Session",
-    "RegisterGradient", "gradient_function",
-    "add", "subtract", "multiply", "negative", "matmul",
+    "add", "matmul",
 ]
 
 
@@ -51,7 +46,6 @@ class Graph:
         self.variables = []
         self._names = set()
         self._scopes = []
-        self._schedules = {}  # fetched nodes -> their cached _Schedule
 
     def as_default(self):
         global _default_graph
@@ -76,19 +70,14 @@ class Graph:
         node.graph = self
 
     def execution_order(self, nodes):
-        """The nodes needed to compute ``nodes``, each after all of its inputs.
-
-        This is the post-order traversal of Part I. The graph below a node never
-        changes once the node exists, so the order is computed once and cached.
-        """
-        return self._schedule(nodes).order
-
-    def _schedule(self, nodes):
-        key = tuple(nodes)
-        schedule = self._schedules.get(key)
-        if schedule is None:
-            schedule = self._schedules[key] = _Schedule(key, _post_order(key))
-        return schedule
+        """The nodes needed to compute ``nodes``, each after all of its inputs: the post-order of Part I."""
+        for node in nodes:
+            if not isinstance(node, Node):
+                raise GraphError(f"execution_order needs nodes, got a {type(node).__name__}.")
+            if node.graph is not self:
+                raise GraphError(f"{describe(node)} belongs to another graph than this one: ask its "
+                                 f"own graph, node.graph.execution_order([node]).")
+        return _post_order(nodes)
 
     def __repr__(self):
         return (f"<Graph: {len(self.placeholders)} placeholders, {len(self.variables)} "
@@ -137,42 +126,32 @@ def name_scope(name):
         graph._scopes.pop()
 
 
-class _Schedule:
-    """An execution order, and its nodes sorted by how ``Session.run`` gets their values."""
-
-    def __init__(self, fetches, order):
-        self.fetches = fetches
-        self.order = order
-        self.placeholders = [n for n in order if isinstance(n, placeholder)]
-        self.operations = [n for n in order if isinstance(n, Operation)]
-        # Variables and constants: their value is their output
-        self.valued = [n for n in order if not isinstance(n, (placeholder, Operation))]
-
-
 def _post_order(roots):
-    order, done, active = [], set(), set()
-    for root in roots:
-        if root in done:
-            continue
-        stack = [(root, iter(root.input_nodes))]
-        active.add(root)
-        while stack:
-            node, inputs = stack[-1]
-            for child in inputs:
-                if child in active:
-                    raise GraphError(
-                        f"the graph has a cycle through {describe(child)}: a node cannot be "
-                        f"computed from its own output. Build each operation from nodes that "
-                        f"already exist, and do not change `input_nodes` afterwards.")
-                if child not in done:
-                    active.add(child)
-                    stack.append((child, iter(child.input_nodes)))
-                    break
-            else:
-                stack.pop()
-                active.discard(node)
-                done.add(node)
-                order.append(node)
+    """Every node the roots depend on, each listed once and after all of its inputs."""
+    order, done, in_progress = [], set(), set()
+
+    def visit(node):
+        if node in done:
+            return
+        if node in in_progress:  # only possible if input_nodes was edited after the fact
+            raise GraphError(
+                f"the graph has a cycle through {describe(node)}: a node cannot be computed from "
+                f"its own output. Build each operation from nodes that already exist, and do not "
+                f"change `input_nodes` afterwards.")
+        in_progress.add(node)
+        for input_node in node.input_nodes:
+            visit(input_node)
+        in_progress.discard(node)
+        done.add(node)
+        order.append(node)  # only after all of its inputs
+
+    try:
+        for root in roots:
+            visit(root)
+    except RecursionError:
+        raise GraphError(
+            "the graph is deeper than Python's recursion limit: raise the limit with "
+            "sys.setrecursionlimit (each node of the longest chain takes one level).") from None
     return order
 
 
@@ -187,10 +166,6 @@ class Node:
     operations that use it, ``output`` its value after the last ``Session.run``.
     """
 
-    # Let ``numpy_array + node`` reach ``Node.__radd__`` instead of numpy
-    # trying to add the node element by element.
-    __array_ufunc__ = None
-
     def __init__(self, input_nodes=(), name=None):
         self.input_nodes = list(input_nodes)
         self.consumers = []
@@ -204,24 +179,13 @@ class Node:
     def __repr__(self):
         return f"<{describe(self)}>"
 
-    # Operator overloads build operations, exactly as the functions do.
+    # Operators build operations, exactly as the functions do: a + b is add(a, b).
+    # Those other than + and @ come with the operations of Part III (criterion.py).
     def __add__(self, other):
         return add(self, other)
 
     def __radd__(self, other):
         return add(other, self)
-
-    def __sub__(self, other):
-        return subtract(self, other)
-
-    def __rsub__(self, other):
-        return subtract(other, self)
-
-    def __mul__(self, other):
-        return multiply(self, other)
-
-    def __rmul__(self, other):
-        return multiply(other, self)
 
     def __matmul__(self, other):
         return matmul(self, other)
@@ -229,8 +193,56 @@ class Node:
     def __rmatmul__(self, other):
         return matmul(other, self)
 
+    def __mul__(self, other):
+        return _criterion().multiply(self, other)
+
+    def __rmul__(self, other):
+        return _criterion().multiply(other, self)
+
+    def __sub__(self, other):
+        return _criterion().subtract(self, other)
+
+    def __rsub__(self, other):
+        return _criterion().subtract(other, self)
+
     def __neg__(self):
-        return negative(self)
+        return _criterion().negative(self)
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        # NumPy hands ``array + node`` to the node as np.add(array, node): build the
+        # operation, as the operator does. Any other NumPy function gets a clear error.
+        operation = _OPERATORS.get(ufunc.__name__)
+        if operation is None or method != "__call__" or kwargs:
+            _numpy_on_a_node(ufunc.__name__, self)
+        return operation()(*inputs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        _numpy_on_a_node(func.__name__, self)
+
+
+# NumPy's names of the operators above, and the operations they build
+_OPERATORS = {"add": lambda: add, "matmul": lambda: matmul, "multiply": lambda: _criterion().multiply,
+              "subtract": lambda: _criterion().subtract, "negative": lambda: _criterion().negative}
+# the library's operation to use instead of a NumPy function
+_INSTEAD = {"exp": "ts.exp", "log": "ts.log", "sum": "ts.reduce_sum", "mean": "ts.reduce_mean",
+            "square": "ts.square", "tanh": "ts.tanh", "maximum": "ts.relu (for the maximum with 0)",
+            "dot": "ts.matmul", "add": "ts.add", "subtract": "ts.subtract",
+            "multiply": "ts.multiply", "negative": "ts.negative", "matmul": "ts.matmul"}
+
+
+def _numpy_on_a_node(name, node):
+    instead = _INSTEAD.get(name)
+    hint = (f"use the operation {instead} instead of np.{name}" if instead
+            else f"the library has no operation for np.{name}: write one as an Operation (Part I)")
+    raise TypeError(
+        f"np.{name} was called on the node {describe(node)}. NumPy functions compute values, not nodes: to add this "
+        f"step to the graph, {hint}. To apply np.{name} to a value, run the graph first: "
+        f"np.{name}(session.run(node)).")
+
+
+def _criterion():
+    from . import criterion  # Part III's module, which builds on this one
+    return criterion
 
 
 class placeholder(Node):
@@ -244,6 +256,13 @@ class placeholder(Node):
         super().__init__((), name)
         self.shape = None if shape is None else tuple(shape)
         get_default_graph().placeholders.append(self)
+
+    def value_from(self, feed_dict):
+        """The value fed for this placeholder, as a float array of the right shape."""
+        value = feed_dict.get(self)
+        if value is None:
+            raise self._not_fed()
+        return self._check(value)
 
     def _not_fed(self):
         users = ", ".join(describe(c) for c in self.consumers)
@@ -299,16 +318,12 @@ class _Constant(Node):
         return "constant"
 
 
-_FLOAT = np.dtype(np.float64)
-
-
 def _as_float_array(value, what):
     try:
-        array = np.array(value, dtype=np.float64)
+        return np.array(value, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise GraphError(f"{what} must be a number or an array of numbers, "
                          f"got {type(value).__name__} ({exc}).") from None
-    return array
 
 
 class Operation(Node):
@@ -316,8 +331,9 @@ class Operation(Node):
 
     Subclasses call ``super().__init__([input nodes])`` and define
     ``compute(self, *input_values)``. During a run the Session stores the input
-    values in ``self.inputs`` and the result in ``self.output``; gradient
-    functions read both.
+    values in ``self.inputs`` and the result in ``self.output``: gradient
+    functions (Part IV) read both, and anything else ``compute`` kept for them
+    with ``self.save_for_backward(...)``.
     """
 
     has_value = True  # False for operations run for their effect, such as a training step
@@ -333,11 +349,29 @@ class Operation(Node):
                     f"`with graph.as_default():` block.")
         super().__init__(nodes, name)
         self.inputs = None
-        # which inputs backprop needs a gradient for; gradient functions may skip the others
-        self.needs_grad = (True,) * len(nodes)
+        self.saved_values = ()
         for n in nodes:
             n.consumers.append(self)
         graph.operations.append(self)
+
+    def compute(self, *values):
+        raise NotImplementedError(
+            f"{type(self).__name__} is an Operation without a compute method: define "
+            f"`def compute(self, *values):` returning the output value.")
+
+    def save_for_backward(self, *values):
+        """Keep values computed in ``compute`` that the gradient will need: ``op.saved_values``."""
+        self.saved_values = values
+
+    def run_compute(self, values):
+        """``compute(*values)`` as a float array, with errors that name this operation."""
+        try:
+            output = self.compute(*values)
+        except TensorslowError:
+            raise
+        except (ValueError, TypeError, IndexError) as exc:
+            raise self._compute_error(values, exc) from exc
+        return self._as_output(output)
 
     def _as_output(self, value):
         """The value returned by ``compute``, as a float array (None if the operation has no value)."""
@@ -347,11 +381,6 @@ class Operation(Node):
                                  f"the operation's value.")
             return None
         return np.asarray(value, dtype=np.float64)
-
-    def compute(self, *values):
-        raise NotImplementedError(
-            f"{type(self).__name__} is an Operation without a compute method: define "
-            f"`def compute(self, *values):` returning the output value.")
 
     def _compute_error(self, values, exc):
         """A learner-friendly error for an exception raised by ``compute``."""
@@ -379,36 +408,29 @@ class Session:
 
         Returns NumPy float arrays in the same structure: one value for one
         node, a list for a list, a tuple for a tuple.
-        """
-        try:  # the schedule of fetches seen before, without checking them again
-            schedule = self.graph._schedules[(fetches,) if isinstance(fetches, Node) else tuple(fetches)]
-        except (KeyError, TypeError):  # new fetches, or not even a list of nodes
-            schedule = self._new_schedule(fetches)
-        # First the nodes without inputs: placeholders take their fed values,
-        # Variables and constants their own.
-        self._feed(feed_dict, schedule.placeholders)
-        for node in schedule.valued:
-            node.output = node.value
-        # Then the operations, in post-order: the inputs of each are ready before it.
-        for op in schedule.operations:
-            op.inputs = inputs = [node.output for node in op.input_nodes]
-            try:
-                output = op.compute(*inputs)
-            except (ValueError, TypeError, IndexError) as exc:
-                if isinstance(exc, TensorslowError):
-                    raise
-                raise op._compute_error(inputs, exc) from exc
-            if type(output) is not np.ndarray:
-                output = op._as_output(output)
-            op.output = output
-        # a Variable's value is copied, so that editing a fetched value cannot change the model
-        values = [n.output.copy() if isinstance(n, Variable) else n.output for n in schedule.fetches]
-        if isinstance(fetches, Node):
-            return values[0]
-        return type(fetches)(values)
 
-    def _new_schedule(self, fetches):
-        """Check fetches seen for the first time, and work out their schedule."""
+        This is ``plain_run`` below, done by a faster executor (``_fast.py``)
+        that checks a list of fetches and works out its order once, not at every
+        run; the tests check that both give the same values.
+        """
+        return _fast.run(self, fetches, feed_dict)
+
+    def plain_run(self, fetches, feed_dict=None):
+        """``run`` written as Part I tells it: visit the nodes in post-order and compute each."""
+        nodes = self.check_fetches(fetches)
+        feed_dict = self.check_feed(feed_dict)
+        for node in self.graph.execution_order(nodes):
+            if isinstance(node, placeholder):
+                node.output = node.value_from(feed_dict)
+            elif isinstance(node, Operation):
+                node.inputs = [input_node.output for input_node in node.input_nodes]
+                node.output = node.run_compute(node.inputs)
+            else:  # a Variable or a constant
+                node.output = node.value
+        return self.results(fetches, nodes)
+
+    def check_fetches(self, fetches):
+        """``fetches`` as a list of nodes of this session's graph, or a clear error."""
         if isinstance(fetches, Node):
             fetches = [fetches]
         elif not isinstance(fetches, (list, tuple)) or not fetches:
@@ -422,25 +444,12 @@ class Session:
                 raise GraphError(
                     f"{describe(n)} belongs to another graph than this session's. Create the "
                     f"session with Session(graph=g) or inside `with g.as_default():`.")
-        return self.graph._schedule(fetches)
+        return list(fetches)
 
-    def _feed(self, feed_dict, placeholders):
-        """Give each placeholder of the run its value from ``feed_dict``."""
+    def check_feed(self, feed_dict):
+        """``feed_dict`` (None for none), after checking that it maps placeholders of this graph to values."""
         if feed_dict is None:
-            feed_dict = {}
-        # The keys need a look only when they are not exactly the placeholders of the run.
-        if type(feed_dict) is not dict or len(feed_dict) != len(placeholders):
-            self._check_keys(feed_dict)
-        for node in placeholders:
-            value = feed_dict.get(node)
-            if value is None:
-                self._check_keys(feed_dict)
-                raise node._not_fed()
-            if type(value) is not np.ndarray or value.dtype is not _FLOAT or node.shape is not None:
-                value = node._check(value)  # (a float array for a placeholder of any shape is fine as it is)
-            node.output = value
-
-    def _check_keys(self, feed_dict):
+            return {}
         if not isinstance(feed_dict, dict):
             raise FeedError(f"feed_dict must be a dict from placeholders to values, "
                             f"got {type(feed_dict).__name__}.")
@@ -456,82 +465,21 @@ class Session:
                                 f"with the placeholder x itself.")
             if key.graph is not self.graph:
                 raise FeedError(f"placeholder {key.name!r} belongs to another graph than this session's.")
+        return feed_dict
+
+    @staticmethod
+    def results(fetches, nodes):
+        """The values of ``nodes`` in the structure of ``fetches``."""
+        # a Variable's value is copied, so that editing a fetched value cannot change the model
+        values = [n.output.copy() if isinstance(n, Variable) else n.output for n in nodes]
+        if isinstance(fetches, Node):
+            return values[0]
+        return type(fetches)(values)
 
 
 # ---------------------------------------------------------------------------
-# The gradient registry (used from Part IV on)
+# The operations of Part I
 # ---------------------------------------------------------------------------
-
-_gradients = {}     # op type name -> gradient function
-_registrations = 0  # how many registrations so far: a cached look-up older than the last is stale
-
-
-class RegisterGradient:
-    """Decorator that registers the gradient function of an operation type.
-
-    ::
-
-        @RegisterGradient("sigmoid")
-        def _sigmoid_gradient(op, grad):
-            s = op.output
-            return [grad * s * (1 - s)]
-
-    The function receives the operation (read ``op.inputs`` and ``op.output``)
-    and ``grad``, the gradient of the loss with respect to ``op.output``. It
-    returns one gradient per input, each shaped like that input. Entries for
-    inputs whose ``op.needs_grad`` flag is False may be ``None``.
-    Registering a name again replaces the earlier function.
-    """
-
-    def __init__(self, op_type):
-        if isinstance(op_type, type):
-            op_type = op_type.__name__
-        self.op_type = str(op_type)
-
-    def __call__(self, function):
-        global _registrations
-        _gradients[self.op_type] = function
-        _registrations += 1
-        return function
-
-
-def gradient_function(op):
-    """The registered gradient function for ``op`` (a subclass inherits its parent's)."""
-    for klass in type(op).__mro__:
-        function = _gradients.get(klass.__name__)
-        if function is not None:
-            return function
-    name = type(op).__name__
-    raise GradientError(
-        f"no gradient is registered for operation type {name!r} (node {op.name!r}), so "
-        f"the loss cannot be differentiated through it. Register one:\n\n"
-        f"    @ts.RegisterGradient({name!r})\n"
-        f"    def _{name}_gradient(op, grad):\n"
-        f"        return [...]  # one gradient per input, shaped like the input")
-
-
-def unbroadcast(grad, shape):
-    """Sum ``grad`` over the axes that broadcasting added or stretched, back to ``shape``.
-
-    If ``a`` of shape (2,) is added to ``B`` of shape (100, 2), every entry of
-    ``a`` was used 100 times, so its gradient is the sum over those 100 rows.
-    """
-    if grad.shape == shape:
-        return grad
-    extra = grad.ndim - len(shape)
-    if extra:
-        # grad.sum(axis=(0, ..., extra - 1)), computed as a product with ones (see _fast.py)
-        if extra == 1 and grad.ndim == 2:  # a batch of rows, the usual case
-            grad = ones(len(grad)) @ grad
-        else:
-            kept = grad.shape[extra:]
-            rows = prod(grad.shape[:extra])
-            grad = (ones(rows) @ grad.reshape(rows, prod(kept))).reshape(kept)
-        if grad.shape == shape:
-            return grad
-    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
-    return np.add.reduce(grad, axis=stretched, keepdims=True)
-
 
 class _Binary(Operation):
     """An element-wise operation of two inputs, with NumPy broadcasting."""
@@ -548,10 +496,6 @@ class _Binary(Operation):
             f"together for '{self.symbol}'. Trailing dimensions must be equal or 1.")
 
 
-# ---------------------------------------------------------------------------
-# Arithmetic operations
-# ---------------------------------------------------------------------------
-
 class add(_Binary):
     """a + b (element-wise, with broadcasting)."""
 
@@ -559,59 +503,6 @@ class add(_Binary):
 
     def compute(self, a, b):
         return a + b
-
-
-@RegisterGradient("add")
-def _add_gradient(op, grad):
-    a, b = op.inputs
-    return [unbroadcast(grad, a.shape), unbroadcast(grad, b.shape)]
-
-
-class subtract(_Binary):
-    """a - b (element-wise, with broadcasting)."""
-
-    symbol = "-"
-
-    def compute(self, a, b):
-        return a - b
-
-
-@RegisterGradient("subtract")
-def _subtract_gradient(op, grad):
-    a, b = op.inputs
-    return [unbroadcast(grad, a.shape), unbroadcast(-grad, b.shape)]
-
-
-class multiply(_Binary):
-    """a * b (element-wise, with broadcasting)."""
-
-    symbol = "*"
-
-    def compute(self, a, b):
-        return a * b
-
-
-@RegisterGradient("multiply")
-def _multiply_gradient(op, grad):
-    a, b = op.inputs
-    need_a, need_b = op.needs_grad
-    return [unbroadcast(grad * b, a.shape) if need_a else None,
-            unbroadcast(grad * a, b.shape) if need_b else None]
-
-
-class negative(Operation):
-    """-a."""
-
-    def __init__(self, a, name=None):
-        super().__init__([a], name)
-
-    def compute(self, a):
-        return -a
-
-
-@RegisterGradient("negative")
-def _negative_gradient(op, grad):
-    return [-grad]
 
 
 class matmul(Operation):
@@ -635,21 +526,17 @@ class matmul(Operation):
         return ShapeError(f"{describe(self)}: shapes {sa} and {sb} do not align: {detail}.")
 
 
-@RegisterGradient("matmul")
-def _matmul_gradient(op, grad):
-    # C = A B gives dA = G Bᵀ and dB = Aᵀ G. Vectors are treated as a row (A) or
-    # a column (B), exactly as NumPy does, and turned back afterwards.
-    a, b = op.inputs
-    need_a, need_b = op.needs_grad
-    if a.ndim == 2 and b.ndim == 2:
-        return [grad @ b.T if need_a else None, a.T @ grad if need_b else None]
-    a2 = a[np.newaxis, :] if a.ndim == 1 else a
-    b2 = b[:, np.newaxis] if b.ndim == 1 else b
-    g2 = np.reshape(grad, np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
-                    + (a2.shape[-2], b2.shape[-1]))
-    grad_a = grad_b = None
-    if need_a:
-        grad_a = unbroadcast(g2 @ np.swapaxes(b2, -1, -2), a2.shape).reshape(a.shape)
-    if need_b:
-        grad_b = unbroadcast(np.swapaxes(a2, -1, -2) @ g2, b2.shape).reshape(b.shape)
-    return [grad_a, grad_b]
+# The names of later parts, as ``ts.graph.<name>`` (they live in their parts' modules).
+_LATER = {"multiply": "criterion", "negative": "criterion", "subtract": "criterion",
+          "RegisterGradient": "train", "gradient_function": "train", "unbroadcast": "train"}
+
+
+def __getattr__(name):
+    if name in _LATER:
+        from importlib import import_module
+        return getattr(import_module(f".{_LATER[name]}", __package__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# Session.run hands its work to the faster executor, which builds on the classes above.
+from . import _fast  # noqa: E402

@@ -7,8 +7,9 @@ builds one layer inside a name scope, so pictures show each layer as a box.
 
 import numpy as np
 
-from .graph import Operation, RegisterGradient, Variable, matmul, add, name_scope
+from .graph import Operation, Variable, add, matmul, name_scope
 from .perceptron import sigmoid
+from .train import RegisterGradient
 
 __all__ = ["relu", "tanh", "dense", "glorot_uniform"]
 
@@ -25,6 +26,7 @@ class relu(Operation):
 
 @RegisterGradient("relu")
 def _relu_gradient(op, grad):
+    # 1 where the input is positive, 0 elsewhere
     return [grad * (op.inputs[0] > 0)]
 
 
@@ -40,6 +42,7 @@ class tanh(Operation):
 
 @RegisterGradient("tanh")
 def _tanh_gradient(op, grad):
+    # d tanh(a)/da = 1 − tanh(a)²
     t = op.output
     return [grad * (1.0 - t * t)]
 

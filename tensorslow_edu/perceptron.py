@@ -3,11 +3,14 @@
 A perceptron computes ``sigmoid(w·x + b)``: the probability that the point x
 belongs to the positive class. With several classes, ``softmax(x W + b)``
 gives one probability per class, row by row.
+
+(The gradients below each operation are those of Part IV.)
 """
 
 import numpy as np
 
-from .graph import Operation, RegisterGradient
+from .graph import Operation
+from .train import RegisterGradient
 
 __all__ = ["sigmoid", "softmax"]
 
@@ -19,24 +22,18 @@ class sigmoid(Operation):
         super().__init__([a], name)
 
     def compute(self, a):
-        # 1 / (1 + e^(-a)), computed in one array. Clamping -a at 700 keeps e^(-a)
-        # finite (no overflow warning) and changes nothing: σ(-700) is about 1e-304.
-        s = np.negative(a, out=np.empty(a.shape))  # out=: an array even when a is 0-d
-        np.minimum(s, 700.0, out=s)
-        np.exp(s, out=s)
-        s += 1.0
-        np.reciprocal(s, out=s)
-        return s
+        # Typed in literally, e^(−a) overflows for a < −709. For a < 0, multiplying above
+        # and below by e^a gives e^a / (1 + e^a). Both forms need only e^(−|a|) ≤ 1:
+        # it is e^(−a) where a ≥ 0 and e^a where a < 0.
+        e = np.exp(-np.abs(a))
+        return np.where(a >= 0, 1, e) / (1 + e)
 
 
 @RegisterGradient("sigmoid")
 def _sigmoid_gradient(op, grad):
-    # dσ/da = σ(a) (1 − σ(a))
+    # dσ/da = σ(a) (1 − σ(a)), from the forward pass's output
     s = op.output
-    d = 1.0 - s
-    d *= s
-    d *= grad
-    return [d]
+    return [grad * s * (1 - s)]
 
 
 class softmax(Operation):
@@ -46,14 +43,14 @@ class softmax(Operation):
         super().__init__([a], name)
 
     def compute(self, a):
-        # Subtracting the row maximum changes nothing mathematically and keeps
-        # np.exp from overflowing on large inputs.
+        # Subtracting the row's largest score m changes nothing, e^(a − m) / Σ e^(a_k − m),
+        # and keeps every e^(...) at most 1.
         e = np.exp(a - a.max(axis=-1, keepdims=True))
         return e / e.sum(axis=-1, keepdims=True)
 
 
 @RegisterGradient("softmax")
 def _softmax_gradient(op, grad):
-    # For one row s: ds_i/da_j = s_i (δ_ij − s_j), so the gradient is (G − Σ_j G_j s_j) ⊙ s.
+    # For one row s: ∂s_i/∂a_j = s_i (δ_ij − s_j), so the gradient is (G − Σ_i G_i s_i) ⊙ s.
     s = op.output
     return [(grad - (grad * s).sum(axis=-1, keepdims=True)) * s]

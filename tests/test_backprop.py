@@ -116,13 +116,92 @@ def test_a_gradient_registered_again_for_a_library_operation_is_checked():
         loss = ts.reduce_sum(s)
         step = ts.train.GradientDescentOptimizer(0.1).minimize(loss)
         original = ts.graph.gradient_function(s)
+        assert original is ts.train.library_gradient("sigmoid")
         try:
-            ts.RegisterGradient("sigmoid")(lambda op, grad: [np.ones(3)])
+            with pytest.warns(UserWarning, match="replaces the library's gradient of sigmoid"):
+                ts.RegisterGradient("sigmoid")(lambda op, grad: [np.ones(3)])
             with pytest.raises(ts.GradientError, match=r"sigmoid 'sigmoid' returned shape \(3,\)"):
                 ts.Session().run(step)
         finally:
             ts.RegisterGradient("sigmoid")(original)
         ts.Session().run(step)  # the library's own again
+
+
+def test_a_gradient_function_of_one_input_may_return_the_gradient_itself():
+    class triple(ts.Operation):
+        def __init__(self, a):
+            super().__init__([a])
+
+        def compute(self, a):
+            return 3 * a
+
+    with ts.Graph().as_default():
+        x = ts.Variable([1.0, 2.0], name="x")
+        loss = ts.reduce_sum(triple(x))
+        for returned in (lambda op, grad: 3 * grad, lambda op, grad: [3 * grad], lambda op, grad: (3 * grad,)):
+            ts.RegisterGradient("triple")(returned)
+            np.testing.assert_array_equal(ts.train.compute_gradients(loss)[x], [3.0, 3.0])
+        x.value = np.array([1.0, 2.0])
+        ts.Session().run(ts.train.GradientDescentOptimizer(0.5).minimize(loss))
+        np.testing.assert_array_equal(x.value, [-0.5, 0.5])
+
+
+def test_a_gradient_that_returns_nan_is_named():
+    class halve(ts.Operation):
+        def __init__(self, a):
+            super().__init__([a])
+
+        def compute(self, a):
+            return a / 2
+
+    ts.RegisterGradient("halve")(lambda op, grad: [grad / 2 * np.log(op.inputs[0] - 1)])  # wrong, NaN below 1
+    with ts.Graph().as_default():
+        x = ts.Variable([0.5, 2.0], name="x")
+        loss = ts.reduce_sum(ts.square(halve(x, )))
+        step = ts.train.GradientDescentOptimizer(0.1).minimize(loss)
+        message = r"gradient function of halve 'halve' returned 1 value\(s\) that are NaN or infinite for input Variable 'x'"
+        with np.errstate(invalid="ignore"), pytest.raises(ts.NumericalError, match=message):
+            ts.train.compute_gradients(loss)
+        with np.errstate(invalid="ignore"), pytest.raises(ts.NumericalError, match=message):
+            ts.Session().run(step)
+        np.testing.assert_array_equal(x.value, [0.5, 2.0])  # no step was taken
+
+
+def test_a_diverging_learning_rate_is_blamed_on_the_step_size_not_on_log_softmax():
+    X, C = ts.datasets.red_blue_clouds(seed=0)
+    rng = np.random.default_rng(19)
+    with ts.Graph().as_default():
+        x, c = ts.placeholder(name="x"), ts.placeholder(name="c")
+        W = ts.Variable(rng.standard_normal((2, 2)), name="W")
+        b = ts.Variable(rng.standard_normal(2), name="b")
+        p = ts.softmax(x @ W + b)
+        J = -ts.reduce_sum(ts.reduce_sum(c * ts.log(p), axis=1))
+        step = ts.train.GradientDescentOptimizer(learning_rate=5.0).minimize(J)
+        s = ts.Session()
+        with pytest.raises(ts.NumericalError) as error:
+            for _ in range(100):
+                s.run([J, step], {x: X, c: C})
+    message = str(error.value)
+    assert "training diverges" in message and "the learning rate 5 is too large" in message, message
+    assert "for example 0.5" in message
+    # with a learning rate that suits, the same model trains, and a log of 0 is still explained as such
+    with ts.Graph().as_default():
+        v = ts.Variable([[800.0, 0.0]])
+        J = -ts.reduce_sum(ts.log(ts.softmax(v)))
+        step = ts.train.GradientDescentOptimizer(0.01).minimize(J)
+        with pytest.raises(ts.NumericalError, match="instead of log\\(softmax"):
+            ts.Session().run(step)
+
+
+def test_gradcheck_with_nothing_to_check_says_so():
+    with ts.Graph().as_default():
+        x = ts.placeholder(name="x")
+        loss = ts.reduce_sum(ts.square(x), name="loss")
+        with pytest.raises(ts.GradientCheckError, match="reduce_sum 'loss' depends on no Variable.*wrt="):
+            ts.gradcheck(loss, {x: [1.0, 2.0]})
+        with pytest.raises(ts.GradientCheckError, match="wrt is empty"):
+            ts.gradcheck(loss, {x: [1.0, 2.0]}, wrt=[])
+        assert ts.gradcheck(loss, {x: [1.0, 2.0]}, wrt=[x])
 
 
 # ----- what backprop computes and what it skips -----------------------------
@@ -169,10 +248,10 @@ def test_no_gradient_is_computed_for_the_data():
             return a @ b
 
     @ts.RegisterGradient("spy")
-    def _spy_gradient(op, grad):
-        seen.append(op.needs_grad)
+    def _spy_gradient(op, grad, needs_grad=(True, True)):
+        seen.append(needs_grad)
         a, b = op.inputs
-        return [grad @ b.T if op.needs_grad[0] else None, a.T @ grad if op.needs_grad[1] else None]
+        return [grad @ b.T if needs_grad[0] else None, a.T @ grad if needs_grad[1] else None]
 
     with ts.Graph().as_default():
         X = ts.placeholder(name="X")
@@ -181,11 +260,10 @@ def test_no_gradient_is_computed_for_the_data():
         step = ts.train.GradientDescentOptimizer(0.1).minimize(loss)
         ts.Session().run(step, {X: np.ones((5, 2))})
         assert seen == [(False, True)]
-        # the pruning flags do not outlive the pass (a hand-written backprop needs them all)
-        assert all(op.needs_grad == (True,) * len(op.input_nodes) for op in loss.graph.operations)
         # the plan has no step at all below the placeholder
         assert all(op.type_name != "placeholder" for op, *_ in step._plan.steps)
-        assert ts.gradcheck(loss, {X: np.ones((5, 2))})
+        # backprop itself asks for every gradient
+        assert ts.gradcheck(loss, {X: np.ones((5, 2))}) and seen[-1] == (True, True)
 
 
 def test_user_defined_operation_the_tutorial_way():

@@ -1,5 +1,7 @@
 """Part I: graphs, placeholders, Variables and Session.run."""
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -123,14 +125,51 @@ def test_shared_subexpression_is_computed_once():
     assert out == 6.0 and len(calls) == 1
 
 
-def test_execution_order_is_post_order_and_cached():
+def test_execution_order_is_post_order():
     with ts.Graph().as_default() as g:
         x = ts.placeholder(name="x")
         w = ts.Variable(1.0, name="w")
         y = ts.add(ts.multiply(x, w), x)
-        order = g.execution_order([y])
-        assert [n.name for n in order] == ["x", "w", "multiply", "add"]
-        assert g.execution_order([y]) is order
+        assert [n.name for n in g.execution_order([y])] == ["x", "w", "multiply", "add"]
+        assert g.execution_order([y]) == ts.graph._post_order([y])
+
+
+def test_execution_order_of_another_graphs_node_does_not_open_a_way_around_the_check():
+    # It used to fill a cache that Session.run then trusted, and the run returned values.
+    g1, g2 = ts.Graph(), ts.Graph()
+    with g2.as_default():
+        y = ts.negative(ts.Variable(1.0, name="v"), name="y")
+    with pytest.raises(ts.GraphError, match="negative 'y' belongs to another graph than this one"):
+        g1.execution_order([y])
+    for _ in range(2):
+        with pytest.raises(ts.GraphError, match="another graph than this session's"):
+            ts.Session(g1).run(y)
+        with pytest.raises(ts.GraphError, match="another graph than this session's"):
+            ts.Session(g1).plain_run(y)
+    assert ts.Session(g2).run(y) == -1.0
+
+
+def test_a_very_deep_graph_says_what_to_do():
+    with ts.Graph().as_default() as g:
+        node = ts.Variable(1.0)
+        for _ in range(3 * sys.getrecursionlimit()):
+            node = ts.negative(node)
+        with pytest.raises(ts.GraphError, match="recursion limit.*sys.setrecursionlimit"):
+            g.execution_order([node])
+
+
+@pytest.mark.parametrize("function, instead", [(np.exp, "ts.exp"), (np.log, "ts.log"),
+                                               (np.sum, "ts.reduce_sum"), (np.tanh, "ts.tanh"),
+                                               (np.sin, "no operation for np.sin")])
+def test_numpy_functions_on_a_node_name_the_operation_to_use(function, instead):
+    with ts.Graph().as_default():
+        x = ts.placeholder(name="x")
+        with pytest.raises(TypeError, match=rf"np.{function.__name__} was called on the node placeholder "
+                                            rf"'x'. NumPy functions compute values, not nodes.*{instead}"):
+            function(x)
+        # NumPy's operators still build operations, as a + b does
+        assert isinstance(np.array([1.0]) + x, ts.add) and isinstance(np.add(np.ones(2), x), ts.add)
+        assert isinstance(np.ones((2, 2)) @ x, ts.matmul)
 
 
 # ----- errors that speak to a learner --------------------------------------

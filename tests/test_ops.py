@@ -130,32 +130,19 @@ def test_unbroadcast_sums_exactly_the_broadcast_axes(grad_shape, shape):
     expected = grad.sum(axis=tuple(range(extra))) if extra else grad
     stretched = tuple(i for i, n in enumerate(shape) if n == 1 and expected.shape[i] != 1)
     expected = expected.sum(axis=stretched, keepdims=True)
-    got = ts.graph.unbroadcast(grad, shape)
+    got = ts.train.unbroadcast(grad, shape)
     assert np.shape(got) == shape
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.part3
-def test_log_sum_exp_over_the_last_axis():
-    from tensorslow_edu._fast import logsumexp_last_axis
-    for a in (r(7, 3), r(2, 3, 5), r(4), np.array([[1000.0, -1000.0, 999.0]])):
-        shift = a.max(axis=-1, keepdims=True)
-        expected = np.log(np.exp(a - shift).sum(axis=-1)) + shift[..., 0]
-        np.testing.assert_allclose(logsumexp_last_axis(a), expected, rtol=1e-13)
-
-
 def test_every_gradient_of_the_library_is_checked_here():
-    # Backprop trusts the library's own gradient functions (it checks only those registered
-    # by users at every step), so each of them must be checked against finite differences above.
-    def subclasses(cls):
-        for sub in cls.__subclasses__():
-            yield sub
-            yield from subclasses(sub)
-
-    registered = {cls.__name__ for cls in subclasses(ts.Operation)
-                  if cls.__module__.startswith("tensorslow_edu.") and cls.__name__ in ts.graph._gradients}
+    # The training step trusts the library's own gradient functions (it checks only those
+    # registered by users at every step), so each of them must be checked against finite
+    # differences above.
+    registered = {cls.__name__ for cls in ts.train._library_operations
+                  if cls.__name__ in ts.train._library_gradients}
     checked = set()
     for _, _, op, inputs, _ in CASES:
         with ts.Graph().as_default():
             checked.add(type(op(*[ts.Variable(x) for x in inputs])).__name__)
-    assert registered and registered <= checked, registered - checked
+    assert len(registered) >= 15 and registered <= checked, registered - checked

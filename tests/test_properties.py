@@ -1,7 +1,11 @@
-"""Property tests: random graphs with reuse, branches and rejoins.
+"""Property tests: random graphs with reuse, branches, rejoins and broadcasting.
 
 Backprop must agree with finite differences on every graph, and with PyTorch's
-autograd when PyTorch is installed (an optional extra).
+autograd when PyTorch is installed (an optional extra). The faster executor
+(``_fast.py``, behind ``Session.run`` and the training step) must give exactly
+the values and gradients of the plain algorithm: to the last bit where it runs
+the same code, to rounding (1e-12 relative) where a kernel of ``_fast.py``
+adds the terms of a sum in another order.
 """
 
 import numpy as np
@@ -120,3 +124,102 @@ def test_gradcheck_catches_a_wrong_gradient():
     ts.RegisterGradient("bad_square")(lambda op, grad: [grad * op.inputs[0]])  # missing factor 2
     with pytest.raises(ts.GradientCheckError, match="(?s)FAILED.*input0"):
         ts.check_gradient(bad_square, np.array([1.0, 2.0]))
+
+
+class learner_cube(ts.Operation):
+    """An operation defined the way a learner defines one, with its gradient registered below."""
+
+    def __init__(self, a):
+        super().__init__([a])
+
+    def compute(self, a):
+        return a * a * a
+
+
+@ts.RegisterGradient("learner_cube")
+def _cube_gradient(op, grad):
+    return 3 * op.inputs[0] ** 2 * grad  # the gradient alone, as an operation of one input may return
+
+
+class WithData(Ours):
+    """Ours, with a user-defined operation, a fed placeholder and the fused cross-entropy among the operations."""
+
+    cube = staticmethod(learner_cube)
+
+    @staticmethod
+    def with_data(a, b):
+        # the data x (4 rows) enters like the input of a model, with no gradient wanted for it:
+        # the sum over its rows of x @ a, plus b
+        x = [n for n in ts.get_default_graph().placeholders if n.name == "x"][0]
+        return ts.add(ts.reduce_sum(ts.matmul(x, ts.add(a, ts.constant(np.zeros((3, 3))))), axis=0), b)
+
+    @staticmethod
+    def cross_entropy(a, b):
+        labels = ts.softmax(ts.add(b, ts.constant(np.zeros((3, 3)))))
+        return ts.softmax_cross_entropy_with_logits(labels, ts.add(a, ts.constant(np.zeros((3, 3)))))
+
+
+@st.composite
+def random_graphs_with_data(draw):
+    shapes, seed, steps, outputs = draw(random_graphs())
+    extra = []
+    for k in range(draw(st.integers(1, 3))):
+        n_nodes = len(shapes) + len(steps) + len(extra)
+        name = draw(st.sampled_from(["cube", "with_data", "cross_entropy"]))
+        args = [draw(st.integers(0, n_nodes - 1)) for _ in range(1 if name == "cube" else 2)]
+        extra.append((name, *args))
+    outputs = outputs + [len(shapes) + len(steps) + len(extra) - 1]
+    return shapes, seed, steps + extra, outputs
+
+
+def assert_same(got, want, what, exact):
+    """Equal, or equal to rounding: at most 1e-12 of the largest entry apart (a reordered sum differs by a few 1e-16)."""
+    got, want = np.asarray(got), np.asarray(want)
+    assert got.shape == want.shape and got.dtype == want.dtype == np.float64, what
+    if exact:
+        np.testing.assert_array_equal(got, want, err_msg=what)
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-12 * max(1.0, np.max(np.abs(want), initial=0)),
+                               err_msg=what)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_graphs_with_data())
+def test_the_fast_executor_gives_the_values_and_gradients_of_the_plain_algorithm(recipe):
+    rng = np.random.default_rng(recipe[1])
+    with ts.Graph().as_default() as graph:
+        x = ts.placeholder(name="x")
+        variables, loss = build(recipe, WithData)
+        feed = {x: rng.standard_normal((4, 3))}
+        nodes = graph.execution_order([loss])
+        session = ts.Session()
+
+        # the same code runs, apart from the kernels: without them, every bit is the same
+        exact = not any(type(n) in ts._fast._kernels() for n in nodes)
+        plain = session.plain_run(loss, feed)
+        plain_outputs = [n.output for n in nodes]
+        plain_grads = ts.train.backprop(loss)
+        fast = session.run(loss, feed)
+        fast_outputs = [n.output for n in nodes]
+        fast_grads = ts.train._fast.BackwardPlan(loss, variables).run()
+
+        assert_same(fast, plain, "loss", exact)
+        for node, got, want in zip(nodes, fast_outputs, plain_outputs):
+            assert_same(got, want, node.name, exact)
+        trained = [v for v in variables if v in plain_grads]
+        assert set(fast_grads) >= set(trained) and x not in fast_grads  # nothing computed for the data
+        for v in trained:
+            assert_same(fast_grads[v], plain_grads[v], v.name, exact)
+
+        # a training step: W ← W − learning_rate · ∂loss/∂W, to rounding (the fast step
+        # backpropagates −learning_rate · loss)
+        if trained:
+            step = ts.train.GradientDescentOptimizer(0.1).minimize(loss, var_list=trained)
+            before = [v.value for v in trained]
+            session.plain_run(loss, feed)
+            step.plain_step()
+            expected = [v.value for v in trained]
+            for v, old in zip(trained, before):
+                v.value = old
+            session.run(step, feed)
+            for v, want in zip(trained, expected):
+                assert_same(v.value, want, v.name, exact=False)
