@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tensorslow_edu.grading.grade import SAMPLE_CLASS, grade_class
+from tensorslow_edu.grading.grade import DEFAULT_HIDDEN, SAMPLE_CLASS, Grader, grade_class, load_hidden
 from tensorslow_edu.grading.sandbox import Limits
 from tensorslow_edu.grading.student import AuthoringError, make_student
 
@@ -44,13 +44,16 @@ def test_every_submission_gets_its_expected_score_and_status(graded):
         r = records[name]
         assert r["status"] == want["status"], (name, r["status"], r["reason"])
         if want["total"] == "max":
-            assert r["total"] == r["maximum"] == 5, (name, r["total"])
+            assert r["total"] == r["maximum"], (name, r["total"])
         elif want["total"] == "between":
             assert 0 < r["total"] < r["maximum"], (name, r["total"])
         else:
             assert r["total"] == want["total"], (name, r["total"], r["exercises"])
         if r["status"] not in ("ok",):
             assert r["reason"], name  # every non-ok status says why
+        for exercise_id, score in want.get("exercises", {}).items():
+            entry = r["exercises"][exercise_id]
+            assert entry["score"] == (entry["max_score"] if score == "max" else score), (name, exercise_id, entry)
 
 
 def test_gradebook_has_one_row_per_submission(graded):
@@ -197,3 +200,63 @@ def test_gradescope_zip_grades_a_submission(tmp_path):
     results = json.loads((root / "results" / "results.json").read_text())
     assert 0 < results["score"] < 5 and len(results["tests"]) == 3
     assert "execution_time" in results
+
+
+def test_submissions_read_nothing_but_python_and_reach_no_network(graded):
+    out, records = graded
+    assert set(records["cheat_read_notebooks"]["sandbox"]) == {"landlock", "seccomp"}
+    assert "NOTEBOOK DENIED" in records["cheat_read_notebooks"]["output"]
+    assert "NOTEBOOK READ" not in records["cheat_read_notebooks"]["output"]
+    network = records["cheat_network"]["output"]
+    assert "NET OK" not in network and network.count("NET DENIED") == 2, network
+
+
+def test_the_library_cannot_stand_in_for_the_learner(graded):
+    out, records = graded
+    delegate = records["cheat_delegate"]["exercises"]
+    for exercise_id in ("part1.traverse_postorder", "part1.run_graph"):
+        case = delegate[exercise_id]["visible"][0]
+        assert "is unavailable while " + exercise_id + " is graded" in case["lines"][0], case
+
+
+def test_a_slow_exercise_costs_one_time_limit_and_check_cells_are_skipped(graded):
+    out, records = graded
+    slow = records["slow_endless_loops"]
+    looping = [e for e in slow["exercises"].values() if e["score"] == 0]
+    assert looping
+    for entry in looping:
+        statuses = [c["status"] for c in entry["visible"]]
+        assert statuses[0] == "timeout" and "stopped after" in entry["visible"][0]["lines"][0]
+        assert all("an earlier test of this exercise was stopped" in c["lines"][0] for c in entry["visible"][1:])
+
+
+def instructor_notebook(part):
+    return next((ROOT / "notebooks").glob(f"0{part}_*.ipynb"))
+
+
+@pytest.mark.parametrize("part", [1, 2, 3, 4, 5, 6])
+def test_instructor_notebooks_get_full_marks_with_what_the_exercises_forbid_guarded(part):
+    # an exercise's own code must not use what it forbids: the instructor's solutions prove it
+    grader = Grader(part, load_hidden(DEFAULT_HIDDEN), Limits(timeout=60))
+    record = grader.grade("instructor", instructor_notebook(part))
+    assert (record["status"], record["cell_errors"]) == ("ok", [])
+    assert record["total"] == record["maximum"], {k: e["visible"] for k, e in record["exercises"].items()
+                                                  if e["status"] != "passed"}
+
+
+def test_part4_gradients_cannot_be_borrowed_from_the_library(tmp_path):
+    student, _ = make_student(nbformat.read(instructor_notebook(4), as_version=4), "04")
+    student.cells.append(nbformat.v4.new_code_cell(
+        "import tensorslow_edu as ts\n"
+        "sigmoid_gradient = lambda op, grad: ts.graph.gradient_function(op)(op, grad)\n"
+        "library_softmax_gradient = ts.graph._gradients['softmax']  # taken before grading starts\n"
+        "softmax_gradient = lambda op, grad: library_softmax_gradient(op, grad)"))
+    path = tmp_path / "borrowed.ipynb"
+    nbformat.write(student, path)
+    record = Grader(4, {}, Limits(timeout=30)).grade("borrowed", path)
+    for exercise_id, library_piece in (("part4.sigmoid_gradient", "ts.perceptron._sigmoid_gradient"),
+                                       ("part4.softmax_gradient", "ts.perceptron._softmax_gradient")):
+        entry = record["exercises"][exercise_id]
+        assert entry["score"] == 0
+        assert all(f"ReferenceUnavailable: {library_piece} is the library's own version of what "
+                   f"{exercise_id} asks you to write" in c["lines"][0] for c in entry["visible"]), entry

@@ -19,6 +19,7 @@ class TraversePostorder(Exercise):
     id = "part1.traverse_postorder"
     points = 2
     obj = "traverse_postorder"
+    forbids = ("tensorslow_edu.graph._post_order", "tensorslow_edu.graph.Graph.execution_order")
     cases = [
         Case("a lone placeholder", graph=[["x", "placeholder"]], target="x",
              hint="A node with no inputs: the list holds just the node itself."),
@@ -72,6 +73,7 @@ class RunGraph(Exercise):
     id = "part1.run_graph"
     points = 2
     obj = "run_graph"
+    forbids = ("tensorslow_edu.graph.Session.run",)
     cases = [
         Case("z = A x + b (the worked example of Part I)", graph=WORKED, target="z",
              feed={"x": np.array([1.0, 2.0])},

@@ -34,6 +34,7 @@ class SigmoidGradient(_OpGradient):
     id = "part4.sigmoid_gradient"
     points = 2
     obj = "sigmoid_gradient"
+    forbids = ("tensorslow_edu.perceptron._sigmoid_gradient",)
     op = perceptron.sigmoid
     cases = [
         Case("a vector, incoming gradient of ones", a=np.array([-1.0, 0.0, 2.0]), grad=np.ones(3),
@@ -53,6 +54,7 @@ class SoftmaxGradient(_OpGradient):
     id = "part4.softmax_gradient"
     points = 2
     obj = "softmax_gradient"
+    forbids = ("tensorslow_edu.perceptron._softmax_gradient",)
     op = perceptron.softmax
     cases = [
         Case("one row, gradient on the first class", a=np.array([[1.0, 2.0, 0.5]]),
@@ -75,6 +77,8 @@ class Backprop(Exercise):
     id = "part4.backprop"
     points = 3
     obj = "backprop"
+    forbids = ("tensorslow_edu.train.compute_gradients", "tensorslow_edu.train.backprop_trace",
+               "tensorslow_edu.train._BackwardPlan.run")
     cases = [
         Case("a chain: L = sum(sigmoid(x * w))",
              graph=[["x", "placeholder"], ["w", "variable", [0.5, -1.0]], ["m", "multiply", "x", "w"],
@@ -128,6 +132,7 @@ class GradientDescentStep(Exercise):
     id = "part4.gradient_descent_step"
     points = 1
     obj = "gradient_descent_step"
+    forbids = ("tensorslow_edu.train.minimize.compute",)
     cases = [
         Case("one Variable", values=[np.array([1.0, 2.0])], grads=[np.array([0.5, -1.0])], learning_rate=0.1,
              hint="For each Variable v: v.value = v.value - learning_rate * grads[v]."),

@@ -11,6 +11,7 @@ class DenseLayer(Exercise):
     id = "part5.dense_layer"
     points = 2
     obj = "dense_layer"
+    forbids = ("tensorslow_edu.mlp.dense",)
     cases = [
         Case("sigmoid layer, 3 points, 2 → 2", X=np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]),
              W=np.array([[1.0, -1.0], [2.0, 0.5]]), b=np.array([0.5, -0.5]), activation="sigmoid",

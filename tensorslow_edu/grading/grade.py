@@ -22,7 +22,7 @@ import traceback
 from pathlib import Path
 
 from ..exercises.core import decode, encode_inputs, evaluate, exercises_of_part
-from . import notebooks, report
+from . import forbid, notebooks, report
 from .sandbox import Limits, run_submission
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
@@ -82,6 +82,13 @@ class Grader:
             raise GradingSetupError(f"there are no exercises for Part {part} (parts 1 to 6 have some).")
         self.limits = limits or Limits()
         self.deny = [str(Path(d).resolve()) for d in deny]
+        self.forbids = sorted({path for e in self.exercises for path in getattr(e, "forbids", ())})
+        for exercise in self.exercises:
+            for path in getattr(exercise, "forbids", ()):
+                try:
+                    forbid.resolve(path)
+                except LookupError as exc:
+                    raise GradingSetupError(f"{exercise.id}: forbids {exc}") from None
         self.cases = []  # (exercise, key, inputs (decoded), case, hidden?)
         hidden = hidden or {}
         for exercise in self.exercises:
@@ -124,7 +131,7 @@ class Grader:
                 f"this notebook is Part {loaded.part} (its metadata says so), but Part {self.part} "
                 f"is being graded: submit the Part {self.part} notebook")
         jobs = [{"key": key, "exercise": e.id, "inputs": encoded} for e, key, encoded, _, _ in self.cases]
-        outcome = run_submission(loaded.cells, jobs, self.limits, self.deny)
+        outcome = run_submission(loaded.cells, jobs, self.limits, self.deny, self.forbids)
         results, cell_errors, output, fatal, sandboxed = {}, [], "", None, None
         for event in outcome.events:
             if "case" in event and isinstance(event.get("case"), str) and event["case"] not in results:
@@ -136,7 +143,7 @@ class Grader:
             elif "fatal" in event:
                 fatal = str(event["fatal"])[:500]
             elif "landlock" in event:
-                sandboxed = event["landlock"] is True
+                sandboxed = {"landlock": event["landlock"] is True, "seccomp": event.get("seccomp") is True}
         status, reason = "ok", ""
         if outcome.timed_out:
             status, reason = "timeout", (f"the notebook did not finish within {self.limits.timeout:g} s "
@@ -158,7 +165,7 @@ class Grader:
             reason = (reason + "; " if reason else "") + (
                 f"the notebook has no part in its metadata; graded as Part {self.part}")
         record = self._empty_record(name, path, status, reason)
-        record.update(cell_errors=cell_errors, output=output, sandbox={"landlock": sandboxed})
+        record.update(cell_errors=cell_errors, output=output, sandbox=sandboxed or {})
         not_run = {"status": "error", "message": f"not run ({status}: the process stopped before this test)"}
         total = 0.0
         for exercise in self.exercises:
@@ -219,7 +226,7 @@ def grade_class(paths, out, part=None, jobs=2, limits=None, hidden_dir=DEFAULT_H
                                     "(metadata tensorslow_edu.part): pass --part N.")
         part = sorted(parts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
     hidden = {} if visible_only else load_hidden(hidden_dir)
-    deny = [out.resolve()] + ([] if visible_only else [Path(hidden_dir).resolve()])
+    deny = denied_folders(out, hidden_dir if not visible_only else None, [path for _, path in submissions])
     grader = Grader(part, hidden, limits, deny=deny)
     out.mkdir(parents=True, exist_ok=True)
     records = []
@@ -242,6 +249,23 @@ def grade_class(paths, out, part=None, jobs=2, limits=None, hidden_dir=DEFAULT_H
     records.sort(key=lambda r: r["name"])
     report.write_gradebook(out, records, grader.exercises)
     return records
+
+
+def denied_folders(out, hidden_dir, submission_paths):
+    """What a submission may not read even inside the folders it may read.
+
+    Submissions only read the Python installation and their own temporary
+    folder (``child.readable_folders``); these are denied besides, for when
+    they lie inside it (a checkout holding its own virtual environment, a
+    package installed with its course files): the output folder, the hidden
+    tests, the folders of the submissions, the instructor notebooks and course.
+    """
+    folders = {Path(out).resolve()}
+    if hidden_dir is not None:
+        folders.add(Path(hidden_dir).resolve())
+    folders.update(Path(p).resolve().parent for p in submission_paths)
+    folders.update(PACKAGE_ROOT / name for name in ("notebooks", "course") if (PACKAGE_ROOT / name).is_dir())
+    return sorted(str(f) for f in folders)
 
 
 def default_jobs():
