@@ -354,6 +354,13 @@ def build(source):
     broken.cells.insert(first_code(broken) + 2, new_code_cell("print(undefined_name)"))
     add("broken", broken, "between", "cell_errors", "a cell with a syntax error, a cell with a NameError")
 
+    failed_import = copy.deepcopy(perfect)
+    imports = failed_import.cells[first_code(failed_import)]
+    imports.source = "import a_package_that_is_not_installed\n" + imports.source
+    add("failed_import", failed_import, "between", "cell_errors",
+        "the first line of the import cell fails, so what the exercises import is undefined "
+        "(an exercise needing no import still passes)")
+
     renamed = copy.deepcopy(perfect)
     rg = cells["run_graph"] + 1
     renamed.cells[rg].source = renamed.cells[rg].source.replace("def run_graph(", "def run_graph_v2(")

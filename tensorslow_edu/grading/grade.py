@@ -159,8 +159,10 @@ class Grader:
         elif cell_errors:
             status = "cell_errors"
             first = cell_errors[0]
-            reason = (f"{len(cell_errors)} cell(s) raised an error (first: cell {first['cell']}: "
-                      f"{first['error'][:200]}); every exercise was still graded")
+            more = len(cell_errors) - 1
+            reason = (f"cell {first['cell']} raised {shorten(first['error'], 200)}"
+                      + (f"; {more} later cell(s) raised errors too, which may follow from it" if more else "")
+                      + "; every exercise was still graded")
         if loaded.part is None and status in ("ok", "cell_errors"):
             reason = (reason + "; " if reason else "") + (
                 f"the notebook has no part in its metadata; graded as Part {self.part}")
@@ -194,13 +196,54 @@ class Grader:
                 state = "not_started"
             else:
                 state = "partial" if passed else "failed"
-            entry.update(score=score, status=state, message=_message(exercise, state, verdicts),
+            message = _message(exercise, state, verdicts)
+            if state != "passed":
+                cause = first_cause(exercise, loaded.cells, cell_errors)
+                if cause:
+                    message = cause if state == "missing" else f"{cause} {message}".strip()
+            entry.update(score=score, status=state, message=message,
                          visible=[{"name": c.name, "passed": v.passed, "status": v.status, "lines": v.lines,
                                    "input": exercise.describe(decode(enc)), "hint": c.hint or ""}
                                   for c, v, h, enc in verdicts if not h],
-                         hidden=[{"passed": v.passed} for c, v, h, _ in verdicts if h])
+                         hidden=[{"name": c.name, "passed": v.passed, "status": v.status}
+                                 for c, v, h, _ in verdicts if h])
         record["total"] = round(total, 2)
         return record
+
+
+def shorten(text, limit):
+    """``text`` cut to about ``limit`` characters at a word boundary, with an ellipsis when cut."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+
+
+def first_cause(exercise, cells, cell_errors):
+    """A sentence naming the cell error that explains a failing exercise, or "".
+
+    A SyntaxError in the cell defining the exercise's object (the cell never
+    ran); else the first error in a cell before it (a failed import leaves
+    names such as ``np`` undefined); else an error in that cell itself.
+    """
+    if not cell_errors:
+        return ""
+    pattern = re.compile(rf"^\s*(?:async\s+)?(?:def|class)\s+{re.escape(exercise.obj)}\b", re.MULTILINE)
+    defining = next((number for number, source in cells if pattern.search(source)), None)
+    errors = {e["cell"]: e["error"] for e in cell_errors}
+    earlier = [e for e in cell_errors if defining is None or e["cell"] < defining]
+    if not earlier or errors.get(defining, "").startswith("SyntaxError"):  # that cell never ran at all
+        if defining in errors:
+            return (f"Cell {defining}, where {exercise.obj} is defined, raised "
+                    f"{shorten(errors[defining], 300)}: fix that first.")
+        return ""
+    first = earlier[0]
+    text = f"Cell {first['cell']} raised {shorten(first['error'], 300)} before this exercise"
+    if defining in errors:
+        return (f"{text}, and then cell {defining}, where {exercise.obj} is defined, raised "
+                f"{shorten(errors[defining], 200)}: fix cell {first['cell']} first.")
+    return (f"{text}: what it should have defined (an import, a variable) may be missing here, "
+            f"so fix it first.")
 
 
 def _message(exercise, state, verdicts):

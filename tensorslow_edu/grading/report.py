@@ -81,10 +81,17 @@ def feedback_html(record, exercises):
         f"<td>{e(record['exercises'][x.id]['status'])}</td></tr>" for x in exercises)
     sections = "".join(
         f"<h2>{e(x.id)}</h2><pre>{e(exercise_text(x, record['exercises'][x.id]))}</pre>" for x in exercises)
-    errors = ""
+    errors = first = ""
     if record["cell_errors"]:
-        errors = "<h2>Cells that raised errors</h2><ul>" + "".join(
-            f"<li>cell {c['cell']}: <code>{e(c['error'])}</code></li>" for c in record["cell_errors"]) + "</ul>"
+        errors = "<h2>Cells that raised errors</h2><ol>" + "".join(
+            f"<li value=\"{c['cell']}\">cell {c['cell']}: <code>{e(c['error'])}</code></li>"
+            for c in record["cell_errors"]) + "</ol>"
+        cause = record["cell_errors"][0]
+        later = len(record["cell_errors"]) - 1
+        first = (f'<div class="first"><b>Fix this first:</b> cell {cause["cell"]} raised '
+                 f'<code>{e(cause["error"])}</code>.'
+                 + (f" The {later} later error(s) below may all follow from it (a failed import or "
+                    f"definition leaves its names undefined)." if later else "") + "</div>")
     output = ""
     if record["output"]:
         output = ("<h2>What the notebook printed</h2><p>(shown for your information; it plays no part in "
@@ -94,10 +101,12 @@ def feedback_html(record, exercises):
 <html lang="en"><head><meta charset="utf-8"><title>Feedback: {e(record['name'])}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45}}
 table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.25rem .6rem}}
-pre{{background:#f6f8fa;padding:.6rem;overflow-x:auto;white-space:pre-wrap}}</style></head>
+pre{{background:#f6f8fa;padding:.6rem;overflow-x:auto;white-space:pre-wrap}}
+.first{{border-left:4px solid #cf222e;background:#fff5f5;padding:.5rem .8rem;margin:1rem 0}}</style></head>
 <body><h1>Feedback for {e(record['name'])}</h1>
 <p><b>Score: {record['total']:g} / {record['maximum']:g}</b> &mdash; Part {record['part']}, {e(status)}</p>
 {f"<p>{e(record['reason'])}</p>" if record['reason'] else ""}
+{first}
 <table><tr><th>exercise</th><th>score</th><th>status</th></tr>{rows}</table>
 {sections}{errors}{output}
 </body></html>
