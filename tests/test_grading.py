@@ -281,3 +281,51 @@ def test_feedback_names_the_first_cause(graded):
             assert entry["message"].startswith(f"Cell {first['cell']} raised ModuleNotFoundError"), entry["message"]
     page = (out / "failed_import" / "feedback.html").read_text()
     assert page.index("Fix this first") < page.index("<table>")
+
+
+def test_class_report_and_per_case_results(graded):
+    out, records = graded
+    page = (out / "report.html").read_text()
+    assert page.count('src="data:image/png;base64,') == 2  # the score pictures, embedded
+    assert all(f'href="{name}/feedback.html"' in page for name in records)
+    assert "Tests most often failed" in page and "(hidden)" in page and "hint" in page
+    assert "stopped: time limit" in page and "tests stopped by the time limit" in page
+    rows = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    per_submission = sum(len(e["visible"]) + len(e["hidden"]) for e in records["perfect"]["exercises"].values())
+    ran = [name for name, r in records.items() if r["status"] in ("ok", "cell_errors", "timeout", "crashed")]
+    assert len(rows) == per_submission * len(ran)  # files that could not be run have no tests
+    partial = [r for r in rows if r["submission"] == "partial" and r["exercise"] == "part1.traverse_postorder"]
+    hidden = [r for r in partial if r["hidden"]]
+    assert hidden and {r["case"] for r in hidden} >= {"deep graph with repeated nodes"}
+    assert any(not r["passed"] and "listed more than once" in r["message"] for r in partial)
+
+
+def test_regrading_keeps_the_other_rows_and_writes_a_canvas_import(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("file,student_id,name,section\nperfect.ipynb,1001,Ada Lovelace,A\npartial,1002,Alan Turing,B\n")
+    out = tmp_path / "grades"
+    grade_class([SAMPLE_CLASS / "perfect.ipynb", SAMPLE_CLASS / "partial.ipynb", SAMPLE_CLASS / "empty.ipynb"],
+                out, part=1, limits=LIMITS, progress=False, roster=roster)
+    grade_class([SAMPLE_CLASS / "partial.ipynb"], out, part=1, limits=LIMITS, progress=False, roster=roster,
+                decimals=0, assignment="Part 1 (4242)")
+    with open(out / "grades.csv", newline="") as f:
+        rows = {r["name"]: r for r in csv.DictReader(f)}
+    assert list(rows) == ["empty", "partial", "perfect"]
+    assert (rows["perfect"]["student_id"], rows["perfect"]["total"]) == ("1001", "5")
+    assert rows["partial"]["total"] == "3"  # 2.86, regraded with whole points
+    with open(out / "canvas.csv", newline="") as f:
+        canvas = list(csv.reader(f))
+    assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Part 1 (4242)"]
+    assert canvas[1][0] == "Points Possible" and canvas[1][-1] == "5"
+    assert canvas[2:] == [["Alan Turing", "1002", "", "", "B", "3"], ["Ada Lovelace", "1001", "", "", "A", "5"]]
+    for path in [out / "grades.csv", out / "canvas.csv", out / "report.html", out / "perfect" / "feedback.html"]:
+        assert path.stat().st_mode & 0o777 == 0o644, path
+
+
+def test_a_roster_without_the_needed_columns_is_refused_before_grading(tmp_path):
+    from tensorslow_edu.grading.grade import GradingSetupError
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student,id\nada,1\n")
+    with pytest.raises(GradingSetupError, match="needs the columns 'file' and 'student_id'"):
+        grade_class([SAMPLE_CLASS / "perfect.ipynb"], tmp_path / "out", part=1, roster=roster, progress=False)
+    assert not (tmp_path / "out").exists()

@@ -27,6 +27,14 @@ def add_arguments(parser):
     parser.add_argument("--demo", action="store_true", help="grade the sample class of the repository")
     parser.add_argument("--gradescope-results", metavar="FILE",
                         help="also write the (single) submission's results.json to FILE (for run_autograder)")
+    parser.add_argument("--decimals", type=int, default=2, metavar="N",
+                        help="round totals to N decimal places, halves up (default 2; 0: whole points)")
+    parser.add_argument("--roster", metavar="CSV",
+                        help="CSV with columns file,student_id (optional: name, sis_user_id, sis_login_id, "
+                             "section): adds student ids to the gradebook and writes canvas.csv")
+    parser.add_argument("--assignment", metavar="TITLE",
+                        help="the assignment's column in canvas.csv, as Canvas shows it, e.g. 'Part 4 (1234)' "
+                             "(default: 'Part N')")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -45,7 +53,8 @@ def run(args):
     try:
         records = grade_class(submissions, out, part=args.part, jobs=args.jobs, limits=limits,
                               hidden_dir=args.hidden, visible_only=args.visible_only,
-                              progress=not args.quiet)
+                              progress=not args.quiet, decimals=args.decimals, roster=args.roster,
+                              assignment=args.assignment)
     except GradingSetupError as exc:
         print(f"error: {exc}")
         return 2
@@ -63,6 +72,7 @@ def run(args):
     for r in records:
         print(f"  {r['name']:<{width}}  {r['total']:>5g} / {r['maximum']:g}  {r['status']}")
     print(f"graded {len(records)} submission(s) in {seconds:.1f} s "
-          f"({60 * len(records) / max(seconds, 1e-9):.0f} per minute); gradebook: {out / 'grades.csv'}")
+          f"({60 * len(records) / max(seconds, 1e-9):.0f} per minute)")
+    print(f"gradebook: {out / 'grades.csv'}; class report: {out / 'report.html'}")
     sys.stdout.flush()
     return 0

@@ -9,12 +9,19 @@ grader, in its own process:
 3. decodes the JSON results and compares them with the right answers it
    computed itself from the reference library (``exercises.core.evaluate``).
 
-It writes ``DIR/grades.csv`` (one row per submission), and per submission
-``DIR/<name>/results.json`` (Gradescope's format) and ``DIR/<name>/feedback.html``.
+Per submission it writes ``DIR/<name>/results.json`` (Gradescope's format)
+and ``DIR/<name>/feedback.html`` (for the student), and its full record in
+``DIR/_records/<name>.json``. From every record in ``DIR`` (so regrading a
+few submissions keeps the others) it then writes, for the instructor,
+``grades.csv``, ``results.jsonl`` (one line per submission and test, hidden
+tests included), ``report.html`` (the class report) and, with a roster,
+``canvas.csv`` (Canvas's grade-import columns).
 """
 
 import collections
 import concurrent.futures
+import decimal
+import json
 import os
 import re
 import sys
@@ -75,8 +82,9 @@ def find_submissions(paths):
 class Grader:
     """Grades submissions for one part with fixed tests and right answers."""
 
-    def __init__(self, part, hidden=None, limits=None, deny=()):
+    def __init__(self, part, hidden=None, limits=None, deny=(), decimals=2):
         self.part = int(part)
+        self.decimals = int(decimals)  # of the totals; exercise scores keep two
         self.exercises = exercises_of_part(self.part)
         if not self.exercises:
             raise GradingSetupError(f"there are no exercises for Part {part} (parts 1 to 6 have some).")
@@ -185,8 +193,9 @@ class Grader:
                 verdicts.append((case, verdict, hidden, encoded))
             n = len(verdicts)
             passed = sum(v.passed for _, v, _, _ in verdicts)
-            score = round(exercise.points * passed / n, 2) if n else 0.0
-            total += score
+            exact = exercise.points * passed / n if n else 0.0
+            score = round(exact, 2)
+            total += exact
             states = {v.status for _, v, _, _ in verdicts}
             if passed == n:
                 state = "passed"
@@ -205,10 +214,17 @@ class Grader:
                          visible=[{"name": c.name, "passed": v.passed, "status": v.status, "lines": v.lines,
                                    "input": exercise.describe(decode(enc)), "hint": c.hint or ""}
                                   for c, v, h, enc in verdicts if not h],
-                         hidden=[{"name": c.name, "passed": v.passed, "status": v.status}
+                         hidden=[{"name": c.name, "passed": v.passed, "status": v.status,
+                                  "lines": v.lines, "hint": c.hint or ""}
                                  for c, v, h, _ in verdicts if h])
-        record["total"] = round(total, 2)
+        record["total"] = round_half_up(total, self.decimals)
         return record
+
+
+def round_half_up(value, decimals):
+    """``value`` rounded to ``decimals`` places, halves away from zero (1.705 → 1.71, 2.5 → 3)."""
+    quantum = decimal.Decimal(1).scaleb(-int(decimals))
+    return float(decimal.Decimal(repr(float(value))).quantize(quantum, rounding=decimal.ROUND_HALF_UP))
 
 
 def shorten(text, limit):
@@ -255,7 +271,7 @@ def _message(exercise, state, verdicts):
 
 
 def grade_class(paths, out, part=None, jobs=2, limits=None, hidden_dir=DEFAULT_HIDDEN,
-                visible_only=False, progress=True):
+                visible_only=False, progress=True, decimals=2, roster=None, assignment=None):
     """Grade every submission under ``paths``; write the gradebook and the feedback. Returns the records."""
     submissions = find_submissions(paths)
     if not submissions:
@@ -268,21 +284,32 @@ def grade_class(paths, out, part=None, jobs=2, limits=None, hidden_dir=DEFAULT_H
             raise GradingSetupError("none of the notebooks says which part it is "
                                     "(metadata tensorslow_edu.part): pass --part N.")
         part = sorted(parts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    if roster is not None:
+        try:
+            report.read_roster(roster)  # a bad roster stops the run before any grading
+        except ValueError as exc:
+            raise GradingSetupError(str(exc)) from None
     hidden = {} if visible_only else load_hidden(hidden_dir)
     deny = denied_folders(out, hidden_dir if not visible_only else None, [path for _, path in submissions])
-    grader = Grader(part, hidden, limits, deny=deny)
+    grader = Grader(part, hidden, limits, deny=deny, decimals=decimals)
     out.mkdir(parents=True, exist_ok=True)
     records = []
     bar = None
     if progress:
-        from tqdm import tqdm
-        bar = tqdm(total=len(submissions), unit="notebook", desc=f"grading Part {grader.part}",
-                   file=sys.stderr, dynamic_ncols=True, disable=None)  # None: only on a terminal
+        try:
+            from tqdm import tqdm
+        except ImportError:  # a progress bar is a comfort, not a need
+            tqdm = None
+        if tqdm is not None:
+            bar = tqdm(total=len(submissions), unit="notebook", desc=f"grading Part {grader.part}",
+                       file=sys.stderr, dynamic_ncols=True, disable=None)  # None: only on a terminal
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, int(jobs))) as pool:
         futures = [pool.submit(grader.grade, name, path) for name, path in submissions]
         for future in concurrent.futures.as_completed(futures):
             record = future.result()
             report.write_submission(out, record, grader.exercises)
+            report.write_atomic(out / RECORDS / f"{record['name']}.json",
+                                json.dumps(record, indent=1, ensure_ascii=False) + "\n")
             records.append(record)
             if bar is not None:
                 bar.update(1)
@@ -290,7 +317,54 @@ def grade_class(paths, out, part=None, jobs=2, limits=None, hidden_dir=DEFAULT_H
     if bar is not None:
         bar.close()
     records.sort(key=lambda r: r["name"])
-    report.write_gradebook(out, records, grader.exercises)
+    write_class_files(out, grader, roster=roster, assignment=assignment)
+    return records
+
+
+RECORDS = "_records"  # beside the submissions' folders; no submission's name starts with "_"
+
+
+def class_records(out, grader):
+    """Every submission graded into ``out`` for this part, this run's and earlier runs', by name.
+
+    Regrading a few submissions replaces their records and keeps the others.
+    Records of another part or of other exercises are left out, with a note.
+    """
+    records, skipped = [], []
+    ids = {e.id for e in grader.exercises}
+    for path in sorted((Path(out) / RECORDS).glob("*.json")):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            skipped.append(path.stem)
+            continue
+        if record.get("part") != grader.part or not ids <= set(record.get("exercises", {})):
+            skipped.append(path.stem)
+            continue
+        records.append(record)
+    if skipped:
+        print(f"note: left out of the gradebook (another part or other exercises; regrade them): "
+              f"{', '.join(skipped)}", file=sys.stderr)
+    return records
+
+
+def write_class_files(out, grader, roster=None, assignment=None):
+    """grades.csv, results.jsonl, report.html (and canvas.csv with a roster) from every record in ``out``."""
+    from . import classreport
+    records = class_records(out, grader)
+    roster = report.read_roster(roster) if roster else {}
+    students = {name: row["student_id"] for name, row in roster.items()}
+    exercises = grader.exercises
+    report.write_gradebook(out, records, exercises, students)
+    report.write_atomic(Path(out) / "results.jsonl",
+                        classreport.results_jsonl(classreport.case_rows(records, exercises, students)))
+    report.write_atomic(Path(out) / "report.html",
+                        classreport.report_html(records, exercises, grader.part, students))
+    if roster:
+        unknown = report.write_canvas(out, records, roster, assignment or f"Part {grader.part}",
+                                      grader.maximum)
+        if unknown:
+            print(f"note: not in the roster, so not in canvas.csv: {', '.join(unknown)}", file=sys.stderr)
     return records
 
 

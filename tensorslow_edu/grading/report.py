@@ -5,6 +5,7 @@ import html
 import io
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -25,6 +26,7 @@ def write_atomic(path, text):
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
+        os.chmod(tmp, 0o644)  # readable by others: students on a shared folder, the web server
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -120,11 +122,64 @@ def write_submission(out, record, exercises):
     write_atomic(folder / "feedback.html", feedback_html(record, exercises))
 
 
-def write_gradebook(out, records, exercises):
+def read_roster(path):
+    """{submission name: roster row} from a CSV file with the columns ``file`` and ``student_id``.
+
+    ``file`` is the submitted file's name (``ada.ipynb``) or its name without
+    the suffix; more columns (a name, a section) are kept for ``canvas.csv``.
+    """
+    path = Path(path)
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            rows = list(csv.DictReader(f))
+    except OSError as exc:
+        raise ValueError(f"the roster {path} cannot be read: {exc.strerror}") from None
+    columns = set(rows[0]) if rows else set()
+    if not {"file", "student_id"} <= columns:
+        raise ValueError(f"the roster {path} needs the columns 'file' and 'student_id' (it has "
+                         f"{sorted(columns)}); optional: 'name', 'sis_user_id', 'sis_login_id', 'section'")
+    roster = {}
+    for row in rows:
+        given = (row["file"] or "").strip()
+        stem = given[:-len(".ipynb")] if given.endswith(".ipynb") else given
+        name = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._") or "submission"  # as grade names them
+        roster[name] = {k: (v or "").strip() for k, v in row.items() if k}
+    return roster
+
+
+def write_gradebook(out, records, exercises, students=None):
+    students = students or {}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["name", "total", "maximum", *[x.id for x in exercises], "status", "reason"])
+    writer.writerow(["name", *(["student_id"] if students else []), "total", "maximum",
+                     *[x.id for x in exercises], "status", "reason"])
     for r in records:
-        writer.writerow([r["name"], f"{r['total']:g}", f"{r['maximum']:g}",
-                         *[f"{r['exercises'][x.id]['score']:g}" for x in exercises], r["status"], r["reason"]])
+        writer.writerow([r["name"], *([students.get(r["name"], "")] if students else []), f"{r['total']:g}",
+                         f"{r['maximum']:g}", *[f"{r['exercises'][x.id]['score']:g}" for x in exercises],
+                         r["status"], r["reason"]])
     write_atomic(Path(out) / "grades.csv", buffer.getvalue())
+
+
+CANVAS_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+
+
+def write_canvas(out, records, roster, assignment, maximum):
+    """``canvas.csv``: Canvas's gradebook import (the student columns, then one for the assignment).
+
+    Canvas matches rows on ``ID`` (or ``SIS User ID``); the roster's
+    ``student_id`` is the Canvas ID. Returns the submissions not in the roster.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([*CANVAS_COLUMNS, assignment])
+    writer.writerow(["Points Possible", "", "", "", "", f"{maximum:g}"])
+    unknown = []
+    for r in records:
+        row = roster.get(r["name"])
+        if row is None:
+            unknown.append(r["name"])
+            continue
+        writer.writerow([row.get("name") or r["name"], row["student_id"], row.get("sis_user_id", ""),
+                         row.get("sis_login_id", ""), row.get("section", ""), f"{r['total']:g}"])
+    write_atomic(Path(out) / "canvas.csv", buffer.getvalue())
+    return unknown
