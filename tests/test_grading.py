@@ -181,25 +181,75 @@ def test_hidden_tests_are_not_in_the_package():
         assert "HIDDEN = {" not in path.read_text(), path
 
 
-def test_gradescope_zip_grades_a_submission(tmp_path):
+def unpacked_autograder(tmp_path, **options):
     from tensorslow_edu.grading.gradescope import build_zip
-    zip_path = build_zip(tmp_path / "autograder.zip", part=1, timeout=20)
+    zip_path = build_zip(tmp_path / "autograder.zip", part=1, timeout=30, **options)
     root = tmp_path / "autograder"
     (root / "source").mkdir(parents=True)
     with zipfile.ZipFile(zip_path) as zf:
         names = zf.namelist()
         zf.extractall(root / "source")
-    assert {"setup.sh", "run_autograder", "requirements-grader.txt", "hidden/part1.py",
-            "package/tensorslow_edu/exercises/check.py"} <= set(names)
+    assert {"setup.sh", "install_python.sh", "run_autograder", "requirements-grader.txt", "constraints.txt",
+            "hidden/part1.py", "package/tensorslow_edu/exercises/check.py", "package/LICENSE"} <= set(names)
     (root / "submission").mkdir()
-    (root / "submission" / "my_notebook.ipynb").write_bytes((SAMPLE_CLASS / "partial.ipynb").read_bytes())
-    run = root / "source" / "run_autograder"
-    run.chmod(0o755)
-    env = dict(os.environ, AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=sys.executable)
-    subprocess.run(["bash", str(run)], env=env, check=True, timeout=120, capture_output=True)
-    results = json.loads((root / "results" / "results.json").read_text())
-    assert 0 < results["score"] < 5 and len(results["tests"]) == 3
-    assert "execution_time" in results
+    return root
+
+
+def run_autograder(root, python=None):
+    env = dict(os.environ, AUTOGRADER_ROOT=str(root))
+    if python:
+        env["AUTOGRADER_PYTHON"] = python
+    subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, check=True, timeout=300,
+                   capture_output=True)
+    return json.loads((root / "results" / "results.json").read_text())
+
+
+def test_gradescope_grades_the_one_notebook_among_the_uploaded_files(tmp_path):
+    root = unpacked_autograder(tmp_path, visibility="after_due_date")
+    upload = root / "submission"
+    (upload / "my_notebook.ipynb").write_bytes((SAMPLE_CLASS / "partial.ipynb").read_bytes())
+    (upload / "notes.txt").write_text("my notes")
+    (upload / ".ipynb_checkpoints").mkdir()
+    (upload / ".ipynb_checkpoints" / "my_notebook-checkpoint.ipynb").write_text("{}")
+    (upload / "part2.ipynb").write_bytes((SAMPLE_CLASS / "wrong_part.ipynb").read_bytes())
+    results = run_autograder(root, sys.executable)
+    assert 0 < results["score"] < 5 and "execution_time" in results
+    assert results["output"].startswith("Graded my_notebook.ipynb: ")
+    assert "several notebooks were uploaded (my_notebook.ipynb, part2.ipynb); graded the Part 1 one" \
+        in results["output"]
+    hidden = [t for t in results["tests"] if t["name"].endswith(": hidden tests")]
+    shown = [t for t in results["tests"] if t not in hidden]
+    assert [t["name"] for t in shown] == ["part1.traverse_postorder", "part1.run_graph", "part1.maximum"]
+    assert {t["visibility"] for t in hidden} == {"after_due_date"} and len(hidden) == 3
+    assert {t["visibility"] for t in shown} == {"visible"}
+    assert all("hidden tests:" not in t["output"] for t in shown)
+    assert results["score"] == pytest.approx(sum(t["score"] for t in results["tests"]), abs=0.02)
+    assert sum(t["max_score"] for t in results["tests"]) == pytest.approx(5, abs=0.02)
+
+    for path in upload.glob("*.ipynb"):
+        path.unlink()
+    results = run_autograder(root, sys.executable)
+    assert results["score"] == 0 and results["tests"] == []
+    assert results["output"] == ("Not graded: no notebook (.ipynb file) was uploaded; the files were: "
+                                 ".ipynb_checkpoints/my_notebook-checkpoint.ipynb, notes.txt. Submit the "
+                                 "Part 1 notebook.")
+
+
+def test_gradescope_image_installed_as_setup_sh_does_grades_the_instructor_notebook_in_full(tmp_path):
+    # what setup.sh runs after its system packages (Graphviz, a compiler), in a fresh virtual environment
+    root = unpacked_autograder(tmp_path)
+    base_python = getattr(sys, "_base_executable", sys.executable)
+    env = dict(os.environ, AUTOGRADER_ROOT=str(root), AUTOGRADER_BASE_PYTHON=base_python)
+    env.pop("VIRTUAL_ENV", None)
+    install = subprocess.run(["bash", str(root / "source" / "install_python.sh")], env=env, timeout=900,
+                             capture_output=True, text=True)
+    assert install.returncode == 0, install.stderr[-3000:]
+    (root / "submission" / "01_computational_graphs.ipynb").write_bytes(
+        (ROOT / "notebooks" / "01_computational_graphs.ipynb").read_bytes())
+    results = run_autograder(root)  # with the image's own Python
+    assert results["output"] == "Graded 01_computational_graphs.ipynb: 5 / 5 points. Status: graded.", \
+        results["output"]
+    assert results["score"] == 5 and all(t["score"] == t["max_score"] for t in results["tests"])
 
 
 def test_submissions_read_nothing_but_python_and_reach_no_network(graded):

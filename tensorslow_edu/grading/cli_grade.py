@@ -1,12 +1,10 @@
 """``tensorslow-edu grade``: the command-line face of ``grade.grade_class``."""
 
-import json
 import sys
 import time
 from pathlib import Path
 
 from .grade import DEFAULT_HIDDEN, SAMPLE_CLASS, GradingSetupError, default_jobs, grade_class
-from .report import gradescope_results, write_atomic
 from .sandbox import Limits
 
 
@@ -25,8 +23,6 @@ def add_arguments(parser):
                         help="folder of hidden tests (default: course/instructor/hidden)")
     parser.add_argument("--visible-only", action="store_true", help="grade with the visible tests only")
     parser.add_argument("--demo", action="store_true", help="grade the sample class of the repository")
-    parser.add_argument("--gradescope-results", metavar="FILE",
-                        help="also write the (single) submission's results.json to FILE (for run_autograder)")
     parser.add_argument("--decimals", type=int, default=2, metavar="N",
                         help="round totals to N decimal places, halves up (default 2; 0: whole points)")
     parser.add_argument("--roster", metavar="CSV",
@@ -59,15 +55,6 @@ def run(args):
         print(f"error: {exc}")
         return 2
     seconds = time.monotonic() - start
-    if args.gradescope_results:
-        if len(records) != 1:
-            print(f"error: --gradescope-results needs exactly one submission, got {len(records)}.")
-            return 2
-        from .grade import Grader  # noqa: F401  (exercises of the graded part)
-        from ..exercises.core import exercises_of_part
-        results = gradescope_results(records[0], exercises_of_part(records[0]["part"]))
-        results["execution_time"] = round(seconds, 1)
-        write_atomic(args.gradescope_results, json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     width = max(len(r["name"]) for r in records)
     for r in records:
         print(f"  {r['name']:<{width}}  {r['total']:>5g} / {r['maximum']:g}  {r['status']}")

@@ -54,24 +54,40 @@ def exercise_text(exercise, entry):
     return "\n".join(lines)
 
 
-def gradescope_results(record, exercises):
-    """The record in Gradescope's autograder format (results.json)."""
-    head = f"{record['name']}: {record['total']:g} / {record['maximum']:g} points. Status: " \
-           f"{STATUS_TEXT.get(record['status'], record['status'])}."
+def gradescope_results(record, exercises, visibility="visible", graded_file=None, note=""):
+    """The record in Gradescope's format: one test per exercise; hidden tests apart unless visible."""
+    head = (f"{record['name'] if graded_file is None else 'Graded ' + graded_file}: {record['total']:g} / "
+            f"{record['maximum']:g} points. Status: {STATUS_TEXT.get(record['status'], record['status'])}.")
+    if note:
+        head += f"\n{note}."
     if record["reason"]:
         head += f"\n{record['reason']}"
     tests = []
     for exercise in exercises:
         entry = record["exercises"][exercise.id]
-        tests.append({
-            "name": exercise.id,
-            "score": entry["score"],
-            "max_score": entry["max_score"],
-            "status": "passed" if entry["status"] == "passed" else "failed",
-            "output": exercise_text(exercise, entry),
-            "output_format": "text",
-            "visibility": "visible",
-        })
+        n = len(entry["visible"]) + len(entry["hidden"])
+        if visibility == "visible" or not entry["hidden"] or not n:
+            tests.append({"name": exercise.id, "score": entry["score"], "max_score": entry["max_score"],
+                          "status": "passed" if entry["status"] == "passed" else "failed",
+                          "output": exercise_text(exercise, entry), "output_format": "text",
+                          "visibility": "visible"})
+            continue
+        shown = dict(entry, hidden=[])
+        seen = sum(c["passed"] for c in entry["visible"])
+        unseen = sum(c["passed"] for c in entry["hidden"])
+        points = entry["max_score"]
+        shown_score = round(points * seen / n, 2)
+        tests.append({"name": exercise.id, "score": shown_score,
+                      "max_score": round(points * len(entry["visible"]) / n, 2),
+                      "status": "passed" if seen == len(entry["visible"]) else "failed",
+                      "output": exercise_text(exercise, shown), "output_format": "text",
+                      "visibility": "visible"})
+        tests.append({"name": f"{exercise.id}: hidden tests",
+                      "score": round(entry["score"] - shown_score, 2),
+                      "max_score": round(points - points * len(entry["visible"]) / n, 2),
+                      "status": "passed" if unseen == len(entry["hidden"]) else "failed",
+                      "output": f"hidden tests: {unseen} of {len(entry['hidden'])} passed",
+                      "output_format": "text", "visibility": visibility})
     return {"score": record["total"], "output": head, "output_format": "text",
             "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
 
