@@ -379,3 +379,39 @@ def test_a_roster_without_the_needed_columns_is_refused_before_grading(tmp_path)
     with pytest.raises(GradingSetupError, match="needs the columns 'file' and 'student_id'"):
         grade_class([SAMPLE_CLASS / "perfect.ipynb"], tmp_path / "out", part=1, roster=roster, progress=False)
     assert not (tmp_path / "out").exists()
+
+
+def test_installed_from_a_wheel_the_commands_find_the_course_files_and_need_only_numpy(tmp_path):
+    import shutil
+    source = tmp_path / "source"  # a copy, so that building leaves nothing in the repository
+    for name in ("pyproject.toml", "README.md", "LICENSE", "tensorslow_edu", "course/instructor"):
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        else:
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(ROOT / name, source / name)
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+                    "--wheel-dir", str(wheels), str(source)], check=True, timeout=300, capture_output=True)
+    venv = tmp_path / "venv"
+    subprocess.run([getattr(sys, "_base_executable", sys.executable), "-m", "venv", str(venv)], check=True,
+                   timeout=300)
+    import numpy
+    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                    f"numpy=={numpy.__version__}", *map(str, wheels.glob("*.whl"))],
+                   check=True, timeout=600, capture_output=True)
+    command = str(venv / "bin" / "tensorslow-edu")
+    elsewhere = tmp_path / "elsewhere"  # not in the repository: only the installed files can be found
+    elsewhere.mkdir()
+    student = subprocess.run([command, "student", str(ROOT / "notebooks" / "01_computational_graphs.ipynb")],
+                             cwd=elsewhere, capture_output=True, text=True, timeout=120)
+    assert student.returncode == 2 and "pip install 'tensorslow-edu[instructor]'" in student.stdout, student
+    grade = subprocess.run([command, "grade", "--demo", "--out", "demo", "--timeout", "10", "--jobs", "2"],
+                           cwd=elsewhere, capture_output=True, text=True, timeout=600)
+    assert grade.returncode == 0, grade.stdout + grade.stderr
+    assert "grading the sample class in " + str(venv) in grade.stdout
+    with open(elsewhere / "demo" / "grades.csv", newline="") as f:
+        assert sorted(r["name"] for r in csv.DictReader(f)) == sorted(EXPECTED)
+    rows = [json.loads(line) for line in (elsewhere / "demo" / "results.jsonl").read_text().splitlines()]
+    assert any(r["hidden"] for r in rows)  # the installed hidden tests were found
+    assert (elsewhere / "demo" / "report.html").is_file()

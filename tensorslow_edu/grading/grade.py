@@ -33,8 +33,18 @@ from . import forbid, notebooks, report
 from .sandbox import Limits, run_submission
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_HIDDEN = PACKAGE_ROOT / "course" / "instructor" / "hidden"
-SAMPLE_CLASS = PACKAGE_ROOT / "course" / "instructor" / "sample_class" / "submissions"
+# where a wheel installs the course's instructor files (pyproject.toml, [tool.setuptools.data-files])
+INSTALLED_FILES = Path(sys.prefix) / "share" / "tensorslow-edu"
+
+
+def instructor_folder(name):
+    """``course/instructor/<name>`` of the repository, else the copy installed with the package."""
+    checkout = PACKAGE_ROOT / "course" / "instructor" / name
+    return checkout if checkout.is_dir() or not (INSTALLED_FILES / name).is_dir() else INSTALLED_FILES / name
+
+
+DEFAULT_HIDDEN = instructor_folder("hidden")
+SAMPLE_CLASS = instructor_folder("sample_class") / "submissions"
 
 SKIP_NAMES = {".ipynb_checkpoints", "__pycache__", ".DS_Store"}
 
@@ -375,13 +385,16 @@ def denied_folders(out, hidden_dir, submission_paths):
     folder (``child.readable_folders``); these are denied besides, for when
     they lie inside it (a checkout holding its own virtual environment, a
     package installed with its course files): the output folder, the hidden
-    tests, the folders of the submissions, the instructor notebooks and course.
+    tests, the folders of the submissions, the instructor notebooks and course,
+    and the course files a wheel installs (the sample class holds solutions).
     """
     folders = {Path(out).resolve()}
     if hidden_dir is not None:
         folders.add(Path(hidden_dir).resolve())
     folders.update(Path(p).resolve().parent for p in submission_paths)
     folders.update(PACKAGE_ROOT / name for name in ("notebooks", "course") if (PACKAGE_ROOT / name).is_dir())
+    if INSTALLED_FILES.is_dir():  # the installed hidden tests and sample class (its solutions)
+        folders.add(INSTALLED_FILES.resolve())
     return sorted(str(f) for f in folders)
 
 
