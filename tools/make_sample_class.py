@@ -345,8 +345,10 @@ def build(source):
         "def traverse_postorder(operation):\n    order = []\n\n    def visit(node):\n"
         "        for input_node in node.input_nodes:\n            visit(input_node)\n"
         "        order.append(node)\n\n    visit(operation)\n    return order")
-    partial.cells[cells["maximum"] + 1] = copy.deepcopy(student.cells[cells["maximum"]])
-    add("partial", partial, "between", "ok", "traverse_postorder forgets visited nodes; maximum not started")
+    last = exercises_of_part(1)[-1]
+    partial.cells[cells[last.obj] + 1] = copy.deepcopy(student.cells[cells[last.obj]])
+    add("partial", partial, "between", "ok",
+        f"traverse_postorder forgets visited nodes; {last.obj} (the last exercise) not started")
 
     broken = copy.deepcopy(perfect)
     broken.cells[cells["run_graph"] + 1].source = (
@@ -416,7 +418,7 @@ def build(source):
     out["not_a_notebook.py"] = "def run_graph(operation, feed_dict):\n    return 42\n"
     expected["not_a_notebook"] = {"total": 0, "status": "not_a_notebook", "what": "a Python file"}
     latin = copy.deepcopy(perfect)
-    latin.cells.insert(0, new_markdown_cell("Réponses de l'élève"))
+    latin.cells.insert(0, new_markdown_cell("Réponses de l'élève", id="cell-latin"))  # fixed: same file each run
     out["undecodable.ipynb"] = (nbformat.writes(latin) + "\n").encode("latin-1", "replace")
     expected["undecodable"] = {"total": 0, "status": "undecodable", "what": "saved as Latin-1"}
     return out, expected
