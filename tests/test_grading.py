@@ -415,3 +415,19 @@ def test_installed_from_a_wheel_the_commands_find_the_course_files_and_need_only
     rows = [json.loads(line) for line in (elsewhere / "demo" / "results.jsonl").read_text().splitlines()]
     assert any(r["hidden"] for r in rows)  # the installed hidden tests were found
     assert (elsewhere / "demo" / "report.html").is_file()
+
+
+def test_a_forbidden_piece_that_names_nothing_is_refused_with_the_fix():
+    from tensorslow_edu.grading import forbid
+    assert forbid.resolve("tensorslow_edu.graph.Session.run")[1] == "run"
+    with pytest.raises(LookupError, match="names nothing: give a function or a method by its dotted path"):
+        forbid.resolve("tensorslow_edu.graph.no_such_function")
+
+
+def test_several_notebooks_of_the_part_are_not_guessed_between(tmp_path):
+    from tensorslow_edu.grading.gradescope import find_notebook
+    for name in ("draft.ipynb", "final.ipynb"):
+        (tmp_path / name).write_bytes((SAMPLE_CLASS / "perfect.ipynb").read_bytes())
+    path, why = find_notebook(tmp_path, 1)
+    assert path is None and why == ("several notebooks were uploaded (draft.ipynb, final.ipynb) and the grader "
+                                    "cannot tell which to grade: submit only the Part 1 notebook.")

@@ -20,9 +20,9 @@ def add_arguments(parser):
     parser.add_argument("--memory-mb", type=int, default=1024, metavar="MB",
                         help="memory a submission may use (default 1024)")
     parser.add_argument("--hidden", default=str(DEFAULT_HIDDEN), metavar="DIR",
-                        help="folder of hidden tests (default: course/instructor/hidden)")
+                        help=f"folder of hidden tests (default: {DEFAULT_HIDDEN})")
     parser.add_argument("--visible-only", action="store_true", help="grade with the visible tests only")
-    parser.add_argument("--demo", action="store_true", help="grade the sample class of the repository")
+    parser.add_argument("--demo", action="store_true", help=f"grade the sample class ({SAMPLE_CLASS.parent})")
     parser.add_argument("--decimals", type=int, default=2, metavar="N",
                         help="round totals to N decimal places, halves up (default 2; 0: whole points)")
     parser.add_argument("--roster", metavar="CSV",
