@@ -15,6 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tensorslow_edu.exercises import exercises_of_part
 from tensorslow_edu.grading.grade import DEFAULT_HIDDEN, SAMPLE_CLASS, Grader, grade_class, load_hidden
 from tensorslow_edu.grading.sandbox import Limits
 from tensorslow_edu.grading.student import AuthoringError, make_student
@@ -213,18 +214,20 @@ def test_gradescope_grades_the_one_notebook_among_the_uploaded_files(tmp_path):
     (upload / ".ipynb_checkpoints" / "my_notebook-checkpoint.ipynb").write_text("{}")
     (upload / "part2.ipynb").write_bytes((SAMPLE_CLASS / "wrong_part.ipynb").read_bytes())
     results = run_autograder(root, sys.executable)
-    assert 0 < results["score"] < 5 and "execution_time" in results
+    part1 = exercises_of_part(1)
+    maximum = sum(e.points for e in part1)
+    assert 0 < results["score"] < maximum and "execution_time" in results
     assert results["output"].startswith("Graded my_notebook.ipynb: ")
     assert "several notebooks were uploaded (my_notebook.ipynb, part2.ipynb); graded the Part 1 one" \
         in results["output"]
     hidden = [t for t in results["tests"] if t["name"].endswith(": hidden tests")]
     shown = [t for t in results["tests"] if t not in hidden]
-    assert [t["name"] for t in shown] == ["part1.traverse_postorder", "part1.run_graph", "part1.maximum"]
-    assert {t["visibility"] for t in hidden} == {"after_due_date"} and len(hidden) == 3
+    assert [t["name"] for t in shown] == [e.id for e in part1]
+    assert {t["visibility"] for t in hidden} == {"after_due_date"} and len(hidden) == len(part1)
     assert {t["visibility"] for t in shown} == {"visible"}
     assert all("hidden tests:" not in t["output"] for t in shown)
     assert results["score"] == pytest.approx(sum(t["score"] for t in results["tests"]), abs=0.02)
-    assert sum(t["max_score"] for t in results["tests"]) == pytest.approx(5, abs=0.02)
+    assert sum(t["max_score"] for t in results["tests"]) == pytest.approx(maximum, abs=0.02)
 
     for path in upload.glob("*.ipynb"):
         path.unlink()
@@ -247,9 +250,10 @@ def test_gradescope_image_installed_as_setup_sh_does_grades_the_instructor_noteb
     (root / "submission" / "01_computational_graphs.ipynb").write_bytes(
         (ROOT / "notebooks" / "01_computational_graphs.ipynb").read_bytes())
     results = run_autograder(root)  # with the image's own Python
-    assert results["output"] == "Graded 01_computational_graphs.ipynb: 5 / 5 points. Status: graded.", \
-        results["output"]
-    assert results["score"] == 5 and all(t["score"] == t["max_score"] for t in results["tests"])
+    maximum = sum(e.points for e in exercises_of_part(1))
+    assert results["output"] == f"Graded 01_computational_graphs.ipynb: {maximum:g} / {maximum:g} points. " \
+                                f"Status: graded.", results["output"]
+    assert results["score"] == maximum and all(t["score"] == t["max_score"] for t in results["tests"])
 
 
 def test_submissions_read_nothing_but_python_and_reach_no_network(graded):
