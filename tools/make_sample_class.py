@@ -21,6 +21,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tensorslow_edu.exercises import exercises_of_part  # noqa: E402
 from tensorslow_edu.grading.student import BEGIN, CHECK_CALL, make_student  # noqa: E402
 
 DEFAULT_SOURCE = ROOT / "notebooks" / "01_computational_graphs.ipynb"
@@ -197,6 +198,51 @@ try:
 except Exception as exc:
     print("CAT DENIED", type(exc).__name__)
 '''),
+    "cheat_read_notebooks": ("finds the instructor notebook beside the library and runs its solutions", WRONG + '''
+import glob, json, os
+import tensorslow_edu
+root = os.path.dirname(os.path.dirname(os.path.abspath(tensorslow_edu.__file__)))
+for path in sorted(glob.glob(os.path.join(root, "notebooks", "01_*.ipynb"))) or [os.path.join(root, "notebooks")]:
+    try:
+        with open(path) as f:
+            cells = json.load(f)["cells"]
+    except OSError as exc:
+        print("NOTEBOOK DENIED", type(exc).__name__)
+        continue
+    for cell in cells:
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "code" and "BEGIN SOLUTION" in source:
+            exec(source)
+    print("NOTEBOOK READ")
+'''),
+    "cheat_delegate": ("hands in the library's own traversal and Session.run as its answers", '''
+import numpy as np
+import tensorslow_edu as ts
+
+def traverse_postorder(operation):
+    return list(operation.graph.execution_order((operation,)))
+
+def run_graph(operation, feed_dict):
+    return ts.Session().run(operation, feed_dict)
+
+class maximum(ts.Operation):
+    def __init__(self, a, b, name=None):
+        super().__init__([a, b], name)
+
+    def compute(self, a, b):
+        return np.full(np.shape(a), -12345.0)
+'''),
+    "cheat_network": ("tries to open network connections (to this machine only)", WRONG + '''
+import ctypes, socket
+try:
+    socket.create_connection(("127.0.0.1", 9), timeout=1)
+    print("NET OK")
+except OSError as exc:
+    print("NET DENIED", type(exc).__name__)
+libc = ctypes.CDLL(None, use_errno=True)  # around Python's socket module: the kernel refuses
+fd = libc.socket(socket.AF_INET, socket.SOCK_STREAM, 0)
+print("NET OK" if fd >= 0 else "NET DENIED errno %d" % ctypes.get_errno())
+'''),
     "cheat_fake_results": ("writes a fake results.json and gradebook", WRONG + '''
 import json, os
 fake = json.dumps({"score": 100, "tests": [{"name": "all", "score": 100, "max_score": 5, "status": "passed"}]})
@@ -235,17 +281,30 @@ os.write(1, b"x" * 5_000_000)
 
 
 def exercise_cells(nb):
-    """{exercise object name: cell index} for the cells with solution markers."""
+    """{exercise object name: cell index} for the cells with solution markers, for every Part 1 exercise."""
     found = {}
+    names = [e.obj for e in exercises_of_part(1)]
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "code" and any(BEGIN.match(line) for line in cell.source.split("\n")):
-            for name in ("traverse_postorder", "run_graph", "maximum"):
+            for name in names:
                 if f"def {name}(" in cell.source or f"class {name}(" in cell.source:
                     found[name] = i
-    missing = {"traverse_postorder", "run_graph", "maximum"} - set(found)
+    missing = sorted(set(names) - set(found))
     if missing:
-        raise SystemExit(f"the source notebook has no exercise cell for {sorted(missing)}")
+        raise SystemExit(f"the source notebook has no exercise cell for {missing}")
     return found
+
+
+def with_endless_loop(source):
+    """The cell with an endless loop at the start of its solution (inside the function or method)."""
+    lines = source.split("\n")
+    for i, line in enumerate(lines):
+        match = BEGIN.match(line)
+        if match:
+            indent = match.group("indent")
+            lines[i + 1:i + 1] = [f"{indent}while True:  # far too slow", f"{indent}    pass"]
+            return "\n".join(lines)
+    raise ValueError("no solution marker in the cell")
 
 
 def cleared(nb):
@@ -270,11 +329,13 @@ def build(source):
     student = cleared(student)
     out, expected = {}, {}
 
-    def add(name, nb, total, status, why):
+    def add(name, nb, total, status, why, exercises=None):
         for i, cell in enumerate(nb.cells):
             cell["id"] = f"cell-{i}"
         out[f"{name}.ipynb"] = nbformat.writes(nb) + "\n"
         expected[name] = {"total": total, "status": status, "what": why}
+        if exercises:
+            expected[name]["exercises"] = exercises  # per exercise: points, or "max"
 
     add("perfect", perfect, "max", "ok", "the instructor's solutions (with magics)")
     add("empty", student, 0, "ok", "the student notebook, untouched")
@@ -284,8 +345,10 @@ def build(source):
         "def traverse_postorder(operation):\n    order = []\n\n    def visit(node):\n"
         "        for input_node in node.input_nodes:\n            visit(input_node)\n"
         "        order.append(node)\n\n    visit(operation)\n    return order")
-    partial.cells[cells["maximum"] + 1] = copy.deepcopy(student.cells[cells["maximum"]])
-    add("partial", partial, "between", "ok", "traverse_postorder forgets visited nodes; maximum not started")
+    last = exercises_of_part(1)[-1]
+    partial.cells[cells[last.obj] + 1] = copy.deepcopy(student.cells[cells[last.obj]])
+    add("partial", partial, "between", "ok",
+        f"traverse_postorder forgets visited nodes; {last.obj} (the last exercise) not started")
 
     broken = copy.deepcopy(perfect)
     broken.cells[cells["run_graph"] + 1].source = (
@@ -293,10 +356,31 @@ def build(source):
     broken.cells.insert(first_code(broken) + 2, new_code_cell("print(undefined_name)"))
     add("broken", broken, "between", "cell_errors", "a cell with a syntax error, a cell with a NameError")
 
+    failed_import = copy.deepcopy(perfect)
+    imports = failed_import.cells[first_code(failed_import)]
+    imports.source = "import a_package_that_is_not_installed\n" + imports.source
+    add("failed_import", failed_import, "between", "cell_errors",
+        "the first line of the import cell fails, so what the exercises import is undefined "
+        "(an exercise needing no import still passes)")
+
     renamed = copy.deepcopy(perfect)
     rg = cells["run_graph"] + 1
     renamed.cells[rg].source = renamed.cells[rg].source.replace("def run_graph(", "def run_graph_v2(")
     add("renamed_function", renamed, "between", "ok", "run_graph renamed to run_graph_v2")
+
+    # honest but slow: every exercise but the last loops forever. check() cells are skipped while
+    # grading and a looping exercise's other cases are not run, so the last one keeps its points
+    slow = copy.deepcopy(perfect)
+    exercises = exercises_of_part(1)
+    scores = {}
+    for exercise in exercises:
+        looping = exercise is not exercises[-1]
+        if looping:
+            index = cells[exercise.obj] + 1
+            slow.cells[index].source = with_endless_loop(slow.cells[index].source)
+        scores[exercise.id] = 0 if looping else "max"
+    add("slow_endless_loops", slow, sum(e.points for e in exercises if scores[e.id] == "max"), "ok",
+        "endless loops in every exercise but the last, which is right", exercises=scores)
 
     no_cells = copy.deepcopy(student)
     no_cells.cells = []
@@ -334,7 +418,7 @@ def build(source):
     out["not_a_notebook.py"] = "def run_graph(operation, feed_dict):\n    return 42\n"
     expected["not_a_notebook"] = {"total": 0, "status": "not_a_notebook", "what": "a Python file"}
     latin = copy.deepcopy(perfect)
-    latin.cells.insert(0, new_markdown_cell("Réponses de l'élève"))
+    latin.cells.insert(0, new_markdown_cell("Réponses de l'élève", id="cell-latin"))  # fixed: same file each run
     out["undecodable.ipynb"] = (nbformat.writes(latin) + "\n").encode("latin-1", "replace")
     expected["undecodable"] = {"total": 0, "status": "undecodable", "what": "saved as Latin-1"}
     return out, expected

@@ -44,6 +44,7 @@ class TraversePostorder(Exercise):
     id = "part1.traverse_postorder"
     points = 2
     obj = "traverse_postorder"
+    forbids = ("tensorslow_edu.graph._post_order", "tensorslow_edu.graph.Graph.execution_order")
     piece = True
     cases = [
         Case("a lone placeholder", hint=[
@@ -122,6 +123,7 @@ class RunGraph(Exercise):
     id = "part1.run_graph"
     points = 3
     obj = "run_graph"
+    forbids = ("tensorslow_edu.graph.Session.run", "tensorslow_edu.graph.Session.plain_run", "tensorslow_edu._fast.run")
     piece = True
     reference = staticmethod(_reference_run_graph)
     cases = [
@@ -393,6 +395,7 @@ class Add(OwnOperation):
     id = "part1.add"
     points = 1
     obj = "add"
+    forbids = ("tensorslow_edu.graph.add.compute",)
     reference = g.add
 
     cases = [
@@ -429,6 +432,7 @@ class Matmul(OwnOperation):
     id = "part1.matmul"
     points = 2
     obj = "matmul"
+    forbids = ("tensorslow_edu.graph.matmul.compute",)
     reference = matmul
 
     cases = [

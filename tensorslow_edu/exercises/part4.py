@@ -216,6 +216,7 @@ class BroadcastGradients(_GradientFamily):
     points = 2
     obj = "add_gradient"
     also = ("multiply_gradient",)
+    forbids = ("tensorslow_edu.train._add_gradient", "tensorslow_edu.train.unbroadcast", "tensorslow_edu.criterion._multiply_gradient", "tensorslow_edu._fast._add_gradient", "tensorslow_edu._fast._unbroadcast")
     reference = {"add_gradient": _add_gradient, "multiply_gradient": _multiply_gradient}
     cases = [
         Case("add, same shapes", op="add", values=[np.array([[1.0, 2.0], [3.0, 4.0]]), np.ones((2, 2))],
@@ -248,6 +249,7 @@ class MatmulGradient(_GradientFamily):
     id = "part4.matmul_gradient"
     points = 2
     obj = "matmul_gradient"
+    forbids = ("tensorslow_edu.train._matmul_gradient",)
     reference = staticmethod(_matmul_gradient)
     VECTOR_HINTS = [
         "For matrices C = A B the rule is G Bᵀ and Aᵀ G. NumPy reads a 1-D operand as a row when it "
@@ -296,6 +298,7 @@ class OneInputGradients(_GradientFamily):
     points = 3
     obj = "sigmoid_gradient"
     also = ("softmax_gradient", "log_gradient", "negative_gradient", "reduce_sum_gradient")
+    forbids = ("tensorslow_edu.perceptron._sigmoid_gradient", "tensorslow_edu.perceptron._softmax_gradient", "tensorslow_edu.criterion._log_gradient", "tensorslow_edu.criterion._negative_gradient", "tensorslow_edu.criterion._reduce_sum_gradient", "tensorslow_edu._fast._sigmoid_gradient", "tensorslow_edu._fast._softmax_gradient")
     reference = {f"{name}_gradient": GRADIENTS[name] for name in ONE_INPUT}
     cases = [
         Case("sigmoid, incoming gradient not all ones", op="sigmoid", values=[np.array([[0.5, -0.5], [3.0, 1.0]])],
@@ -398,6 +401,7 @@ class Backprop(Exercise):
     id = "part4.backprop"
     points = 3
     obj = "backprop"
+    forbids = ("tensorslow_edu.train.backprop", "tensorslow_edu.train.compute_gradients", "tensorslow_edu.train.backprop_trace")
     piece = True
     reference = staticmethod(_backprop)
     ORDER_HINTS = [
@@ -490,6 +494,7 @@ class Optimizer(Exercise):
     id = "part4.optimizer"
     points = 2
     obj = "GradientDescentOptimizer"
+    forbids = ("tensorslow_edu.train.GradientDescentOptimizer.minimize", "tensorslow_edu.train.minimize.compute", "tensorslow_edu._fast.train_step")
     kind = "class"
     piece = True
     reference = _GradientDescentOptimizer

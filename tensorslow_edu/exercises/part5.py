@@ -111,6 +111,7 @@ class DenseLayer(Exercise):
     id = "part5.dense_layer"
     points = 2
     obj = "dense_layer"
+    forbids = ("tensorslow_edu.mlp.dense",)
     piece = True
     reference = staticmethod(_dense_layer)
     GLOROT = ["The layer draws its own W the way the text describes ts.dense's (Glorot's range), from "

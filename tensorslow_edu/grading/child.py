@@ -7,18 +7,22 @@ interpreter started by the grader, so nothing of the grader's memory (hidden
 tests, right answers, other submissions' scores) is in it.
 
 ``main`` locks the process down (session, resource limits, temporary working
-directory, Landlock), runs the notebook's cells one by one, calls the
-learner's objects on the cases' inputs, and writes one JSON line per event to
-the pipe. It never decides whether anything passed.
+directory, what it may read, no network), runs the notebook's cells one by
+one, calls the learner's objects on the cases' inputs (with the library's
+own versions of those objects unavailable, see ``forbid.py``), and writes one
+JSON line per event to the pipe. It never decides whether anything passed.
 """
 
 import builtins
+import importlib
 import io
 import json
 import os
 import resource
 import signal
+import site
 import sys
+import sysconfig
 import types
 
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -26,7 +30,6 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 import numpy  # noqa: E402,F401  (warm import for every submission)
 
 import tensorslow_edu  # noqa: E402,F401
-from tensorslow_edu.exercises import check as _check_module  # noqa: E402
 from tensorslow_edu.exercises.core import decode, get_exercise, run_case  # noqa: E402
 
 try:  # a warm pyplot too: notebooks plot
@@ -36,7 +39,25 @@ try:  # a warm pyplot too: notebooks plot
 except ImportError:  # matplotlib is optional
     pass
 
-from . import landlock  # noqa: E402
+from . import forbid, landlock, nonet  # noqa: E402
+
+# the module, not the function of the same name that tensorslow_edu.exercises exports
+_check_module = importlib.import_module("tensorslow_edu.exercises.check")
+
+# what a submission may read besides its temporary folder: the system's libraries and
+# configuration, the Python installation with its packages (this library included)
+SYSTEM_READABLE = ("/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin", "/etc", "/proc", "/sys",
+                   "/dev/zero", "/dev/urandom", "/dev/random", "/dev/full")
+
+
+def readable_folders():
+    folders = set(SYSTEM_READABLE)
+    folders.update({sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix})
+    paths = sysconfig.get_paths()
+    folders.update(paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib") if key in paths)
+    folders.update(site.getsitepackages() if hasattr(site, "getsitepackages") else [])
+    folders.add(os.path.dirname(os.path.abspath(tensorslow_edu.__file__)))
+    return sorted(f for f in folders if f and os.path.exists(f))
 
 
 class SoftTimeout(BaseException):
@@ -103,14 +124,19 @@ def _lock_down(job, write_line):
     cap = used + limits["memory_mb"] * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     os.chdir(job["workdir"])
-    enforced = False
+    readable = readable_folders() + [job["workdir"]]
+    enforced = 0
     try:
-        enforced = landlock.restrict(job["deny"], [job["workdir"]])
+        enforced = landlock.restrict(readable, [job["workdir"]], job["deny"])
     except OSError as exc:
         write_line({"note": f"landlock refused: {exc}"})
-    if not enforced:
-        _audit_guard(job["deny"])
-    write_line({"landlock": enforced})
+    network_closed = False
+    try:
+        network_closed = nonet.deny_sockets()
+    except OSError as exc:
+        write_line({"note": f"seccomp refused: {exc}"})
+    _audit_guard(readable, job["deny"], check_paths=not enforced)
+    write_line({"landlock": enforced > 0, "landlock_abi": enforced, "seccomp": network_closed})
     # C-level output (os.write(1, ...), extension modules) goes nowhere
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
@@ -118,22 +144,47 @@ def _lock_down(job, write_line):
     os.close(devnull)
 
 
-def _audit_guard(denied):
-    """Without Landlock: refuse, at the Python level, opening anything beneath the denied folders."""
+NETWORK_EVENTS = ("socket.__new__", "socket.connect", "socket.bind", "socket.sendto", "socket.getaddrinfo",
+                  "socket.gethostbyname", "socket.gethostbyaddr")
+
+
+def _audit_guard(readable, denied, check_paths):
+    """A Python audit hook: a clear message for the network; without Landlock, the folders too.
+
+    Without Landlock this is a speed bump, not a wall (ctypes tricks could pass
+    it): it refuses opening anything outside the readable folders or beneath
+    the denied ones, and starting subprocesses.
+    """
+    readable = [os.path.realpath(d) for d in readable]
     denied = [os.path.realpath(d) for d in denied]
 
     def hook(event, args):
+        if event in NETWORK_EVENTS:
+            raise PermissionError("the network is not available while a notebook is graded")
+        if not check_paths:
+            return
         if event in ("open", "os.listdir", "os.scandir", "shutil.copyfile", "os.chdir") and args:
             path = args[0]
             if isinstance(path, (str, bytes, os.PathLike)):
                 real = os.path.realpath(os.fsdecode(path))
-                if any(real == d or real.startswith(d + "/") for d in denied):
+                if any(landlock.inside(real, d) for d in denied) or not any(
+                        landlock.inside(real, r) for r in readable):
                     raise PermissionError(f"the grader denies access to {path!r}")
         elif event in ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn",
                        "ctypes.dlopen"):
             raise PermissionError(f"{event} is not allowed while grading")
 
     sys.addaudithook(hook)
+
+
+def _cell_line(exc, filename):
+    """' (line N)': where in the cell the error was raised (its last line within the cell)."""
+    line, tb = None, exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return f" (line {line})" if line else ""
 
 
 def main(job, connection):
@@ -156,7 +207,8 @@ def main(job, connection):
         sys.stdout = sys.__stdout__ = _BoundedText(store, job["limits"]["output_chars"])
         sys.stderr = sys.__stderr__ = _BoundedText(store, job["limits"]["output_chars"])
         sys.stdin = io.StringIO("")
-        _check_module.GRADING = True
+        _check_module.GRADING = True  # check() cells do nothing: only the grader's run counts
+        forbid.install(job["forbids"])
         signal.signal(signal.SIGALRM, _on_alarm)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -170,6 +222,12 @@ def main(job, connection):
             error = None
             try:
                 code = compile(source, f"<cell {index}>", "exec")
+            except SyntaxError as exc:  # the line, and the text the learner wrote there
+                text = (exc.text or "").strip()
+                error = f"SyntaxError: {exc.msg} (line {exc.lineno}{': ' + text if text else ''})"[:500]
+                write_line({"cell": index, "error": error})
+                continue
+            try:
                 _alarm(limits["cell_timeout"])
                 try:
                     exec(code, namespace)
@@ -180,20 +238,28 @@ def main(job, connection):
             except MemoryError:
                 error = f"MemoryError: the cell used more than {limits['memory_mb']} MB"
             except BaseException as exc:  # SystemExit, KeyboardInterrupt, anything
-                error = f"{type(exc).__name__}: {exc}"[:500]
+                error = f"{type(exc).__name__}: {exc}"[:480] + _cell_line(exc, code.co_filename)
             if error is not None:
                 write_line({"cell": index, "error": error})
 
+        timed_out = set()  # exercises with a case stopped: their other cases are not run
         for case in job["cases"]:
+            if case["exercise"] in timed_out:
+                write_line({"case": case["key"], "result": {
+                    "status": "timeout", "message": "not run: an earlier test of this exercise was "
+                                                    "stopped (an endless loop?)"}})
+                continue
             try:
                 exercise = get_exercise(case["exercise"])
                 inputs = decode(case["inputs"])
                 _alarm(limits["case_timeout"])
                 try:
-                    result = run_case(exercise, namespace, inputs)
+                    with forbid.forbidding(exercise):
+                        result = run_case(exercise, namespace, inputs)
                 finally:
                     _alarm(0)
             except SoftTimeout:
+                timed_out.add(case["exercise"])
                 result = {"status": "timeout",
                           "message": f"stopped after {limits['case_timeout']:g} s (an endless loop?)"}
             except MemoryError:

@@ -1,12 +1,10 @@
 """``tensorslow-edu grade``: the command-line face of ``grade.grade_class``."""
 
-import json
 import sys
 import time
 from pathlib import Path
 
 from .grade import DEFAULT_HIDDEN, SAMPLE_CLASS, GradingSetupError, default_jobs, grade_class
-from .report import gradescope_results, write_atomic
 from .sandbox import Limits
 
 
@@ -22,11 +20,17 @@ def add_arguments(parser):
     parser.add_argument("--memory-mb", type=int, default=1024, metavar="MB",
                         help="memory a submission may use (default 1024)")
     parser.add_argument("--hidden", default=str(DEFAULT_HIDDEN), metavar="DIR",
-                        help="folder of hidden tests (default: course/instructor/hidden)")
+                        help=f"folder of hidden tests (default: {DEFAULT_HIDDEN})")
     parser.add_argument("--visible-only", action="store_true", help="grade with the visible tests only")
-    parser.add_argument("--demo", action="store_true", help="grade the sample class of the repository")
-    parser.add_argument("--gradescope-results", metavar="FILE",
-                        help="also write the (single) submission's results.json to FILE (for run_autograder)")
+    parser.add_argument("--demo", action="store_true", help=f"grade the sample class ({SAMPLE_CLASS.parent})")
+    parser.add_argument("--decimals", type=int, default=2, metavar="N",
+                        help="round totals to N decimal places, halves up (default 2; 0: whole points)")
+    parser.add_argument("--roster", metavar="CSV",
+                        help="CSV with columns file,student_id (optional: name, sis_user_id, sis_login_id, "
+                             "section): adds student ids to the gradebook and writes canvas.csv")
+    parser.add_argument("--assignment", metavar="TITLE",
+                        help="the assignment's column in canvas.csv, as Canvas shows it, e.g. 'Part 4 (1234)' "
+                             "(default: 'Part N')")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -45,24 +49,17 @@ def run(args):
     try:
         records = grade_class(submissions, out, part=args.part, jobs=args.jobs, limits=limits,
                               hidden_dir=args.hidden, visible_only=args.visible_only,
-                              progress=not args.quiet)
+                              progress=not args.quiet, decimals=args.decimals, roster=args.roster,
+                              assignment=args.assignment)
     except GradingSetupError as exc:
         print(f"error: {exc}")
         return 2
     seconds = time.monotonic() - start
-    if args.gradescope_results:
-        if len(records) != 1:
-            print(f"error: --gradescope-results needs exactly one submission, got {len(records)}.")
-            return 2
-        from .grade import Grader  # noqa: F401  (exercises of the graded part)
-        from ..exercises.core import exercises_of_part
-        results = gradescope_results(records[0], exercises_of_part(records[0]["part"]))
-        results["execution_time"] = round(seconds, 1)
-        write_atomic(args.gradescope_results, json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     width = max(len(r["name"]) for r in records)
     for r in records:
         print(f"  {r['name']:<{width}}  {r['total']:>5g} / {r['maximum']:g}  {r['status']}")
     print(f"graded {len(records)} submission(s) in {seconds:.1f} s "
-          f"({60 * len(records) / max(seconds, 1e-9):.0f} per minute); gradebook: {out / 'grades.csv'}")
+          f"({60 * len(records) / max(seconds, 1e-9):.0f} per minute)")
+    print(f"gradebook: {out / 'grades.csv'}; class report: {out / 'report.html'}")
     sys.stdout.flush()
     return 0

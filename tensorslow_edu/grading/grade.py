@@ -9,12 +9,19 @@ grader, in its own process:
 3. decodes the JSON results and compares them with the right answers it
    computed itself from the reference library (``exercises.core.evaluate``).
 
-It writes ``DIR/grades.csv`` (one row per submission), and per submission
-``DIR/<name>/results.json`` (Gradescope's format) and ``DIR/<name>/feedback.html``.
+Per submission it writes ``DIR/<name>/results.json`` (Gradescope's format)
+and ``DIR/<name>/feedback.html`` (for the student), and its full record in
+``DIR/_records/<name>.json``. From every record in ``DIR`` (so regrading a
+few submissions keeps the others) it then writes, for the instructor,
+``grades.csv``, ``results.jsonl`` (one line per submission and test, hidden
+tests included), ``report.html`` (the class report) and, with a roster,
+``canvas.csv`` (Canvas's grade-import columns).
 """
 
 import collections
 import concurrent.futures
+import decimal
+import json
 import os
 import re
 import sys
@@ -22,12 +29,22 @@ import traceback
 from pathlib import Path
 
 from ..exercises.core import decode, encode_inputs, evaluate, exercises_of_part
-from . import notebooks, report
+from . import forbid, notebooks, report
 from .sandbox import Limits, run_submission
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_HIDDEN = PACKAGE_ROOT / "course" / "instructor" / "hidden"
-SAMPLE_CLASS = PACKAGE_ROOT / "course" / "instructor" / "sample_class" / "submissions"
+# where a wheel installs the course's instructor files (pyproject.toml, [tool.setuptools.data-files])
+INSTALLED_FILES = Path(sys.prefix) / "share" / "tensorslow-edu"
+
+
+def instructor_folder(name):
+    """``course/instructor/<name>`` of the repository, else the copy installed with the package."""
+    checkout = PACKAGE_ROOT / "course" / "instructor" / name
+    return checkout if checkout.is_dir() or not (INSTALLED_FILES / name).is_dir() else INSTALLED_FILES / name
+
+
+DEFAULT_HIDDEN = instructor_folder("hidden")
+SAMPLE_CLASS = instructor_folder("sample_class") / "submissions"
 
 SKIP_NAMES = {".ipynb_checkpoints", "__pycache__", ".DS_Store"}
 
@@ -75,13 +92,21 @@ def find_submissions(paths):
 class Grader:
     """Grades submissions for one part with fixed tests and right answers."""
 
-    def __init__(self, part, hidden=None, limits=None, deny=()):
+    def __init__(self, part, hidden=None, limits=None, deny=(), decimals=2):
         self.part = int(part)
+        self.decimals = int(decimals)  # of the totals; exercise scores keep two
         self.exercises = exercises_of_part(self.part)
         if not self.exercises:
             raise GradingSetupError(f"there are no exercises for Part {part} (parts 1 to 6 have some).")
         self.limits = limits or Limits()
         self.deny = [str(Path(d).resolve()) for d in deny]
+        self.forbids = sorted({path for e in self.exercises for path in getattr(e, "forbids", ())})
+        for exercise in self.exercises:
+            for path in getattr(exercise, "forbids", ()):
+                try:
+                    forbid.resolve(path)
+                except LookupError as exc:
+                    raise GradingSetupError(f"{exercise.id}: forbids {exc}") from None
         self.cases = []  # (exercise, key, inputs (decoded), case, hidden?)
         hidden = hidden or {}
         for exercise in self.exercises:
@@ -124,7 +149,7 @@ class Grader:
                 f"this notebook is Part {loaded.part} (its metadata says so), but Part {self.part} "
                 f"is being graded: submit the Part {self.part} notebook")
         jobs = [{"key": key, "exercise": e.id, "inputs": encoded} for e, key, encoded, _, _ in self.cases]
-        outcome = run_submission(loaded.cells, jobs, self.limits, self.deny)
+        outcome = run_submission(loaded.cells, jobs, self.limits, self.deny, self.forbids)
         results, cell_errors, output, fatal, sandboxed = {}, [], "", None, None
         for event in outcome.events:
             if "case" in event and isinstance(event.get("case"), str) and event["case"] not in results:
@@ -136,7 +161,7 @@ class Grader:
             elif "fatal" in event:
                 fatal = str(event["fatal"])[:500]
             elif "landlock" in event:
-                sandboxed = event["landlock"] is True
+                sandboxed = {"landlock": event["landlock"] is True, "seccomp": event.get("seccomp") is True}
         status, reason = "ok", ""
         if outcome.timed_out:
             status, reason = "timeout", (f"the notebook did not finish within {self.limits.timeout:g} s "
@@ -152,13 +177,15 @@ class Grader:
         elif cell_errors:
             status = "cell_errors"
             first = cell_errors[0]
-            reason = (f"{len(cell_errors)} cell(s) raised an error (first: cell {first['cell']}: "
-                      f"{first['error'][:200]}); every exercise was still graded")
+            more = len(cell_errors) - 1
+            reason = (f"cell {first['cell']} raised {shorten(first['error'], 200)}"
+                      + (f"; {more} later cell(s) raised errors too, which may follow from it" if more else "")
+                      + "; every exercise was still graded")
         if loaded.part is None and status in ("ok", "cell_errors"):
             reason = (reason + "; " if reason else "") + (
                 f"the notebook has no part in its metadata; graded as Part {self.part}")
         record = self._empty_record(name, path, status, reason)
-        record.update(cell_errors=cell_errors, output=output, sandbox={"landlock": sandboxed})
+        record.update(cell_errors=cell_errors, output=output, sandbox=sandboxed or {})
         not_run = {"status": "error", "message": f"not run ({status}: the process stopped before this test)"}
         total = 0.0
         for exercise in self.exercises:
@@ -176,8 +203,9 @@ class Grader:
                 verdicts.append((case, verdict, hidden, encoded))
             n = len(verdicts)
             passed = sum(v.passed for _, v, _, _ in verdicts)
-            score = round(exercise.points * passed / n, 2) if n else 0.0
-            total += score
+            exact = exercise.points * passed / n if n else 0.0
+            score = round(exact, 2)
+            total += exact
             states = {v.status for _, v, _, _ in verdicts}
             if passed == n:
                 state = "passed"
@@ -187,13 +215,61 @@ class Grader:
                 state = "not_started"
             else:
                 state = "partial" if passed else "failed"
-            entry.update(score=score, status=state, message=_message(exercise, state, verdicts),
+            message = _message(exercise, state, verdicts)
+            if state != "passed":
+                cause = first_cause(exercise, loaded.cells, cell_errors)
+                if cause:
+                    message = cause if state == "missing" else f"{cause} {message}".strip()
+            entry.update(score=score, status=state, message=message,
                          visible=[{"name": c.name, "passed": v.passed, "status": v.status, "lines": v.lines,
                                    "input": exercise.describe(decode(enc)), "hint": c.hint or ""}
                                   for c, v, h, enc in verdicts if not h],
-                         hidden=[{"passed": v.passed} for c, v, h, _ in verdicts if h])
-        record["total"] = round(total, 2)
+                         hidden=[{"name": c.name, "passed": v.passed, "status": v.status,
+                                  "lines": v.lines, "hint": c.hint or ""}
+                                 for c, v, h, _ in verdicts if h])
+        record["total"] = round_half_up(total, self.decimals)
         return record
+
+
+def round_half_up(value, decimals):
+    """``value`` rounded to ``decimals`` places, halves away from zero (1.705 → 1.71, 2.5 → 3)."""
+    quantum = decimal.Decimal(1).scaleb(-int(decimals))
+    return float(decimal.Decimal(repr(float(value))).quantize(quantum, rounding=decimal.ROUND_HALF_UP))
+
+
+def shorten(text, limit):
+    """``text`` cut to about ``limit`` characters at a word boundary, with an ellipsis when cut."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+
+
+def first_cause(exercise, cells, cell_errors):
+    """A sentence naming the cell error that explains a failing exercise, or "".
+
+    A SyntaxError in the cell defining the exercise's object (the cell never
+    ran); else the first error in a cell before it (a failed import leaves
+    names such as ``np`` undefined); else an error in that cell itself.
+    """
+    if not cell_errors:
+        return ""
+    pattern = re.compile(rf"^\s*(?:async\s+)?(?:def|class)\s+{re.escape(exercise.obj)}\b", re.MULTILINE)
+    defining = next((number for number, source in cells if pattern.search(source)), None)
+    errors = {e["cell"]: e["error"] for e in cell_errors}
+    earlier = [e for e in cell_errors if defining is None or e["cell"] < defining]
+    if not earlier or errors.get(defining, "").startswith("SyntaxError"):  # that cell never ran at all
+        if defining in errors:
+            return (f"Cell {defining}, where {exercise.obj} is defined, raised "
+                    f"{shorten(errors[defining], 300)}: fix that first.")
+        return ""
+    first = earlier[0]
+    text = f"Cell {first['cell']} raised {shorten(first['error'], 300)} before this exercise"
+    if defining in errors:
+        return (f"{text}, and then cell {defining}, where {exercise.obj} is defined, raised "
+                f"{shorten(errors[defining], 200)}: fix cell {first['cell']} first.")
+    return (f"{text}: what it should have defined (an import, a variable) may be missing here, "
+            f"so fix it first.")
 
 
 def _message(exercise, state, verdicts):
@@ -205,7 +281,7 @@ def _message(exercise, state, verdicts):
 
 
 def grade_class(paths, out, part=None, jobs=2, limits=None, hidden_dir=DEFAULT_HIDDEN,
-                visible_only=False, progress=True):
+                visible_only=False, progress=True, decimals=2, roster=None, assignment=None):
     """Grade every submission under ``paths``; write the gradebook and the feedback. Returns the records."""
     submissions = find_submissions(paths)
     if not submissions:
@@ -218,21 +294,32 @@ def grade_class(paths, out, part=None, jobs=2, limits=None, hidden_dir=DEFAULT_H
             raise GradingSetupError("none of the notebooks says which part it is "
                                     "(metadata tensorslow_edu.part): pass --part N.")
         part = sorted(parts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    if roster is not None:
+        try:
+            report.read_roster(roster)  # a bad roster stops the run before any grading
+        except ValueError as exc:
+            raise GradingSetupError(str(exc)) from None
     hidden = {} if visible_only else load_hidden(hidden_dir)
-    deny = [out.resolve()] + ([] if visible_only else [Path(hidden_dir).resolve()])
-    grader = Grader(part, hidden, limits, deny=deny)
+    deny = denied_folders(out, hidden_dir if not visible_only else None, [path for _, path in submissions])
+    grader = Grader(part, hidden, limits, deny=deny, decimals=decimals)
     out.mkdir(parents=True, exist_ok=True)
     records = []
     bar = None
     if progress:
-        from tqdm import tqdm
-        bar = tqdm(total=len(submissions), unit="notebook", desc=f"grading Part {grader.part}",
-                   file=sys.stderr, dynamic_ncols=True, disable=None)  # None: only on a terminal
+        try:
+            from tqdm import tqdm
+        except ImportError:  # a progress bar is a comfort, not a need
+            tqdm = None
+        if tqdm is not None:
+            bar = tqdm(total=len(submissions), unit="notebook", desc=f"grading Part {grader.part}",
+                       file=sys.stderr, dynamic_ncols=True, disable=None)  # None: only on a terminal
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, int(jobs))) as pool:
         futures = [pool.submit(grader.grade, name, path) for name, path in submissions]
         for future in concurrent.futures.as_completed(futures):
             record = future.result()
             report.write_submission(out, record, grader.exercises)
+            report.write_atomic(out / RECORDS / f"{record['name']}.json",
+                                json.dumps(record, indent=1, ensure_ascii=False) + "\n")
             records.append(record)
             if bar is not None:
                 bar.update(1)
@@ -240,8 +327,75 @@ def grade_class(paths, out, part=None, jobs=2, limits=None, hidden_dir=DEFAULT_H
     if bar is not None:
         bar.close()
     records.sort(key=lambda r: r["name"])
-    report.write_gradebook(out, records, grader.exercises)
+    write_class_files(out, grader, roster=roster, assignment=assignment)
     return records
+
+
+RECORDS = "_records"  # beside the submissions' folders; no submission's name starts with "_"
+
+
+def class_records(out, grader):
+    """Every submission graded into ``out`` for this part, this run's and earlier runs', by name.
+
+    Regrading a few submissions replaces their records and keeps the others.
+    Records of another part or of other exercises are left out, with a note.
+    """
+    records, skipped = [], []
+    ids = {e.id for e in grader.exercises}
+    for path in sorted((Path(out) / RECORDS).glob("*.json")):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            skipped.append(path.stem)
+            continue
+        if record.get("part") != grader.part or not ids <= set(record.get("exercises", {})):
+            skipped.append(path.stem)
+            continue
+        records.append(record)
+    if skipped:
+        print(f"note: left out of the gradebook (another part or other exercises; regrade them): "
+              f"{', '.join(skipped)}", file=sys.stderr)
+    return records
+
+
+def write_class_files(out, grader, roster=None, assignment=None):
+    """grades.csv, results.jsonl, report.html (and canvas.csv with a roster) from every record in ``out``."""
+    from . import classreport
+    records = class_records(out, grader)
+    roster = report.read_roster(roster) if roster else {}
+    students = {name: row["student_id"] for name, row in roster.items()}
+    exercises = grader.exercises
+    report.write_gradebook(out, records, exercises, students)
+    report.write_atomic(Path(out) / "results.jsonl",
+                        classreport.results_jsonl(classreport.case_rows(records, exercises, students)))
+    report.write_atomic(Path(out) / "report.html",
+                        classreport.report_html(records, exercises, grader.part, students))
+    if roster:
+        unknown = report.write_canvas(out, records, roster, assignment or f"Part {grader.part}",
+                                      grader.maximum)
+        if unknown:
+            print(f"note: not in the roster, so not in canvas.csv: {', '.join(unknown)}", file=sys.stderr)
+    return records
+
+
+def denied_folders(out, hidden_dir, submission_paths):
+    """What a submission may not read even inside the folders it may read.
+
+    Submissions only read the Python installation and their own temporary
+    folder (``child.readable_folders``); these are denied besides, for when
+    they lie inside it (a checkout holding its own virtual environment, a
+    package installed with its course files): the output folder, the hidden
+    tests, the folders of the submissions, the instructor notebooks and course,
+    and the course files a wheel installs (the sample class holds solutions).
+    """
+    folders = {Path(out).resolve()}
+    if hidden_dir is not None:
+        folders.add(Path(hidden_dir).resolve())
+    folders.update(Path(p).resolve().parent for p in submission_paths)
+    folders.update(PACKAGE_ROOT / name for name in ("notebooks", "course") if (PACKAGE_ROOT / name).is_dir())
+    if INSTALLED_FILES.is_dir():  # the installed hidden tests and sample class (its solutions)
+        folders.add(INSTALLED_FILES.resolve())
+    return sorted(str(f) for f in folders)
 
 
 def default_jobs():

@@ -1,15 +1,18 @@
-"""Deny a process (and its children) access to chosen folders, with Linux Landlock.
+"""Confine a process (and its children) with Linux Landlock: what it may read, write, and no TCP.
 
-Landlock (Linux 5.13+) lets an unprivileged process give up file-system
-rights for good; the kernel enforces them for every later file access, from
-Python, C extensions, ctypes or subprocesses alike, and a sandboxed process
-can no longer ptrace (or read the memory of) processes outside its sandbox.
+Landlock (Linux 5.13+) lets an unprivileged process give up rights for good;
+the kernel enforces them for every later access, from Python, C extensions,
+ctypes or subprocesses alike, and a sandboxed process can no longer ptrace
+(or read the memory of) processes outside its sandbox.
 
-Landlock rules *allow*; anything not allowed is denied. To hide a folder we
-allow reading every entry along the way to it except the folder itself:
-for ``/work/main/course/instructor/hidden`` that is every entry of ``/``
-except ``/work``, every entry of ``/work`` except ``main``, and so on.
-Writing is allowed only beneath the given writable folders.
+Landlock rules *allow*; anything not allowed is denied. ``restrict`` allows
+reading beneath a list of folders (the Python installation, system
+libraries, the submission's temporary folder) and nothing else. A folder to
+keep hidden *inside* a readable one is left out by allowing every entry along
+the way to it except the folder itself: to hide ``/opt/venv/course`` inside
+``/opt/venv``, every entry of ``/opt/venv`` but ``course`` is allowed.
+Writing is allowed only beneath the writable folders. From ABI 4 on, binding
+and connecting TCP sockets is denied too.
 """
 
 import ctypes
@@ -26,6 +29,7 @@ REMOVE_DIR, REMOVE_FILE = 1 << 4, 1 << 5
 MAKE_ALL = sum(1 << i for i in range(6, 13))  # char, dir, reg, sock, fifo, block, sym
 TRUNCATE = 1 << 14  # ABI 3
 FILE_RIGHTS = EXECUTE | WRITE_FILE | READ_FILE | TRUNCATE
+NET_BIND_TCP, NET_CONNECT_TCP = 1 << 0, 1 << 1  # ABI 4
 
 
 class _PathBeneath(ctypes.Structure):
@@ -50,32 +54,34 @@ def abi_version():
     return max(int(version), 0)
 
 
-def _inside(path, folder):
+def inside(path, folder):
+    """True when ``path`` is ``folder`` or beneath it (both absolute, resolved)."""
     return path == folder or path.startswith(folder.rstrip("/") + "/")
 
 
-def restrict(denied, writable):
-    """Deny reading and writing beneath ``denied``; allow writing only beneath ``writable``.
+def restrict(readable, writable, denied=()):
+    """Allow reading beneath ``readable`` except ``denied``, writing beneath ``writable``; no TCP.
 
-    Returns True when the kernel enforces it, False when Landlock is missing.
-    Raises OSError if Landlock is present but refused the rules.
+    Returns the Landlock ABI version enforced (1 or more), or 0 when the kernel
+    has no Landlock. Raises OSError if Landlock is present but refused the rules.
     """
     abi = abi_version()
     if abi < 1:
-        return False
+        return 0
     libc = _libc()
     handled = EXECUTE | WRITE_FILE | READ_FILE | READ_DIR | REMOVE_DIR | REMOVE_FILE | MAKE_ALL
     if abi >= 3:
         handled |= TRUNCATE
-    read = EXECUTE | READ_FILE | READ_DIR
+    net = NET_BIND_TCP | NET_CONNECT_TCP if abi >= 4 else 0  # handled with no rule: denied
     # ABI 6+: also no signals to, and no abstract sockets with, processes outside the sandbox
     scoped = 0x3 if abi >= 6 else 0
-    attr = (ctypes.c_uint64 * 3)(handled, 0, scoped)
-    size = 24 if scoped else 8
+    attr = (ctypes.c_uint64 * 3)(handled, net, scoped)
+    size = 24 if scoped else 16 if net else 8
     ruleset = libc.syscall(_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0))
     if ruleset < 0:
         raise OSError(ctypes.get_errno(), "landlock_create_ruleset failed")
     denied = [os.path.realpath(d) for d in denied]
+    read = EXECUTE | READ_FILE | READ_DIR
 
     def add(path, rights):
         try:
@@ -92,26 +98,28 @@ def restrict(denied, writable):
         finally:
             os.close(fd)
 
-    def allow_read_except(folder):
-        try:
-            entries = sorted(os.listdir(folder))
+    def allow_read(path):
+        real = os.path.realpath(path)
+        if any(inside(real, d) for d in denied):
+            return  # a denied folder itself, or a link into one
+        if not any(inside(d, real) for d in denied):
+            add(real, read)
+            return
+        try:  # a denied folder lies beneath: allow its siblings, all the way down
+            entries = sorted(os.listdir(real))
         except OSError:
             return
         for entry in entries:
-            path = os.path.join(folder, entry)
-            real = os.path.realpath(path)
-            if any(_inside(real, d) for d in denied):
-                continue  # the denied folder itself, or a link into it
-            if any(_inside(d, real) for d in denied):
-                if real == path:
-                    allow_read_except(path)  # on the way to a denied folder
+            child = os.path.join(real, entry)
+            if os.path.islink(child) and any(inside(d, os.path.realpath(child)) for d in denied):
                 continue  # a link to an ancestor of a denied folder: left out
-            add(path, read)
+            allow_read(child)
 
     try:
-        allow_read_except("/")
+        for folder in readable:
+            allow_read(folder)
         for folder in writable:
-            add(folder, handled)
+            add(os.path.realpath(folder), handled)
         add(os.devnull, READ_FILE | WRITE_FILE | TRUNCATE)
         if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
             raise OSError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS) failed")
@@ -119,4 +127,4 @@ def restrict(denied, writable):
             raise OSError(ctypes.get_errno(), "landlock_restrict_self failed")
     finally:
         os.close(ruleset)
-    return True
+    return abi

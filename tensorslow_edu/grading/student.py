@@ -131,7 +131,12 @@ def add_arguments(parser):
 
 
 def run(args):
-    import nbformat  # slow to import: only when this command runs
+    try:
+        import nbformat  # slow to import: only when this command runs
+    except ImportError:
+        print("error: writing student notebooks needs the nbformat package: "
+              "pip install 'tensorslow-edu[instructor]'")
+        return 2
 
     out = Path(args.out)
     try:
