@@ -62,10 +62,12 @@ def test_gradebook_has_one_row_per_submission(graded):
     with open(out / "grades.csv", newline="") as f:
         rows = list(csv.DictReader(f))
     assert [r["name"] for r in rows] == sorted(EXPECTED)
-    assert list(rows[0]) == ["name", "total", "maximum", "part1.traverse_postorder", "part1.run_graph",
-                             "part1.maximum", "status", "reason"]
+    part1 = exercises_of_part(1)
+    assert list(rows[0]) == ["name", "total", "maximum", *(e.id for e in part1), "status", "reason"]
     perfect = next(r for r in rows if r["name"] == "perfect")
-    assert (perfect["total"], perfect["maximum"], perfect["part1.run_graph"]) == ("5", "5", "2")
+    full = str(sum(e.points for e in part1))
+    assert (perfect["total"], perfect["maximum"]) == (full, full)
+    assert [perfect[e.id] for e in part1] == [str(e.points) for e in part1]
 
 
 def test_results_json_follows_gradescope_format(graded):
@@ -73,7 +75,7 @@ def test_results_json_follows_gradescope_format(graded):
     for name in records:
         res = results_of(out, name)
         assert isinstance(res["score"], (int, float)) and res["visibility"] == "visible"
-        assert [t["name"] for t in res["tests"]] == ["part1.traverse_postorder", "part1.run_graph", "part1.maximum"]
+        assert [t["name"] for t in res["tests"]] == [e.id for e in exercises_of_part(1)]
         for t in res["tests"]:
             assert set(t) >= {"name", "score", "max_score", "status", "output", "visibility"}
             assert t["status"] in ("passed", "failed") and t["visibility"] == "visible"
@@ -131,7 +133,7 @@ def test_limits_stop_loops_memory_and_exits(graded):
     assert any("SystemExit" in e["error"] for e in records["cheat_sys_exit"]["cell_errors"])
     assert any("KeyboardInterrupt" in e["error"] for e in records["cheat_keyboard_interrupt"]["cell_errors"])
     # the honest submissions graded alongside were not disturbed
-    assert records["perfect"]["total"] == 5
+    assert records["perfect"]["total"] == sum(e.points for e in exercises_of_part(1))
 
 
 def test_rerun_gives_the_same_results(graded, tmp_path):
@@ -149,7 +151,7 @@ def test_student_notebook_stubs_solutions_and_clears_outputs():
     solution = exercise.source.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
     exercise.outputs = [nbformat.v4.new_output("stream", text="secret output")]
     student, ids = make_student(instructor, "01_computational_graphs")
-    assert sorted(ids) == ["part1.maximum", "part1.run_graph", "part1.traverse_postorder"]
+    assert sorted(ids) == ["part1.add", "part1.matmul", "part1.run_graph", "part1.traverse_postorder"]
     text = nbformat.writes(student)
     assert "BEGIN SOLUTION" not in text and "secret output" not in text
     assert not any(line in text for line in solution.splitlines()
@@ -303,18 +305,18 @@ def test_part4_gradients_cannot_be_borrowed_from_the_library(tmp_path):
     student, _ = make_student(nbformat.read(instructor_notebook(4), as_version=4), "04")
     student.cells.append(nbformat.v4.new_code_cell(
         "import tensorslow_edu as ts\n"
-        "sigmoid_gradient = lambda op, grad: ts.graph.gradient_function(op)(op, grad)\n"
-        "library_softmax_gradient = ts.graph._gradients['softmax']  # taken before grading starts\n"
+        "sigmoid_gradient = lambda op, grad: ts.train.gradient_function(op)(op, grad)\n"
+        "library_softmax_gradient = ts.train._gradients['softmax']  # taken before grading starts\n"
         "softmax_gradient = lambda op, grad: library_softmax_gradient(op, grad)"))
     path = tmp_path / "borrowed.ipynb"
     nbformat.write(student, path)
     record = Grader(4, {}, Limits(timeout=300, cell_timeout=60, case_timeout=20)).grade("borrowed", path)
-    for exercise_id, library_piece in (("part4.sigmoid_gradient", "ts.perceptron._sigmoid_gradient"),
-                                       ("part4.softmax_gradient", "ts.perceptron._softmax_gradient")):
-        entry = record["exercises"][exercise_id]
-        assert entry["score"] == 0
-        assert all(f"ReferenceUnavailable: {library_piece} is the library's own version of what "
-                   f"{exercise_id} asks you to write" in c["lines"][0] for c in entry["visible"]), entry
+    entry = record["exercises"]["part4.one_input_gradients"]
+    assert entry["score"] == 0
+    lines = "\n".join(line for c in entry["visible"] for line in c["lines"])
+    for library_piece in ("ts.perceptron._sigmoid_gradient", "ts.perceptron._softmax_gradient"):
+        assert (f"ReferenceUnavailable: {library_piece} is the library's own version of what "
+                f"part4.one_input_gradients asks you to write") in lines, lines
 
 
 def test_feedback_names_the_first_cause(graded):
@@ -361,18 +363,21 @@ def test_regrading_keeps_the_other_rows_and_writes_a_canvas_import(tmp_path):
     out = tmp_path / "grades"
     grade_class([SAMPLE_CLASS / "perfect.ipynb", SAMPLE_CLASS / "partial.ipynb", SAMPLE_CLASS / "empty.ipynb"],
                 out, part=1, limits=LIMITS, progress=False, roster=roster)
-    grade_class([SAMPLE_CLASS / "partial.ipynb"], out, part=1, limits=LIMITS, progress=False, roster=roster,
-                decimals=0, assignment="Part 1 (4242)")
+    regraded = grade_class([SAMPLE_CLASS / "partial.ipynb"], out, part=1, limits=LIMITS, progress=False,
+                           roster=roster, decimals=0, assignment="Part 1 (4242)")
+    partial_total = f'{next(r for r in regraded if r["name"] == "partial")["total"]:g}'
+    assert "." not in partial_total
+    full = str(sum(e.points for e in exercises_of_part(1)))
     with open(out / "grades.csv", newline="") as f:
         rows = {r["name"]: r for r in csv.DictReader(f)}
     assert list(rows) == ["empty", "partial", "perfect"]
-    assert (rows["perfect"]["student_id"], rows["perfect"]["total"]) == ("1001", "5")
-    assert rows["partial"]["total"] == "3"  # 2.86, regraded with whole points
+    assert (rows["perfect"]["student_id"], rows["perfect"]["total"]) == ("1001", full)
+    assert rows["partial"]["total"] == partial_total  # regraded with whole points
     with open(out / "canvas.csv", newline="") as f:
         canvas = list(csv.reader(f))
     assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Part 1 (4242)"]
-    assert canvas[1][0] == "Points Possible" and canvas[1][-1] == "5"
-    assert canvas[2:] == [["Alan Turing", "1002", "", "", "B", "3"], ["Ada Lovelace", "1001", "", "", "A", "5"]]
+    assert canvas[1][0] == "Points Possible" and canvas[1][-1] == full
+    assert canvas[2:] == [["Alan Turing", "1002", "", "", "B", partial_total], ["Ada Lovelace", "1001", "", "", "A", full]]
     for path in [out / "grades.csv", out / "canvas.csv", out / "report.html", out / "perfect" / "feedback.html"]:
         assert path.stat().st_mode & 0o777 == 0o644, path
 

@@ -38,12 +38,17 @@ def traverse_postorder(operation):
 def run_graph(operation, feed_dict):
     return np.full(3, -12345.0)
 
-class maximum(ts.Operation):
+class add(ts.Operation):
     def __init__(self, a, b, name=None):
         super().__init__([a, b], name)
 
-    def compute(self, a, b):
-        return np.full(np.shape(a), -12345.0)
+    def compute(self, a_value, b_value):
+        return np.full(np.shape(a_value), -12345.0)
+
+
+class matmul(add):
+    def compute(self, a_value, b_value):
+        return np.full(np.shape(a_value), -12345.0)
 '''
 
 CHEATS = {
@@ -101,11 +106,13 @@ def traverse_postorder(operation):
 def run_graph(operation, feed_dict):
     return np.zeros(2).view(AlwaysEqual)
 
-class maximum(ts.Operation):
+class add(ts.Operation):
     def __init__(self, a, b, name=None):
         super().__init__([a, b], name)
-    def compute(self, a, b):
+    def compute(self, a_value, b_value):
         return Anything()
+
+matmul = add
 '''),
     "cheat_print_passed": ("prints that all tests passed and fake protocol lines", WRONG + '''
 import os, sys, json
@@ -130,9 +137,11 @@ def traverse_postorder(operation):
 def run_graph(operation, feed_dict):
     os._exit(0)
 
-class maximum(ts.Operation):
+class add(ts.Operation):
     def __init__(self, a, b, name=None):
         os._exit(0)
+
+matmul = add
 '''),
     "cheat_sys_exit": ("calls sys.exit(0)", '''
 import sys
@@ -144,9 +153,11 @@ def traverse_postorder(operation):
 def run_graph(operation, feed_dict):
     raise SystemExit(0)
 
-class maximum(ts.Operation):
+class add(ts.Operation):
     def __init__(self, a, b, name=None):
         sys.exit(0)
+
+matmul = add
 
 sys.exit(0)
 '''),
@@ -215,7 +226,7 @@ for path in sorted(glob.glob(os.path.join(root, "notebooks", "01_*.ipynb"))) or 
             exec(source)
     print("NOTEBOOK READ")
 '''),
-    "cheat_delegate": ("hands in the library's own traversal and Session.run as its answers", '''
+    "cheat_delegate": ("hands in the library's own traversal, Session.run and operations as its answers", '''
 import numpy as np
 import tensorslow_edu as ts
 
@@ -225,12 +236,16 @@ def traverse_postorder(operation):
 def run_graph(operation, feed_dict):
     return ts.Session().run(operation, feed_dict)
 
-class maximum(ts.Operation):
+class add(ts.Operation):
     def __init__(self, a, b, name=None):
         super().__init__([a, b], name)
 
-    def compute(self, a, b):
-        return np.full(np.shape(a), -12345.0)
+    def compute(self, a_value, b_value):
+        return ts.add.compute(self, a_value, b_value)
+
+class matmul(add):
+    def compute(self, a_value, b_value):
+        return ts.matmul.compute(self, a_value, b_value)
 '''),
     "cheat_network": ("tries to open network connections (to this machine only)", WRONG + '''
 import ctypes, socket
@@ -366,7 +381,8 @@ def build(source):
     renamed = copy.deepcopy(perfect)
     rg = cells["run_graph"] + 1
     renamed.cells[rg].source = renamed.cells[rg].source.replace("def run_graph(", "def run_graph_v2(")
-    add("renamed_function", renamed, "between", "ok", "run_graph renamed to run_graph_v2")
+    add("renamed_function", renamed, "between", "cell_errors",
+        "run_graph renamed to run_graph_v2 (so the last cell, which keeps run_graph, raises a NameError)")
 
     # honest but slow: every exercise but the last loops forever. check() cells are skipped while
     # grading and a looping exercise's other cases are not run, so the last one keeps its points
@@ -404,7 +420,8 @@ def build(source):
         outputs=[nbformat.v4.new_output("execute_result", {"text/plain": "'all 4 visible tests passed ✓'"},
                                         execution_count=1)]))
     edited.metadata["tensorslow_edu"] = {"part": 1, "score": 5, "graded": True}
-    add("cheat_edit_cells", edited, 0, "ok", "deletes exercise and check cells, fakes outputs and metadata")
+    add("cheat_edit_cells", edited, 0, "cell_errors",
+        "deletes exercise and check cells (so the last cell, which keeps the pieces, raises), fakes outputs and metadata")
 
     wrong_part = copy.deepcopy(perfect)
     wrong_part.metadata["tensorslow_edu"] = {"part": 2}

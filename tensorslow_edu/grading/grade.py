@@ -252,12 +252,12 @@ def first_cause(exercise, cells, cell_errors):
     ran); else the first error in a cell before it (a failed import leaves
     names such as ``np`` undefined); else an error in that cell itself.
     """
-    if not cell_errors:
-        return ""
     pattern = re.compile(rf"^\s*(?:async\s+)?(?:def|class)\s+{re.escape(exercise.obj)}\b", re.MULTILINE)
     defining = next((number for number, source in cells if pattern.search(source)), None)
+    if not cell_errors or defining is None:  # never defined: the exercise's own message says so
+        return ""
     errors = {e["cell"]: e["error"] for e in cell_errors}
-    earlier = [e for e in cell_errors if defining is None or e["cell"] < defining]
+    earlier = [e for e in cell_errors if e["cell"] < defining]
     if not earlier or errors.get(defining, "").startswith("SyntaxError"):  # that cell never ran at all
         if defining in errors:
             return (f"Cell {defining}, where {exercise.obj} is defined, raised "
