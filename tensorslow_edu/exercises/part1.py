@@ -4,6 +4,9 @@
 the learner's own operations. All four are pieces: later parts carry them.
 """
 
+import re
+import warnings
+
 import numpy as np
 
 from .. import graph as g
@@ -131,7 +134,8 @@ class RunGraph(Exercise):
         Case("a Variable alone", hint=[
             "A Variable is neither fed nor computed: it is the third kind of node (section 'Running "
             "the nodes in order').",
-            "For a node that is neither a placeholder nor an Operation, node.output = node.value."],
+            "A node that is neither a placeholder nor an Operation already holds its value, in its "
+            "value attribute: that value is its output."],
             graph=[["w", "variable", [3.0, 4.0]]], target="w", feed={}),
         Case("a constant: z = (x + [10, 20]) * x", hint=[
             "Numbers in an operation become constant nodes, which keep their value like Variables "
@@ -142,8 +146,8 @@ class RunGraph(Exercise):
         Case("a node used twice: y = x * x + x", hint=[
             "Every node on the way keeps its value in node.output, and each operation the list of its "
             "input values in node.inputs: Part IV reads both (section 'Running the nodes in order').",
-            "Set node.output for every node of the order, and node.inputs = [n.output for n in "
-            "node.input_nodes] before calling compute."],
+            "Before calling an operation's compute, keep the list of its input nodes' outputs in its "
+            "inputs attribute; every node, of every kind, gets its output attribute set."],
             graph=REUSED, target="y", feed={"x": np.array([3.0, -1.0])}),
         Case("a batch of points: sigmoid(X w + b)", hint=[
             "Library operations (here sigmoid) are computed like your own: from the values of their "
@@ -173,8 +177,26 @@ class RunGraph(Exercise):
     def call(self, obj, inputs):
         graph, nodes = build(inputs["graph"])
         feed = {nodes[k]: hand(v, f"feed_dict[{k}]") for k, v in inputs["feed"].items()}
-        value = as_array(obj(nodes[inputs["target"]], feed))
-        names = sorted(ancestors(inputs["graph"], inputs["target"]))
+        try:
+            value = as_array(obj(nodes[inputs["target"]], feed))
+        except KeyError as exc:
+            node = exc.args[0] if exc.args else None
+            if isinstance(node, g.Node) and not isinstance(node, g.placeholder):
+                kind = "Variable" if isinstance(node, g.Variable) else node.type_name
+                raise Mistake(f"KeyError: {node!r}. run_graph looked up the {kind} {node.name!r} in "
+                              f"feed_dict, which holds only the placeholders' values. A {kind} is "
+                              f"neither fed nor computed: it is the third kind of node.") from None
+            raise
+        except TypeError as exc:
+            order = graph.execution_order([nodes[inputs["target"]]])
+            empty = [n for n in order if n.output is None and any(c in order for c in n.consumers)]
+            if "NoneType" in str(exc) and empty:
+                node = empty[0]
+                raise Mistake(f"TypeError: {exc}. An input value was None: {node.type_name} "
+                              f"{node.name!r} was given no output before its consumer was computed. "
+                              f"Every node of the order needs one, whatever its kind.") from None
+            raise
+        names = [n.name for n in graph.execution_order([nodes[inputs["target"]]])]  # in the order of a run
         ops = {n for n in names if isinstance(nodes[n], g.Operation)}
         return {"value": value, "stored": self._stored(nodes, names, ops)}
 
@@ -182,7 +204,7 @@ class RunGraph(Exercise):
         graph, nodes = build(inputs["graph"])
         feed = {nodes[k]: v for k, v in inputs["feed"].items()}
         value = g.Session(graph).run(nodes[inputs["target"]], feed)
-        names = sorted(ancestors(inputs["graph"], inputs["target"]))
+        names = [n.name for n in graph.execution_order([nodes[inputs["target"]]])]  # in the order of a run
         ops = {n for n in names if isinstance(nodes[n], g.Operation)}
         return {"value": value, "stored": self._stored(nodes, names, ops)}
 
@@ -230,6 +252,8 @@ class OwnOperation(Exercise):
     A case gives one value per name in ``input_names``; a case with ``error=True``
     expects compute to raise a ValueError whose message names the inputs' shapes.
     ``keywords`` are passed to the constructor (for example reduce_sum's axis).
+    An exercise of several operations (``also``) says in each case which one it
+    tests, ``op="negative"``; ``input_names`` and ``reference`` are then dicts by name.
     """
 
     kind = "class"
@@ -237,31 +261,68 @@ class OwnOperation(Exercise):
     input_names = ("a", "b")
     error_types = (ValueError,)  # what compute raises for inputs it refuses
     error_kinds = "a ValueError"
+    error_note = " (these shapes do not fit)"  # what the input of an error case is, in feedback
+
+    def op_name(self, inputs):
+        return inputs.get("op", self.obj)
+
+    def names_of_inputs(self, inputs):
+        names = self.input_names
+        return names[self.op_name(inputs)] if isinstance(names, dict) else names
 
     def keywords(self, inputs):
         return {}
 
-    def reference_value(self, *values, **keywords):
+    def made(self, op, inputs):
+        """Further checks of a freshly made operation (raise Mistake)."""
+
+    def reference_value(self, inputs):
+        reference = self.reference
+        if isinstance(reference, dict):
+            reference = reference[self.op_name(inputs)]
         with g.Graph().as_default() as graph:
-            node = self.reference(*[g.constant(v) for v in values], **keywords)
+            values = [g.constant(inputs[n]) for n in self.names_of_inputs(inputs)]
+            node = reference(*values, **self.keywords(inputs))
             return g.Session(graph).run(node)
 
     def signature(self, inputs):
-        args = list(self.input_names) + [f"{k}={v!r}" for k, v in self.keywords(inputs).items()]
-        return f"{self.obj}({', '.join(args)})"
+        args = list(self.names_of_inputs(inputs)) + [f"{k}={v!r}" for k, v in self.keywords(inputs).items()]
+        return f"{self.op_name(inputs)}({', '.join(args)})"
 
     def describe(self, inputs):
-        values = ", ".join(f"{n} = {fmt_value(inputs[n])}" for n in self.input_names)
+        values = ", ".join(f"{n} = {fmt_value(inputs[n])}" for n in self.names_of_inputs(inputs))
         text = f"{self.signature(inputs)} computed with {values}"
-        return text + (" (these shapes do not fit)" if inputs.get("error") else "")
+        return text + (self.error_note if inputs.get("error") else "")
+
+    def own(self, obj, name):
+        """The learner's class itself, with its own compute (not a function returning the library's
+        operation, nor a subclass that inherits the library's compute)."""
+        if any(obj is ref for ref in self.reference_pieces().values()):
+            return  # the library's stand-in, used when the learner's piece fails
+        if not isinstance(obj, type) or not issubclass(obj, g.Operation):
+            raise Mistake(f"{name} is a {type(obj).__name__}, not a class: write "
+                          f"class {name}(ts.Operation) with its own __init__ and compute (a function that "
+                          f"returns the library's operation would not be yours).")
+        owner = next(k for k in obj.__mro__ if "compute" in vars(k))
+        if owner.__module__.split(".")[0] == "tensorslow_edu":
+            raise Mistake(f"the compute of your {name} is not yours: it comes from "
+                          f"{owner.__module__}.{owner.__qualname__}. Define compute(self, ...) in "
+                          f"class {name} itself.")
 
     def call(self, obj, inputs):
+        if isinstance(obj, dict):
+            obj = obj[self.op_name(inputs)]
+        names = self.names_of_inputs(inputs)
         with g.Graph().as_default():
-            nodes = [g.placeholder(name=n) for n in self.input_names]
+            nodes = [g.placeholder(name=n) for n in names]
             op = made_operation(obj, nodes, self.keywords(inputs), self.signature(inputs))
-            values = [hand(inputs[n], f"the input {n}") for n in self.input_names]
+            self.own(obj, self.op_name(inputs))  # after the call, so that a stub says "not started"
+            self.made(op, inputs)
+            values = [hand(inputs[n], f"the input {n}") for n in names]
             try:
-                result = op.compute(*values)
+                result = self.computed(op, values, inputs)
+            except Mistake:
+                raise
             except Exception as exc:
                 if not inputs.get("error"):
                     raise
@@ -269,27 +330,57 @@ class OwnOperation(Exercise):
                         "message": str(exc)[:500]}
             return {"value": as_array(result)}
 
+    def computed(self, op, values, inputs):
+        """``op.compute(*values)``; with ``strict_fp``, a NumPy warning on the way is a mistake, and
+        the message says whether the values came out right all the same (a discarded branch)."""
+        if not self.strict_fp:
+            return op.compute(*values)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", RuntimeWarning)
+            result = op.compute(*values)
+        warned = [w for w in caught if issubclass(w.category, RuntimeWarning)]
+        if not warned:
+            return result
+        message = str(warned[0].message)
+        if inputs.get("error"):
+            raise RuntimeWarning(message)
+        try:
+            right = np.allclose(as_array(result), self.reference_value(inputs), rtol=self.rtol, atol=self.atol)
+        except Exception:
+            right = False
+        if right:
+            raise Mistake(f"the values are right, but NumPy warned while computing them: {message}. "
+                          f"An intermediate value overflowed on the way (1/inf still gives 0), which "
+                          f"shows that the form used is not safe for these inputs. Compute each form "
+                          f"only on the elements where it is safe; np.where(condition, x, y) is no "
+                          f"way around it, since it computes both x and y for every element.")
+        raise Mistake(f"NumPy warned: {message} (the computation overflowed or produced NaN; make it "
+                      f"numerically stable).")
+
     def expected(self, inputs):
         if inputs.get("error"):
             return {"raised": self.error_kinds}
-        return {"value": self.reference_value(*[inputs[n] for n in self.input_names],
-                                              **self.keywords(inputs))}
+        return {"value": self.reference_value(inputs)}
+
+    def error_names(self, inputs):
+        """(what the message of an error case must name, the texts it must contain)."""
+        shapes = [str(np.shape(inputs[n])) for n in self.names_of_inputs(inputs)]
+        return f"the shape{'s' if len(shapes) > 1 else ''} {' and '.join(shapes)}", shapes
 
     def compare(self, inputs, got, want):
-        shapes = [np.shape(inputs[n]) for n in self.input_names]
-        named = " and ".join(str(s) for s in shapes)
         if "raised" in want:
+            what, texts = self.error_names(inputs)
             if "value" in got:
-                return Verdict(False, [f"expected {self.error_kinds} naming the shapes {named}",
+                return Verdict(False, [f"expected {self.error_kinds} naming {what}",
                                        f"got a result: {fmt_value(got['value'])}"])
             if not got.get("is_value_error"):
                 return Verdict(False, [f"expected {self.error_kinds}, got {got.get('raised')}: "
                                        f"{got.get('message')}"])
             message = got.get("message", "")
-            if not all(str(s) in message for s in shapes):
+            if not all(re.search(rf"(?<![\w.]){re.escape(t)}(?![\w.])", message) for t in texts):
                 return Verdict(False, [f"the error says: {message}",
-                                       f"it must name the shapes {named}, so that whoever meets it "
-                                       f"sees what did not fit"])
+                                       f"it must name {what}, so that whoever meets it sees what "
+                                       f"is wrong"])
             return Verdict(True)
         if "value" not in got:
             return Verdict(False, [f"expected {fmt_value(want['value'])}",
@@ -308,7 +399,8 @@ class Add(OwnOperation):
         Case("two vectors: y + b of the worked example", hint=[
             "An operation hands all its input nodes to ts.Operation.__init__ and computes from their "
             "values (section 'Operations', and the example square at its end).",
-            "Two inputs: super().__init__([a, b], name), and compute(self, a_value, b_value)."],
+            "Hand both input nodes, in one list, to the constructor of ts.Operation, as square hands its "
+            "one; compute then receives two values."],
             a=np.array([1.0, -2.0]), b=np.array([1.0, 1.0])),
         Case("a batch plus a bias: each row gets b", hint=[
             "NumPy broadcasts: a matrix plus a vector adds the vector to every row (section "
@@ -317,9 +409,19 @@ class Add(OwnOperation):
             a=np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]), b=np.array([10.0, 20.0])),
         Case("a number plus a vector", hint=[
             "A 0-d array (a number) broadcasts to any shape (section 'Tensors').",
-            "The sum a_value + b_value handles it; do not convert or reshape the inputs."],
+            "NumPy's sum of the two values handles it; do not convert or reshape the inputs."],
             a=np.array(0.5), b=np.array([1.0, 2.0, 3.0])),
     ]
+
+
+class matmul(g.matmul):
+    """The library's matmul as the learner's stand-in: its shape error comes from compute itself."""
+
+    def compute(self, a, b):
+        try:
+            return a @ b
+        except ValueError:
+            raise ValueError(f"matmul: shapes {np.shape(a)} and {np.shape(b)} do not align") from None
 
 
 @register
@@ -327,12 +429,13 @@ class Matmul(OwnOperation):
     id = "part1.matmul"
     points = 2
     obj = "matmul"
-    reference = g.matmul
+    reference = matmul
 
     cases = [
         Case("A x: a matrix times a vector (the worked example)", hint=[
-            "The matrix product a b, NumPy's a @ b (section 'Operations'); a 1-D b is a column vector.",
-            "Return a_value @ b_value after checking the shapes."],
+            "The matrix product a b (section 'Operations'); a 1-D b counts as a column vector.",
+            "NumPy's matrix product operator already handles every shape here; what you add to it is "
+            "the check of the shapes."],
             a=np.array([[1.0, 0.0], [0.0, -1.0]]), b=np.array([1.0, 2.0])),
         Case("a batch of points times a weight vector: X w", hint=[
             "One point per row: X w gives one number per point (section 'Operations').",
@@ -350,8 +453,9 @@ class Matmul(OwnOperation):
             "The last size of a must equal the size b is summed over: b's only size for a vector, its "
             "rows for a matrix. When they differ, raise an error that names both shapes, like the "
             "library's (section 'When something is wrong').",
-            "Compare a.shape[-1] with b.shape[0] for a 1-D b, with b.shape[-2] otherwise, and raise "
-            "ValueError(f\"... {a.shape} ... {b.shape} ...\") when they differ."],
+            "Compare the last size of a with b's summed size (for a 1-D b its only size, for a matrix "
+            "the one before its last); when they differ, raise a ValueError whose message contains "
+            "a.shape and b.shape."],
             a=np.array([[1.0, 0.0], [0.0, -1.0]]), b=np.array([1.0, 2.0, 3.0]), error=True),
         Case("a batch that does not fit: (3, 2) times (3, 2)", hint=[
             "For two matrices the columns of a must match the rows of b (section 'When something is "

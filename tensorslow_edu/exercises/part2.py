@@ -4,7 +4,7 @@ and the two-class softmax that agrees with a sigmoid perceptron."""
 import numpy as np
 
 from .. import graph as g, perceptron as pc
-from .core import Case, Exercise, Mistake, Verdict, as_array, compare_values, fmt_value, register
+from .core import Case, Exercise, Mistake, as_array, compare_values, fmt_value, register
 from .part1 import OwnOperation
 
 NP_WHERE = ("np.where(condition, x, y) does not help here: it computes both x and y for every "
@@ -23,7 +23,8 @@ class Sigmoid(OwnOperation):
         Case("zeros", a=np.zeros(3), hint=[
             "σ(0) = 1/2: the operation takes one input node and computes σ element by element "
             "(section 'From a side to a probability').",
-            "One input: super().__init__([a], name); compute(self, a) works on a whole NumPy array."]),
+            "One input node, handed in a list to the constructor of ts.Operation; compute works on the "
+            "whole NumPy array at once."]),
         Case("a matrix of scores", a=np.array([[-2.0, -0.5], [1.0, 3.0]]), hint=[
             "σ(a) = 1 / (1 + e^(−a)), for every element (section 'From a side to a probability').",
             "NumPy's exp works element-wise on the whole array; no loop is needed."]),
@@ -66,10 +67,13 @@ class Softmax(OwnOperation):
         value = got.get("value") if isinstance(got, dict) else None
         if verdict.passed or not isinstance(value, np.ndarray) or value.shape != want["value"].shape:
             return verdict
-        if value.ndim == 2 and value.shape[0] > 1 and np.all(np.isfinite(value)):
-            if np.allclose(value.sum(axis=0), 1) and not np.allclose(value.sum(axis=1), 1):
+        if value.ndim == 2 and np.all(np.isfinite(value)) and not np.allclose(value.sum(axis=1), 1):
+            if value.shape[0] > 1 and np.allclose(value.sum(axis=0), 1):
                 verdict.lines.append("each column sums to 1 instead of each row: the sum runs over "
                                      "the wrong axis (the classes are axis 1)")
+            else:
+                sums = np.round(value.sum(axis=1), 4).tolist()
+                verdict.lines.append(f"each row must sum to 1; the rows of yours sum to {sums}")
         return verdict
 
 
@@ -106,14 +110,19 @@ class SoftmaxWeights(Exercise):
         if W.shape != (len(inputs["w"]), 2) or b.shape != (2,):
             raise Mistake(f"W must have shape {(len(inputs['w']), 2)} (one column per class) and b "
                           f"shape (2,), got {W.shape} and {b.shape}.")
-        scores = self.POINTS @ W + b
-        e = np.exp(scores - scores.max(axis=1, keepdims=True))
-        return {"p(blue)": (e / e.sum(axis=1, keepdims=True))[:, 0]}
+        return {"W": W, "b": b}
 
     def expected(self, inputs):
         return {"p(blue)": _sigma(self.POINTS @ inputs["w"] + inputs["b"])}
 
+    def blue(self, got):
+        """Column 0 of the softmax perceptron (W, b) on POINTS: computed here, from the returned weights."""
+        scores = self.POINTS @ got["W"] + got["b"]
+        e = np.exp(scores - scores.max(axis=1, keepdims=True))
+        return {"p(blue)": (e / e.sum(axis=1, keepdims=True))[:, 0]}
+
     def compare(self, inputs, got, want):
+        got = self.blue(got)
         verdict = compare_values(got, want, self.rtol, self.atol)
         if verdict.passed:
             return verdict
@@ -179,9 +188,9 @@ class Perceptron(Exercise):
                  "Keep the placeholder, the Variables, the node p and a Session as attributes of "
                  "self; probabilities(X) runs p with feed_dict {placeholder: X}; classify takes the "
                  "column of each row's largest probability."]),
-        Case("three classes, one point on a boundary",
+        Case("three classes",
              W=np.array([[1.0, 0.0, -1.0], [0.0, 1.0, -1.0]]), b=np.array([0.0, 0.5, 0.0]),
-             X=np.array([[2.0, 0.0], [0.0, 2.0], [-3.0, -3.0], [1.0, 0.5]]), hint=[
+             X=np.array([[2.0, 0.0], [0.0, 2.0], [-3.0, -3.0], [1.0, 0.2]]), hint=[
                  "Classes are numbered from 0 like the columns of the probabilities: class j is column j "
                  "(section 'More than two classes: softmax').",
                  "np.argmax along axis 1 gives, for each row, the column of its largest probability."]),

@@ -12,41 +12,45 @@ C2 = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0]])
 
 
 @register
-class Multiply(OwnOperation):
+class MultiplyNegative(OwnOperation):
+    """Two small operations in one exercise: the product and the sign flip of the loss."""
+
     id = "part3.multiply"
-    points = 1
+    points = 2
     obj = "multiply"
-    reference = g.multiply
+    also = ("negative",)
+    input_names = {"multiply": ("a", "b"), "negative": ("a",)}
+    reference = {"multiply": g.multiply, "negative": g.negative}
     cases = [
         Case("targets times log-probabilities", a=C2, b=np.log(P2), hint=[
-            "The element-wise product c_ij · log p_ij, NumPy's a * b (section 'The operations it "
-            "needs'); your add of Part I has the same shape of code.",
-            "Two inputs: super().__init__([a, b], name); return a new array."]),
+            "The element-wise product c_ij · log p_ij (section 'The operations it needs'); your add of "
+            "Part I has the same shape of code.",
+            "Two input nodes in one list for the constructor of ts.Operation; compute returns a new array."]),
         Case("a number times a matrix", a=np.array(0.5), b=np.array([[1.0, -2.0], [3.0, 4.0]]), hint=[
             "NumPy broadcasts a number to every element (Part I, section 'Tensors').",
-            "a * b broadcasts by itself; do not change a or b in place."]),
+            "NumPy's product broadcasts by itself; do not change either input in place."]),
         Case("a matrix times a row", a=np.array([[1.0, 2.0], [3.0, 4.0]]), b=np.array([10.0, -1.0]), hint=[
-            "A row vector is multiplied into every row of the matrix (broadcasting).",
-            "a * b broadcasts by itself; do not change a or b in place."]),
-    ]
-
-
-@register
-class Negative(OwnOperation):
-    id = "part3.negative"
-    points = 1
-    obj = "negative"
-    input_names = ("a",)
-    reference = g.negative
-    cases = [
-        Case("a vector", a=np.array([1.5, -2.0, 0.0]), hint=[
+            "A row vector is multiplied into every row of the matrix: broadcasting (Part I, section "
+            "'Tensors', and your add).",
+            "NumPy's product broadcasts by itself; a row vector meets every row of the matrix."]),
+        Case("negative of a vector", op="negative", a=np.array([1.5, -2.0, 0.0]), hint=[
             "−a for every element: optimisers minimise, so the log-likelihood is flipped (section "
             "'Taking the logarithm').",
-            "One input; return -a as a new array."]),
-        Case("a number", a=np.array(-1.3863), hint=[
-            "The loss J is one number: negative must work on a 0-d array too.",
-            "-a works on 0-d arrays; do not index or reshape the input."]),
+            "One input node; compute returns a new array, the input left as it was."]),
+        Case("negative of a number", op="negative", a=np.array(-1.3863), hint=[
+            "The loss J is one number, a 0-d array: negative must work on it too (Part I, section "
+            "'Tensors').",
+            "The sign flip works on 0-d arrays; do not index or reshape the input."]),
     ]
+
+
+class reduce_sum(criterion.reduce_sum):
+    """The library's reduce_sum as the learner's stand-in: an axis the array lacks is refused by compute."""
+
+    def compute(self, A):
+        if self.axis is not None and not 0 <= self.axis < np.ndim(A):
+            raise ValueError(f"reduce_sum over axis {self.axis} of an array of shape {np.shape(A)}")
+        return super().compute(A)
 
 
 @register
@@ -55,7 +59,7 @@ class ReduceSum(OwnOperation):
     points = 2
     obj = "reduce_sum"
     input_names = ("A",)
-    reference = criterion.reduce_sum
+    reference = reduce_sum
     cases = [
         Case("all entries (no axis)", A=np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), hint=[
             "Without an axis, reduce_sum adds up every entry and gives one number (section 'The "
@@ -70,12 +74,34 @@ class ReduceSum(OwnOperation):
             "Pass self.axis to np.sum; the summed axis disappears from the shape (no keepdims)."]),
         Case("per-point losses of three points", A=np.array([[-0.22, -0.0], [-0.0, -0.36], [-0.0, -0.92]]),
              axis=1, hint=[
-                 "The loss sums c_ij log p_ij over the classes j of each point: axis 1.",
+                 "The loss sums c_ij log p_ij over the classes j of each point: axis 1 (section 'The "
+                 "operations it needs').",
                  "The result has one entry per row: shape (3,)."]),
+        Case("an axis the array does not have: axis=2 of a matrix", A=np.ones((2, 3)), axis=2, error=True, hint=[
+            "An array with n axes has the axes 0 to n − 1; any other axis is refused with an error "
+            "that names the array's shape and the axis asked for (exercise 'reduce_sum, with and "
+            "without an axis').",
+            "Before summing, compare the axis (when there is one) with the number of axes of A, "
+            "A.ndim, and raise ValueError naming A.shape and the axis."]),
     ]
+
+    error_note = " (there is no such axis)"
+
+    def error_names(self, inputs):
+        shape, axis = str(np.shape(inputs["A"])), str(inputs["axis"])
+        return f"the shape {shape} and the axis {axis}", [shape, axis]
 
     def keywords(self, inputs):
         return {"axis": inputs["axis"]} if "axis" in inputs else {}
+
+    def made(self, op, inputs):
+        axis = inputs.get("axis")
+        kept = getattr(op, "axis", "nothing")
+        if kept != axis:
+            raise Mistake(f"reduce_sum(A{'' if 'axis' not in inputs else f', axis={axis}'}) keeps "
+                          f"{kept!r} in op.axis, not the axis it was given, {axis!r}: keep it as "
+                          f"self.axis in __init__; compute reads it there, and so does the gradient "
+                          f"of Part IV.")
 
     def compare(self, inputs, got, want):
         verdict = super().compare(inputs, got, want)
@@ -107,6 +133,7 @@ class Log(OwnOperation):
     strict_fp = True
     error_types = (ValueError, ArithmeticError)
     error_kinds = "a ValueError (or a FloatingPointError)"
+    error_note = " (not every value is positive)"
     cases = [
         Case("probabilities", a=np.array([0.5, 0.25, 1.0]), hint=[
             "The natural logarithm of each element (section 'The operations it needs').",
@@ -114,18 +141,22 @@ class Log(OwnOperation):
         Case("a matrix of probabilities", a=P2, hint=[
             "Same as for a vector: one input node, its value of any shape (section 'The operations it "
             "needs').",
-            "One input: super().__init__([a], name)."]),
-        Case("a probability that underflowed to 0", a=np.array([[1.0, 0.0], [0.25, 0.75]]), error=True, hint=[
+            "One input node, handed in a list to the constructor of ts.Operation."]),
+        Case("a probability that underflowed to 0", a=np.array([[1.0, 0.0], [0.0, 0.75]]), error=True, hint=[
             "log 0 is −∞, and 0 · (−∞) is NaN: the loss would silently become NaN. Your log must "
             "refuse such input with an error that says what is wrong (exercise 'a log "
             "that refuses 0').",
             "Before np.log, test whether any input value is <= 0, and raise ValueError with a message "
-            "that gives the input's shape and says how many values are not positive."]),
-        Case("a negative input", a=np.array([2.0, -1.0]), error=True, hint=[
+            "that says how many of the values are not positive."]),
+        Case("a negative input", a=np.array([2.0, -1.0, -3.0, 0.5]), error=True, hint=[
             "The logarithm of a negative number is not a real number (NaN in NumPy): refuse it like "
             "log 0 (exercise 'a log that refuses 0').",
             "The same test catches both: any value <= 0."]),
     ]
+
+    def error_names(self, inputs):
+        count = int(np.sum(np.asarray(inputs["a"]) <= 0))
+        return f"how many values are <= 0 ({count})", [str(count)]
 
     def compare(self, inputs, got, want):
         if "raised" in want and isinstance(got, dict) and "raised" in got:
@@ -185,11 +216,12 @@ class CrossEntropy(Exercise):
         if verdict.passed or not isinstance(value, np.ndarray):
             return verdict
         J, n = float(want["value"]), len(inputs["c"])
-        if value.shape == (n,) and n > 1 or value.ndim > 0 and value.size > 1:
-            verdict.lines.append("J must be one number: sum over the points as well as the classes")
-        elif value.size == 1 and np.isclose(float(value), -J):
+        if value.ndim > 0:
+            verdict.lines.append(f"J must be one number (shape ()), not an array of shape {value.shape}: "
+                                 f"sum over the points as well as the classes")
+        elif np.isclose(float(value), -J):
             verdict.lines.append("the sign is flipped: J is the negative log-likelihood")
-        elif value.size == 1 and n > 1 and np.isclose(float(value), J / n):
+        elif n > 1 and np.isclose(float(value), J / n):
             verdict.lines.append(f"this is the mean over the {n} points; J is their sum "
                                  f"(section 'Sum or mean')")
         return verdict

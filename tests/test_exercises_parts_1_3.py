@@ -1,0 +1,446 @@
+"""Parts I–III: the learner's engine pieces are judged right, and each typical mistake gets its own message.
+
+The right answers are the instructor notebooks' solutions (one source of truth).
+Each typical mistake below is what a learner writes on the way; its report must
+fail and say what is wrong in words that lead to the bug, without the code.
+"""
+
+import json
+import re
+import warnings
+
+import pytest
+
+from tensorslow_edu.exercises import all_exercises, check, get_exercise
+from tensorslow_edu.exercises.core import decode, encode_inputs, evaluate, run_case
+
+from .course_notebooks import solution_source, solutions_namespace
+from .test_exercises import hidden_cases
+
+pytestmark = pytest.mark.grader
+
+IDS = [e for e in all_exercises() if e.split(".")[0] in ("part1", "part2", "part3")]
+BY_PART = [pytest.param(e, marks=getattr(pytest.mark, e.split(".")[0]), id=e) for e in IDS]
+PIECES = {"part1": ["traverse_postorder", "run_graph", "add", "matmul"], "part2": ["sigmoid", "softmax"],
+          "part3": ["log", "multiply", "negative", "reduce_sum", "cross_entropy"]}
+
+
+def with_mistake(source):
+    """The instructor's solutions, with one object replaced by a learner's wrong version."""
+    ns = solutions_namespace([1, 2, 3])
+    exec(compile("import numpy as np\nimport tensorslow_edu as ts\n" + source, "<mistake>", "exec"), ns)
+    return ns
+
+
+# (id, what the learner got wrong, their code, fragments the report must hold[, the case that fails in full])
+MISTAKES = [
+    ("part1.traverse_postorder", "no memo of visited nodes", """
+def traverse_postorder(operation):
+    order = []
+    def visit(node):
+        for n in node.input_nodes:
+            visit(n)
+        order.append(node)
+    visit(operation)
+    return order
+""", ["✗ a node used twice", "listed more than once: ['x']"]),
+    ("part1.traverse_postorder", "pre-order: the node before its inputs", """
+def traverse_postorder(operation):
+    order, seen = [], set()
+    def visit(node):
+        if node in seen:
+            return
+        seen.add(node)
+        order.append(node)
+        for n in node.input_nodes:
+            visit(n)
+    visit(operation)
+    return order
+""", ["wrong order: z comes before its input y"]),
+    ("part1.traverse_postorder", "only the direct inputs, no recursion", """
+def traverse_postorder(operation):
+    return list(operation.input_nodes) + [operation]
+""", ["missing: ['A', 'x']"]),
+    ("part1.run_graph", "values computed recursively, nothing stored", """
+def run_graph(operation, feed_dict):
+    def value(node):
+        if isinstance(node, ts.placeholder):
+            return np.asarray(feed_dict[node], dtype=float)
+        if isinstance(node, ts.Operation):
+            return node.compute(*[value(n) for n in node.input_nodes])
+        return node.value
+    return value(operation)
+""", ["the value is right, but node A has no output stored (node.output is None)", "Part IV"]),
+    ("part1.run_graph", "outputs stored, inputs not", """
+def run_graph(operation, feed_dict):
+    for node in traverse_postorder(operation):
+        if isinstance(node, ts.placeholder):
+            node.output = np.asarray(feed_dict[node], dtype=float)
+        elif isinstance(node, ts.Operation):
+            node.output = node.compute(*[n.output for n in node.input_nodes])
+        else:
+            node.output = node.value
+    return operation.output
+""", ["operation y has no inputs stored (node.inputs is None)", "(the values of A, x)"]),
+    ("part1.run_graph", "Variables looked up in feed_dict like placeholders", """
+def run_graph(operation, feed_dict):
+    for node in traverse_postorder(operation):
+        if isinstance(node, ts.Operation):
+            node.inputs = [n.output for n in node.input_nodes]
+            node.output = node.compute(*node.inputs)
+        else:
+            node.output = np.asarray(feed_dict[node], dtype=float)
+    return operation.output
+""", ["KeyError: <Variable 'A'>. run_graph looked up the Variable 'A' in feed_dict, which holds only",
+      "the third kind of node", "the three kinds",
+      "✗ a Variable alone — hint 1: A Variable is neither fed nor computed: it is the third kind"]),
+    ("part1.run_graph", "constants forgotten", """
+def run_graph(operation, feed_dict):
+    for node in traverse_postorder(operation):
+        if isinstance(node, ts.placeholder):
+            node.output = np.asarray(feed_dict[node], dtype=float)
+        elif isinstance(node, ts.Variable):
+            node.output = node.value
+        elif isinstance(node, ts.Operation):
+            node.inputs = [n.output for n in node.input_nodes]
+            node.output = node.compute(*node.inputs)
+    return operation.output
+""", ["✗ a constant", "An input value was None: constant 'k' was given no output",
+      "become constant nodes, which keep their value like Variables"]),
+    ("part1.add", "the input changed in place", """
+class add(ts.Operation):
+    def __init__(self, a, b, name=None):
+        super().__init__([a, b], name)
+    def compute(self, a, b):
+        a += b
+        return a
+""", ["the input a was changed in place: at index (0,) it was 1 and is now 2",
+      "must not change its input in place"]),
+    ("part1.add", "only one input handed to Operation", """
+class add(ts.Operation):
+    def __init__(self, a, b, name=None):
+        super().__init__([a], name)
+        self.b = b
+    def compute(self, a):
+        return a + self.b.output
+""", ["its input_nodes are ['a'], but they must be the nodes it was given, ['a', 'b']"]),
+    ("part1.add", "a function that returns the library's operation", """
+def add(a, b, name=None):
+    return a + b
+""", ["add is a function, not a class: write class add(ts.Operation)"]),
+    ("part1.add", "the library's compute inherited", """
+class add(ts.add):
+    pass
+""", ["the compute of your add is not yours: it comes from tensorslow_edu."]),
+    ("part1.matmul", "NumPy's own error, which names no shapes", """
+class matmul(ts.Operation):
+    def __init__(self, a, b, name=None):
+        super().__init__([a, b], name)
+    def compute(self, a, b):
+        return a @ b
+""", ["✗ shapes that do not fit", "it must name the shapes (2, 2) and (3,)"]),
+    ("part1.matmul", "the wrong size of b compared", """
+class matmul(ts.Operation):
+    def __init__(self, a, b, name=None):
+        super().__init__([a, b], name)
+    def compute(self, a, b):
+        if a.shape[-1] != b.shape[-1]:
+            raise ValueError(f"shapes {a.shape} and {b.shape} do not align")
+        return a @ b
+""", ["✗ one point as a vector times a matrix", "ValueError: shapes (2,) and (2, 3) do not align",
+      "its length must match the rows of b"]),
+    ("part1.matmul", "the element-wise product", """
+class matmul(ts.Operation):
+    def __init__(self, a, b, name=None):
+        super().__init__([a, b], name)
+    def compute(self, a, b):
+        return a * b
+""", ["✗ A x: a matrix times a vector", "the shapes differ: (2, 2) instead of (2,)"]),
+    ("part2.sigmoid", "the formula as printed: overflow", """
+class sigmoid(ts.Operation):
+    def __init__(self, a, name=None):
+        super().__init__([a], name)
+    def compute(self, a):
+        return 1 / (1 + np.exp(-a))
+""", ["✗ large scores", "NumPy warned while computing them: overflow encountered in exp",
+      "shows that the form used is not safe", "hint 1: e^(−a) overflows"]),
+    ("part2.sigmoid", "np.where: both forms computed everywhere", """
+class sigmoid(ts.Operation):
+    def __init__(self, a, name=None):
+        super().__init__([a], name)
+    def compute(self, a):
+        return np.where(a >= 0, 1 / (1 + np.exp(-a)), np.exp(a) / (1 + np.exp(a)))
+""", ["the values are right, but NumPy warned while computing them: overflow encountered in exp",
+      "np.where(condition, x, y) is no way around it, since it computes both x and y for every element"]),
+    ("part2.sigmoid", "the input clipped in place", """
+class sigmoid(ts.Operation):
+    def __init__(self, a, name=None):
+        super().__init__([a], name)
+    def compute(self, a):
+        np.clip(a, -500, 500, out=a)
+        return 1 / (1 + np.exp(-a))
+""", ["the input a was changed in place: at index (0,) it was -1000 and is now -500"]),
+    ("part2.softmax", "no shift: overflow", """
+class softmax(ts.Operation):
+    def __init__(self, a, name=None):
+        super().__init__([a], name)
+    def compute(self, a):
+        e = np.exp(a)
+        return e / e.sum(axis=1, keepdims=True)
+""", ["✗ large scores", "overflow"]),
+    ("part2.softmax", "the input shifted in place", """
+class softmax(ts.Operation):
+    def __init__(self, a, name=None):
+        super().__init__([a], name)
+    def compute(self, a):
+        a -= a.max(axis=1, keepdims=True)
+        e = np.exp(a)
+        return e / e.sum(axis=1, keepdims=True)
+""", ["the input a was changed in place: at index (0, 0) it was 1 and is now -2",
+      "must not change its input in place"]),
+    ("part2.softmax", "one maximum for the whole array", """
+class softmax(ts.Operation):
+    def __init__(self, a, name=None):
+        super().__init__([a], name)
+    def compute(self, a):
+        e = np.exp(a - a.max())
+        return e / e.sum(axis=1, keepdims=True)
+""", ["✗ large scores", "NumPy warned: invalid value encountered"]),
+    ("part2.softmax", "sum over the wrong axis", """
+class softmax(ts.Operation):
+    def __init__(self, a, name=None):
+        super().__init__([a], name)
+    def compute(self, a):
+        e = np.exp(a - a.max(axis=0, keepdims=True))
+        return e / e.sum(axis=0, keepdims=True)
+""", ["each row must sum to 1; the rows of yours sum to [3.0]", "✗ two rows — hint 1: Each row is one point"]),
+    ("part2.softmax_weights", "columns swapped: red in column 0", """
+def softmax_weights(w, b):
+    return np.column_stack([np.zeros_like(w), w]), np.array([0.0, b])
+""", ["your column 0 is red's probability: the columns are swapped"]),
+    ("part2.softmax_weights", "one weight vector instead of a matrix", """
+def softmax_weights(w, b):
+    return w, b
+""", ["W must have shape (2, 2) (one column per class) and b shape (2,), got (2,) and ()"]),
+    ("part2.softmax_weights", "W alone returned", """
+def softmax_weights(w, b):
+    return np.column_stack([w, np.zeros_like(w)])
+""", ["softmax_weights must return two arrays, (W, b), got a ndarray"]),
+    ("part2.softmax_weights", "the hand-made W of the text, twice as steep", """
+def softmax_weights(w, b):
+    return np.column_stack([w, -w]), np.array([b, -b])
+""", ["twice too much"]),
+    ("part2.perceptron", "a new graph at every call", """
+class Perceptron:
+    def __init__(self, W, b):
+        self.W, self.b = W, b
+    def probabilities(self, X):
+        x = ts.placeholder()
+        p = ts.softmax(x @ ts.Variable(self.W) + ts.Variable(self.b))
+        return ts.Session().run(p, {x: X})
+    def classify(self, X):
+        return np.argmax(self.probabilities(X), axis=1)
+""", ["added new operations to the graph", "in __init__"]),
+    ("part2.perceptron", "classes counted from 1", """
+class Perceptron:
+    def __init__(self, W, b):
+        self.graph = ts.Graph()
+        with self.graph.as_default():
+            self.x = ts.placeholder()
+            self.p = ts.softmax(self.x @ ts.Variable(W) + ts.Variable(b))
+    def probabilities(self, X):
+        return ts.Session(self.graph).run(self.p, {self.x: X})
+    def classify(self, X):
+        return np.argmax(self.probabilities(X), axis=1) + 1
+""", ["the classes are counted from 1; count them from 0"]),
+    ("part3.multiply", "the product written into a", """
+class multiply(ts.Operation):
+    def __init__(self, a, b, name=None):
+        super().__init__([a, b], name)
+    def compute(self, a, b):
+        return np.multiply(a, b, out=a)
+""", ["the input a was changed in place"]),
+    ("part3.multiply", "negative: the sign flipped in place", """
+class negative(ts.Operation):
+    def __init__(self, a, name=None):
+        super().__init__([a], name)
+    def compute(self, a):
+        a *= -1
+        return a
+""", ["✗ negative of a vector", "the input a was changed in place"]),
+    ("part3.reduce_sum", "NumPy's error for an axis that does not exist", """
+class reduce_sum(ts.Operation):
+    def __init__(self, A, axis=None, name=None):
+        super().__init__([A], name)
+        self.axis = axis
+    def compute(self, A):
+        return np.sum(A, axis=self.axis)
+""", ["the error says: axis 2 is out of bounds for array of dimension 2",
+      "it must name the shape (2, 3) and the axis 2"]),
+    ("part3.reduce_sum", "the axis kept but never used in compute", """
+class reduce_sum(ts.Operation):
+    def __init__(self, A, axis=None, name=None):
+        super().__init__([A], name)
+        self.axis = axis
+    def compute(self, A, axis=None):
+        return np.sum(A, axis=axis)
+""", ["✗ each row: axis=1", "this is the sum over every entry, but the case asks for axis 1"]),
+    ("part3.reduce_sum", "the summed axis kept", """
+class reduce_sum(ts.Operation):
+    def __init__(self, A, axis=None, name=None):
+        super().__init__([A], name)
+        self.axis = axis
+    def compute(self, A):
+        return np.sum(A, axis=self.axis, keepdims=True)
+""", ["the summed axis is kept"]),
+    ("part3.reduce_sum", "axis 0 and 1 mixed up", """
+class reduce_sum(ts.Operation):
+    def __init__(self, A, axis=None, name=None):
+        super().__init__([A], name)
+        self.axis = axis
+    def compute(self, A):
+        return np.sum(A, axis=None if self.axis is None else 1 - self.axis)
+""", ["this is the sum over axis 0, but the case asks for axis 1"]),
+    ("part3.log", "np.log as it is: -inf for 0", """
+class log(ts.Operation):
+    def __init__(self, a, name=None):
+        super().__init__([a], name)
+    def compute(self, a):
+        return np.log(a)
+""", ["✗ a probability that underflowed to 0", "divide by zero",
+      "expected a ValueError (or a FloatingPointError) raised before np.log is called"]),
+    ("part3.log", "an error that does not say what was wrong", """
+class log(ts.Operation):
+    def __init__(self, a, name=None):
+        super().__init__([a], name)
+    def compute(self, a):
+        if np.any(a <= 0):
+            raise ValueError("bad input")
+        return np.log(a)
+""", ["it must name how many values are <= 0 (2)"]),
+    ("part3.log", "only negative inputs refused", """
+class log(ts.Operation):
+    def __init__(self, a, name=None):
+        super().__init__([a], name)
+    def compute(self, a):
+        if np.any(a < 0):
+            raise ValueError(f"log: {a.shape} has negative values")
+        return np.log(a)
+""", ["✗ a probability that underflowed to 0", "divide by zero"]),
+    ("part3.cross_entropy", "the minus forgotten", """
+def cross_entropy(c, p):
+    return reduce_sum(multiply(c, log(p)))
+""", ["the sign is flipped"]),
+    ("part3.cross_entropy", "summed over the classes only", """
+def cross_entropy(c, p):
+    return negative(reduce_sum(multiply(c, log(p)), axis=1))
+""", ["J must be one number (shape ()), not an array of shape (1,)"]),
+    ("part3.cross_entropy", "the targets left out", """
+def cross_entropy(c, p):
+    return negative(reduce_sum(log(p)))
+""", ["the node returned does not depend on c"]),
+    ("part3.cross_entropy", "the mean instead of the sum", """
+def cross_entropy(c, p):
+    return ts.reduce_mean(negative(reduce_sum(multiply(c, log(p)), axis=1)))
+""", ["this is the mean over the 3 points; J is their sum (section 'Sum or mean')"]),
+]
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("exercise_id, what, source, fragments", MISTAKES,
+                         ids=[f"{m[0]}: {m[1]}" for m in MISTAKES])
+def test_typical_mistake_fails_with_its_own_message(exercise_id, what, source, fragments):
+    report = check(exercise_id, namespace=with_mistake(source))
+    text = str(report)
+    assert report.state == "failed", text
+    for fragment in fragments:
+        assert fragment in text, (fragment, text)
+    assert "hidden" not in text.lower()
+
+
+def test_every_exercise_of_parts_1_to_3_has_typical_mistakes():
+    assert {m[0] for m in MISTAKES} == set(IDS)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_np_where_is_explained_on_request():
+    source = next(m[2] for m in MISTAKES if m[1].startswith("np.where"))
+    first = str(check("part2.sigmoid", namespace=with_mistake(source)))
+    second = str(check("part2.sigmoid", namespace=with_mistake(source), hint=2))
+    assert "hint 1: e^(−a) overflows" in first and 'check("part2.sigmoid", hint=2)' in first
+    assert "hint 2:" in second and "computes both x and y for every element" in second
+
+
+@pytest.mark.parametrize("exercise_id", BY_PART)
+def test_instructor_solution_passes_visible_and_hidden(exercise_id):
+    ns = solutions_namespace([1, 2, 3])
+    exercise = get_exercise(exercise_id)
+    assert check(exercise_id, namespace=ns).passed
+    cases = hidden_cases()[exercise_id]
+    assert len(cases) >= 2
+    for case in cases:
+        inputs = decode(encode_inputs(case.inputs))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            result = run_case(exercise, ns, inputs)
+        verdict = evaluate(exercise, inputs, decode(json.loads(json.dumps(result))))
+        assert verdict.passed, (case.name, verdict.lines)
+
+
+@pytest.mark.parametrize("part", sorted(PIECES))
+def test_pieces_are_declared_and_the_library_stand_ins_pass_the_checks(part):
+    exercises = [e for e in all_exercises().values() if e.id.startswith(part + ".") and e.piece]
+    assert sorted(name for e in exercises for name in e.names) == sorted(PIECES[part])
+    for exercise in exercises:
+        ns = solutions_namespace([1, 2, 3])  # run_graph's stand-in needs no traversal, but others may
+        ns.update(exercise.reference_pieces())
+        report = check(exercise.id, namespace=ns)
+        assert report.passed, str(report)
+
+
+@pytest.mark.parametrize("exercise_id", BY_PART)
+def test_hints_name_where_the_idea_is_explained_and_never_give_the_answer(exercise_id):
+    exercise = get_exercise(exercise_id)
+    part = int(exercise_id[4])
+    solution_lines = {line.strip() for line in solution_source(part).splitlines()
+                      if len(line.strip()) > 12 and not line.strip().startswith(("#", '"""', "def ", "class "))}
+    for case in exercise.cases:
+        assert len(case.hints) == 2, (exercise_id, case.name)
+        first = case.hints[0]
+        assert re.search(r"section '|exercise '|Part I", first) or "axis 1" in first, (case.name, first)
+        for hint in case.hints:
+            for line in solution_lines:
+                assert line not in hint, (case.name, line)
+
+
+@pytest.mark.parametrize("exercise_id", BY_PART)
+def test_sections_named_in_hints_exist_in_the_notebooks(exercise_id):
+    import nbformat
+    from .course_notebooks import NOTEBOOKS
+    headings = set()
+    for path in NOTEBOOKS:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "markdown":
+                for line in cell.source.splitlines():
+                    if line.startswith("#"):
+                        headings.add(line.lstrip("#").strip())
+    titles = {h.split(": ", 1)[-1].split(" (")[0] for h in headings if h.startswith("Exercise")}
+    for case in get_exercise(exercise_id).cases:
+        for hint in case.hints:
+            for section in re.findall(r"sections? '([^']+)'", hint):
+                assert section in headings, (case.name, section)
+            for name in re.findall(r"exercise '([^']+)'", hint):
+                assert name in titles, (case.name, name, titles)
+
+
+def test_reduce_sum_must_keep_its_axis_where_part_4_reads_it():
+    source = """
+class reduce_sum(ts.Operation):
+    def __init__(self, A, axis=None, name=None):
+        super().__init__([A], name)
+        self.summed_axis = axis
+    def compute(self, A):
+        return np.sum(A, axis=self.summed_axis)
+"""
+    text = str(check("part3.reduce_sum", namespace=with_mistake(source)))
+    assert "keeps 'nothing' in op.axis, not the axis it was given, None: keep it as self.axis" in text
