@@ -288,3 +288,25 @@ def minibatch_sgd(optimizer, loss, x, c, X, C, batch_size, epochs, seed):
     text = str(check("part4.minibatch_sgd", namespace=ns))
     assert "x and c were fed different points" in text
     assert "X was changed in place" in text and "shuffle an order of indices" in text, text
+
+
+@pytest.mark.parametrize("part", [4, 5])
+def test_hints_name_sections_that_exist(part):
+    """A hint that sends the learner to a section, paragraph or derivation names one the notebook has."""
+    import json
+    from pathlib import Path
+
+    from tensorslow_edu.exercises import exercises_of_part
+    notebook = next((Path(__file__).resolve().parents[1] / "notebooks").glob(f"0{part}_*.ipynb"))
+    text = "\n".join("".join(c["source"]) for c in json.loads(notebook.read_text())["cells"]
+                     if c["cell_type"] == "markdown")
+    named = 0
+    for exercise in exercises_of_part(part):
+        for case in exercise.cases:
+            for hint in case.hints:
+                for kind, name in re.findall(r"(section|paragraph|derivation) '([^']+)'", hint):
+                    named += 1
+                    # a heading (## name ...) or a bold paragraph (**name.**)
+                    assert re.search(rf"^#+ {re.escape(name)}|\*\*{re.escape(name)}\.\*\*", text, re.M), (
+                        exercise.id, case.name, name)
+    assert named >= 2

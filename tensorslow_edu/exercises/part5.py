@@ -178,7 +178,7 @@ class MlpForward(Exercise):
              X=np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]),
              W1=np.array([[5.0, -5.0], [5.0, -5.0]]), b1=np.array([-2.5, 7.5]),
              W2=np.array([[5.0, -5.0], [5.0, -5.0]]), b2=np.array([-7.5, 7.5]),
-             hint="The two formulas of 'A hidden layer', one after the other, in NumPy."),
+             hint="The two formulas of the section 'A hidden layer', one after the other, in NumPy."),
         Case("2 → 3 → 2 with large scores", X=np.array([[1.0, 2.0], [-1.0, 0.0]]),
              W1=np.array([[1.0, 0.5, -1.0], [0.0, 1.0, 2.0]]), b1=np.zeros(3),
              W2=np.array([[900.0, -900.0], [800.0, 0.0], [-700.0, 1000.0]]), b2=np.array([0.0, 1.0]),
@@ -249,8 +249,9 @@ class Fit(Exercise):
              X=np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), C=np.eye(2)[[1, 0, 0, 1]],
              n_hidden=3, activation="sigmoid", learning_rate=0.5, batch_size=2, epochs=3, seed=0,
              points=np.array([[0.5, 0.5], [2.0, -1.0]]),
-             hint=["fit puts together what the XOR network above is made of: two dense layers, softmax, the "
-                   "summed cross-entropy, your optimizer and your mini-batch SGD.",
+             hint=["fit puts together what the XOR network of the section 'Your engine trains the network' is "
+                   "made of: two dense layers, softmax, the summed cross-entropy, your optimizer and your "
+                   "mini-batch SGD.",
                    "One generator from the seed makes both layers' weights (hidden first); minibatch_sgd is "
                    "given the same seed; predict runs p on the points it is given."]),
         Case("6 points, 2 tanh units, one batch", X=np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 2.0], [-1.0, 0.5],
