@@ -206,8 +206,9 @@ def test_optimizer_is_judged_with_the_library_engine_and_the_names_come_back():
 
 def test_engine_pieces_have_library_stand_ins_that_pass_their_own_checks():
     from tensorslow_edu.exercises import exercises_of_part
-    for exercise in exercises_of_part(4):
-        assert exercise.piece
+    pieces = [e for e in exercises_of_part(4) + exercises_of_part(5) if e.piece]
+    assert {e.id for e in pieces} >= {e.id for e in exercises_of_part(4)} | {"part5.dense_layer", "part5.fit"}
+    for exercise in pieces:
         stand_ins = exercise.reference_pieces()
         assert set(stand_ins) == set(exercise.names)
         ns = all_solutions()
@@ -310,3 +311,13 @@ def test_hints_name_sections_that_exist(part):
                     assert re.search(rf"^#+ {re.escape(name)}|\*\*{re.escape(name)}\.\*\*", text, re.M), (
                         exercise.id, case.name, name)
     assert named >= 2
+
+
+def test_my_pieces_makes_the_engines_table_of_gradients(tmp_path, capsys):
+    from tensorslow_edu.exercises import my_pieces
+    mine = my_pieces("part4", "part5", folder=tmp_path / "nothing_kept")
+    assert "part4: there is no" in capsys.readouterr().out
+    assert set(mine.gradients) == {"add", "multiply", "matmul", "sigmoid", "softmax", "log", "negative",
+                                   "reduce_sum", "leaky_relu"}
+    assert mine.gradients["leaky_relu"] is mine.leaky_relu_gradient
+    assert all(whose == "library" for whose in mine.whose.values())
