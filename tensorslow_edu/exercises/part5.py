@@ -249,9 +249,9 @@ class Fit(Exercise):
              X=np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), C=np.eye(2)[[1, 0, 0, 1]],
              n_hidden=3, activation="sigmoid", learning_rate=0.5, batch_size=2, epochs=3, seed=0,
              points=np.array([[0.5, 0.5], [2.0, -1.0]]),
-             hint=["fit puts together what the XOR network of the section 'Your engine trains the network' is "
-                   "made of: two dense layers, softmax, the summed cross-entropy, your optimizer and your "
-                   "mini-batch SGD.",
+             hint=["fit builds from your pieces what build_mlp builds from the library's (section 'Training the "
+                   "2-2-2 network'): two dense layers, softmax and the summed cross-entropy; then it trains with "
+                   "your optimizer and your mini-batch SGD.",
                    "One generator from the seed makes both layers' weights (hidden first); minibatch_sgd is "
                    "given the same seed; predict runs p on the points it is given."]),
         Case("6 points, 2 tanh units, one batch", X=np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 2.0], [-1.0, 0.5],
