@@ -321,3 +321,27 @@ def test_my_pieces_makes_the_engines_table_of_gradients(tmp_path, capsys):
                                    "reduce_sum", "leaky_relu"}
     assert mine.gradients["leaky_relu"] is mine.leaky_relu_gradient
     assert all(whose == "library" for whose in mine.whose.values())
+
+
+def test_a_composed_stand_in_runs_on_the_learners_other_pieces(tmp_path, capsys):
+    """fit missing: the library's fit stands in, built from the learner's dense_layer, optimizer, ..."""
+    import numpy as np
+    from tensorslow_edu.exercises import my_pieces
+    folder = tmp_path / "my_tensorslow"
+    folder.mkdir()
+    (folder / "part5.py").write_text(
+        "import numpy as np\nimport tensorslow_edu as ts\n\n"
+        "def dense_layer(x, n_in, n_out, activation, rng):\n"
+        "    limit = np.sqrt(6 / (n_in + n_out))\n"
+        "    W = ts.Variable(rng.uniform(-limit, limit, size=(n_in, n_out)))\n"
+        "    b = ts.Variable(np.zeros(n_out))\n"
+        "    z = add(matmul(x, W), b)\n"
+        "    return z if activation is None else activation(z)\n")
+    mine = my_pieces("part1", "part2", "part3", "part4", "part5", folder=folder)  # I-IV: the library's
+    out = capsys.readouterr().out
+    assert "part5: yours: dense_layer" in out and "    fit: not kept; using the library's" in out
+    assert mine.whose["dense_layer"] == "yours" and mine.whose["fit"] == "library"
+    assert mine.fit.__globals__["dense_layer"] is mine.dense_layer  # the learner's layer inside
+    X, C = np.array([[0.0, 1.0], [1.0, 0.0]]), np.eye(2)
+    predict, losses = mine.fit(X, C, 2, mine.sigmoid, 0.1, 2, 2, 0)
+    assert len(losses) == 2 and predict(X).shape == (2, 2)
