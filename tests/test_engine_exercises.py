@@ -172,7 +172,12 @@ SAYS = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(MISTAKES))
+# each mistake carries its part's marker: `pytest -m part4` runs Part IV's
+BY_PART = [pytest.param(name, marks=getattr(pytest.mark, MISTAKES[name][0].split(".")[0]), id=name)
+           for name in sorted(MISTAKES)]
+
+
+@pytest.mark.parametrize("name", BY_PART)
 def test_typical_mistake_is_named(name):
     exercise_id, source = MISTAKES[name]
     ns = all_solutions()
