@@ -24,7 +24,7 @@ pytestmark = pytest.mark.grader
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = json.loads((SAMPLE_CLASS.parent / "expected.json").read_text())["submissions"]
-LIMITS = Limits(timeout=12)  # generous: the machine may be busy
+LIMITS = Limits(timeout=20, cell_timeout=8, case_timeout=2)  # generous: the machine may be busy
 
 
 @pytest.fixture(scope="module")

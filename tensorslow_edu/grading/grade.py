@@ -177,9 +177,13 @@ class Grader:
         elif cell_errors:
             status = "cell_errors"
             first = cell_errors[0]
-            more = len(cell_errors) - 1
+            later = cell_errors[1:]
+            syntax = [e["cell"] for e in later if e["error"].startswith("SyntaxError")]
+            more = len(later) - len(syntax)  # a syntax error never follows from another cell
             reason = (f"cell {first['cell']} raised {shorten(first['error'], 200)}"
                       + (f"; {more} later cell(s) raised errors too, which may follow from it" if more else "")
+                      + (f"; cell {syntax[0]} has a syntax error of its own" if len(syntax) == 1 else
+                         f"; cells {', '.join(map(str, syntax))} have syntax errors of their own" if syntax else "")
                       + "; every exercise was still graded")
         if loaded.part is None and status in ("ok", "cell_errors"):
             reason = (reason + "; " if reason else "") + (

@@ -101,15 +101,17 @@ def feedback_html(record, exercises):
         f"<h2>{e(x.id)}</h2><pre>{e(exercise_text(x, record['exercises'][x.id]))}</pre>" for x in exercises)
     errors = first = ""
     if record["cell_errors"]:
-        errors = "<h2>Cells that raised errors</h2><ol>" + "".join(
-            f"<li value=\"{c['cell']}\">cell {c['cell']}: <code>{e(c['error'])}</code></li>"
-            for c in record["cell_errors"]) + "</ol>"
-        cause = record["cell_errors"][0]
-        later = len(record["cell_errors"]) - 1
+        errors = "<h2>Cells that raised errors</h2><ul>" + "".join(
+            f"<li>cell {c['cell']}: <code>{e(c['error'])}</code></li>" for c in record["cell_errors"]) + "</ul>"
+        cause, later = record["cell_errors"][0], record["cell_errors"][1:]
+        syntax = [c for c in later if c["error"].startswith("SyntaxError")]
+        more = len(later) - len(syntax)  # a syntax error never follows from another cell
         first = (f'<div class="first"><b>Fix this first:</b> cell {cause["cell"]} raised '
                  f'<code>{e(cause["error"])}</code>.'
-                 + (f" The {later} later error(s) below may all follow from it (a failed import or "
-                    f"definition leaves its names undefined)." if later else "") + "</div>")
+                 + (f" The {more} later error(s) below may all follow from it (a failed import or "
+                    f"definition leaves its names undefined)." if more else "")
+                 + "".join(f" Cell {c['cell']} has a syntax error of its own: <code>{e(c['error'])}</code>."
+                           for c in syntax) + "</div>")
     output = ""
     if record["output"]:
         output = ("<h2>What the notebook printed</h2><p>(shown for your information; it plays no part in "
