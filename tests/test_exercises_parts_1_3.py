@@ -457,3 +457,19 @@ class reduce_sum(ts.Operation):
 """
     text = str(check("part3.reduce_sum", namespace=with_mistake(source)))
     assert "keeps 'nothing' in op.axis, not the axis it was given, None: keep it as self.axis" in text
+
+
+@pytest.mark.parametrize("exercise_id, stubbed, said", [
+    ("part1.run_graph", "traverse_postorder",
+     "your code calls traverse_postorder, which is not written yet (part1.traverse_postorder: not started). "
+     "Write it first, or meanwhile take the library's order"),
+    ("part3.cross_entropy", "log", "your code calls log, which is not written yet (part3.log: not started)"),
+])
+def test_a_piece_that_calls_an_unwritten_piece_says_which(exercise_id, stubbed, said):
+    exercise = next(e for e in all_exercises().values() if stubbed in e.names)
+    kind = "class" if exercise.kind == "class" else "def"
+    stub = (f"{kind} {stubbed}{'' if kind == 'class' else '(*args)'}:\n"
+            + (f"    def __init__(self, *args, **kwargs):\n    " if kind == "class" else "")
+            + f"    raise NotImplementedError('{exercise.id}: not started yet (replace this line with your code)')\n")
+    report = check(exercise_id, namespace=with_mistake(stub))
+    assert report.state == "failed" and said in str(report), str(report)
