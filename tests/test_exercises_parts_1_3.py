@@ -473,3 +473,15 @@ def test_a_piece_that_calls_an_unwritten_piece_says_which(exercise_id, stubbed, 
             + f"    raise NotImplementedError('{exercise.id}: not started yet (replace this line with your code)')\n")
     report = check(exercise_id, namespace=with_mistake(stub))
     assert report.state == "failed" and said in str(report), str(report)
+
+
+def test_multiply_written_and_negative_not_yet_is_not_called_not_started():
+    stub = """
+class negative(ts.Operation):
+    def __init__(self, a, name=None):
+        raise NotImplementedError("part3.multiply: not started yet (replace this line with your code)")
+"""
+    report = check("part3.multiply", namespace=with_mistake(stub))
+    text = str(report)
+    assert report.state == "failed" and "3 of 5 visible tests passed" in text
+    assert "negative is not written yet: its stub still raises NotImplementedError." in text
