@@ -47,6 +47,9 @@ class CheckReport:
         if self.state == "skipped":
             return f"{e.id}: check() is skipped while grading"
         if self.state == "not_started":
+            said = self.rows[0][1].lines[0] if self.rows and self.rows[0][1].lines else ""
+            if "(" in said:  # it names the function that is still a stub
+                return f"{e.id}: {said}"
             return f"{e.id}: not started yet (the stub still raises NotImplementedError)"
         if self.state == "missing":
             return f"{e.id}: {self.rows[0][1].lines[0]}"
@@ -61,18 +64,20 @@ class CheckReport:
         return f"hint {level}: {text}" if len(case.hints) > 1 else f"hint: {text}"
 
     def _blocks(self):
-        """[(mark, case name, detail lines)]: details for the first failure, one hint line for the others."""
+        """[(mark, case name, detail lines, in full?)]: all details for the first failure that ran, one
+        line for each other (its hint, or "not started yet" for a function still a stub)."""
         blocks = []
         if self.state != "failed":
             return blocks
-        first = True
+        failing = [v for _, v in self.rows if not v.passed]
+        # explain in full the first case that ran and failed, rather than one not started yet
+        chosen = next((v for v in failing if v.status != "not_started"), failing[0] if failing else None)
         for case, verdict in self.rows:
             if verdict.passed:
-                blocks.append(("✓", case.name, []))
+                blocks.append(("✓", case.name, [], False))
                 continue
             hint = self._hint(case)
-            if first:
-                first = False
+            if verdict is chosen:
                 detail = [f"input: {self.exercise.describe(case.inputs)}", *verdict.lines]
                 if hint:
                     detail.append(hint)
@@ -80,24 +85,23 @@ class CheckReport:
                     if more:
                         detail.append(f"(a more specific hint: check(\"{self.exercise.id}\", "
                                       f"hint={self.hint_level + 1}))")
+            elif verdict.status == "not_started" and verdict.lines:
+                detail = [verdict.lines[0]]
+            elif hint:
+                detail = [hint]
             else:
-                detail = [f"{verdict.lines[0]}"] if verdict.status != "failed" and verdict.lines else []
-                if hint:
-                    detail = [hint]
-            blocks.append(("✗", case.name, detail))
+                detail = [verdict.lines[0]] if verdict.status != "failed" and verdict.lines else []
+            blocks.append(("✗", case.name, detail, verdict is chosen))
         return blocks
 
     def __str__(self):
         lines = [self._head()]
-        first_failure = True
-        for mark, name, detail in self._blocks():
-            if mark == "✗" and not first_failure:
+        for mark, name, detail, full in self._blocks():
+            if mark == "✗" and not full:
                 lines.append(f"  {mark} {name}" + (f" — {detail[0]}" if detail else ""))
                 continue
             lines.append(f"  {mark} {name}")
-            if mark == "✗":
-                first_failure = False
-                lines += [f"      {line}" for line in detail]
+            lines += [f"      {line}" for line in detail]
         if self.state == "passed":
             lines.append("  (hidden tests are run when the notebook is graded)")
         return "\n".join(lines)
@@ -108,15 +112,13 @@ class CheckReport:
         colour = {"passed": "#1a7f37", "failed": "#cf222e"}.get(self.state, "#6e7781")
         parts = [f'<div style="font-family:monospace;border-left:4px solid {colour};padding-left:8px">',
                  f"<b>{html.escape(self._head())}</b>"]
-        first_failure = True
-        for mark, name, detail in self._blocks():
-            if mark == "✗" and not first_failure:
+        for mark, name, detail, full in self._blocks():
+            if mark == "✗" and not full:
                 parts.append(f"<div>{mark} {html.escape(name)}"
                              + (f" — {html.escape(detail[0])}" if detail else "") + "</div>")
                 continue
             parts.append(f"<div>{mark} {html.escape(name)}</div>")
-            if mark == "✗":
-                first_failure = False
+            if full:
                 parts.append('<pre style="margin:2px 0 6px 24px">' + html.escape("\n".join(detail)) + "</pre>")
         parts.append("</div>")
         return "".join(parts)
@@ -153,7 +155,10 @@ def run_visible(exercise, namespace, hint=1):
         result = json.loads(json.dumps(run_case(exercise, namespace, inputs)))
         verdict = evaluate(exercise, inputs, decode(result))
         rows.append((case, verdict))
-        if verdict.status in ("not_started", "missing"):
+        if verdict.status == "missing":
             return CheckReport(exercise, [(case, verdict)], verdict.status, hint)
+    if all(v.status == "not_started" for _, v in rows):
+        return CheckReport(exercise, rows[:1], "not_started", hint)
+    # some of a family of functions written, others still stubs: report both
     state = "passed" if all(v.passed for _, v in rows) else "failed"
     return CheckReport(exercise, rows, state, hint)

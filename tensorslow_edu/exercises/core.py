@@ -18,6 +18,7 @@ process, with the visible cases only.
 import base64
 import difflib
 import math
+import traceback
 import warnings
 
 import numpy as np
@@ -98,6 +99,9 @@ WHY_UNCHANGED = {
     "sum": ("Add a share with `grads[node] = grads[node] + g`, not `grads[node] += g`: a gradient function "
             "may hand the same array to several inputs (add passes `grad` on unchanged), so adding into it "
             "in place changes the gradient of another node too."),
+    "data": ("The data belong to the caller, who uses them again: shuffle an order of indices "
+             "(or a copy), never X or C themselves (shuffled one after the other, their rows would no "
+             "longer match either)."),
     "value": ("Assign a new array (`v.value = v.value - ...`) rather than changing the old one in place "
               "(`-=`): arrays fetched from the graph before the step, and the outputs of the forward "
               "pass, still refer to the old array and would change behind your back."),
@@ -378,10 +382,13 @@ def run_case(exercise, namespace, inputs):
         return {"value": encode(value)}
     except NotImplementedError as exc:
         if exercise.id in str(exc) or "not started" in str(exc):
-            return {"status": "not_started", "message": "not started yet"}
+            where = traceback.extract_tb(exc.__traceback__)[-1].name
+            stub = f" ({where} still raises NotImplementedError)" if where not in ("call", "run_case") else ""
+            return {"status": "not_started", "message": f"not started yet{stub}"}
         return {"status": "error", "message": _error_text(exc)}
     except BadReturn as exc:
-        return {"status": "bad_return", "message": str(exc)}
+        changed = handed.changed()  # an array changed in place is often what led to the mistake
+        return {"status": "bad_return", "message": str(exc) + (f"\n{changed}" if changed else "")}
     except RuntimeWarning as exc:
         return {"status": "error", "message": f"NumPy warned: {exc} (the computation overflowed or "
                                               f"produced NaN; make it numerically stable)"}
@@ -421,7 +428,7 @@ def evaluate(exercise, inputs, result, want=None):
     status = result.get("status")
     if status is not None:
         message = str(result.get("message", ""))[:2000]
-        return Verdict(False, [message], status if status in (
+        return Verdict(False, message.splitlines() or [""], status if status in (
             "not_started", "missing", "error", "bad_return", "timeout") else "error")
     if "value" not in result:
         return Verdict(False, ["the result could not be read"], "error")

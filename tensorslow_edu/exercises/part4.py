@@ -347,6 +347,17 @@ class OneInputGradients(_GradientFamily):
 # Backprop
 # ---------------------------------------------------------------------------
 
+class _Table(dict):
+    """The table of gradient functions handed to the learner's backprop: a wrong key is explained."""
+
+    def __missing__(self, key):
+        if key in ("placeholder", "Variable", "constant", "_Constant"):
+            raise Mistake(f"backprop looked up a gradient function for a {key}: placeholders, Variables and "
+                          f"constants have no inputs, so they pass nothing back; they only collect. Call "
+                          f"gradient functions for operations only (isinstance(node, ts.Operation)).")
+        raise KeyError(key)
+
+
 class _Recorder:
     """The library's gradient functions, wrapped to see the order backprop calls them in."""
 
@@ -357,7 +368,7 @@ class _Recorder:
         self.done = []  # ids of the operations whose gradient function ran, in order
 
     def table(self):
-        return {name: self._wrap(function) for name, function in GRADIENTS.items()}
+        return _Table({name: self._wrap(function) for name, function in GRADIENTS.items()})
 
     def _wrap(self, function):
         def gradient(op, grad):
@@ -485,7 +496,8 @@ class Optimizer(Exercise):
     FEED_HINTS = [
         "Each call of minimize trains on the feed_dict it is given: the forward pass on that data comes "
         "first (section 'The optimizer').",
-        "minimize runs run_graph(loss, feed_dict), then backprop(loss, self.gradients), then updates.",
+        "A step is three stages in order: your forward pass on the feed_dict given to minimize, your "
+        "backprop with the optimizer's own table, then the updates; it returns the loss of the forward pass.",
     ]
     cases = [
         Case("one step on a softmax perceptron", graph=PERCEPTRON, learning_rate=0.1,
@@ -606,7 +618,7 @@ class MinibatchSgd(Exercise):
             x, c = g.placeholder(name="x"), g.placeholder(name="c")
             loss = g.add(x, c)
         optimizer = self._Recording(x, c)
-        losses = function(optimizer, loss, x, c, hand(X, "X"), hand(C, "C"), inputs["batch_size"],
+        losses = function(optimizer, loss, x, c, hand(X, "X", "data"), hand(C, "C", "data"), inputs["batch_size"],
                           inputs["epochs"], inputs["seed"])
         if losses is None:
             raise BadReturn("minibatch_sgd returned None: return the list of the losses minimize returned.")

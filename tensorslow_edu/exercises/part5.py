@@ -115,8 +115,9 @@ class DenseLayer(Exercise):
     reference = staticmethod(_dense_layer)
     GLOROT = ["The layer draws its own W the way the text describes ts.dense's (Glorot's range), from "
               "the generator it is given, and starts b at zeros.",
-              "limit = sqrt(6 / (n_in + n_out)); W = rng.uniform(-limit, limit, size=(n_in, n_out)): the "
-              "same call on the same generator gives the same numbers as the library."]
+              "Glorot's range is ±sqrt(6 / (n_in + n_out)); the generator's uniform method draws the whole "
+              "(n_in, n_out) matrix in one call, and the same call on the same generator gives the library's "
+              "numbers. Draw W before making b."]
     cases = [
         Case("a sigmoid layer 2 → 3 on 3 points", X=np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), n_in=2, n_out=3,
              activation="sigmoid", seed=0, hint=GLOROT),
@@ -140,9 +141,10 @@ class DenseLayer(Exercise):
             node = as_node(function(x, inputs["n_in"], inputs["n_out"], activation, np.random.default_rng(inputs["seed"])),
                            graph, "what dense_layer returned")
             value = as_array(g.Session(graph).run(node, {x: hand(inputs["X"], "the points X")}))
-        weights = [v.value for v in graph.variables]
-        if len(weights) != 2:
-            raise BadReturn(f"dense_layer made {len(weights)} Variables; a layer has two, W and then b.")
+        weights = sorted((v.value for v in graph.variables), key=np.ndim, reverse=True)
+        if len(weights) != 2 or [np.ndim(w) for w in weights] != [2, 1]:
+            raise BadReturn(f"dense_layer made {len(weights)} Variable(s) of shapes "
+                            f"{[np.shape(w) for w in weights]}; a layer has two, W (n_in, n_out) and b (n_out,).")
         return {"output": value, "W": as_array(weights[0], "W"), "b": as_array(weights[1], "b")}
 
     def call(self, obj, inputs):
@@ -156,6 +158,12 @@ class DenseLayer(Exercise):
         for key in ("W", "b", "output"):
             verdict = compare_values(got.get(key), want[key], self.rtol, self.atol, label=key)
             if not verdict.passed:
+                W = got.get("W")
+                limit = np.sqrt(6 / (inputs["n_in"] + inputs["n_out"]))
+                if key == "W" and isinstance(W, np.ndarray) and W.shape == want["W"].shape and np.all(np.abs(W) <= limit):
+                    verdict.lines.append("W lies in Glorot's range but holds other numbers: draw them from the "
+                                         "generator rng the layer is given (not np.random), in one call, so that "
+                                         "the same seed gives the same weights.")
                 return verdict
         return Verdict(True)
 
@@ -170,7 +178,7 @@ class MlpForward(Exercise):
              X=np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]),
              W1=np.array([[5.0, -5.0], [5.0, -5.0]]), b1=np.array([-2.5, 7.5]),
              W2=np.array([[5.0, -5.0], [5.0, -5.0]]), b2=np.array([-7.5, 7.5]),
-             hint="The two formulas of 'A hidden layer', one after the other, in NumPy."),
+             hint="The two formulas of the section 'A hidden layer', one after the other, in NumPy."),
         Case("2 → 3 → 2 with large scores", X=np.array([[1.0, 2.0], [-1.0, 0.0]]),
              W1=np.array([[1.0, 0.5, -1.0], [0.0, 1.0, 2.0]]), b1=np.zeros(3),
              W2=np.array([[900.0, -900.0], [800.0, 0.0], [-700.0, 1000.0]]), b2=np.array([0.0, 1.0]),
@@ -241,8 +249,9 @@ class Fit(Exercise):
              X=np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), C=np.eye(2)[[1, 0, 0, 1]],
              n_hidden=3, activation="sigmoid", learning_rate=0.5, batch_size=2, epochs=3, seed=0,
              points=np.array([[0.5, 0.5], [2.0, -1.0]]),
-             hint=["fit puts together what the XOR network above is made of: two dense layers, softmax, the "
-                   "summed cross-entropy, your optimizer and your mini-batch SGD.",
+             hint=["fit puts together what the XOR network of the section 'Your engine trains the network' is "
+                   "made of: two dense layers, softmax, the summed cross-entropy, your optimizer and your "
+                   "mini-batch SGD.",
                    "One generator from the seed makes both layers' weights (hidden first); minibatch_sgd is "
                    "given the same seed; predict runs p on the points it is given."]),
         Case("6 points, 2 tanh units, one batch", X=np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 2.0], [-1.0, 0.5],
@@ -258,7 +267,7 @@ class Fit(Exercise):
                 f"{inputs['batch_size']}, epochs={inputs['epochs']}, seed={inputs['seed']}); predict({inputs['points'].tolist()})")
 
     def _run(self, function, inputs):
-        result = function(hand(inputs["X"], "X"), hand(inputs["C"], "C"), inputs["n_hidden"],
+        result = function(hand(inputs["X"], "X", "data"), hand(inputs["C"], "C", "data"), inputs["n_hidden"],
                           ACTIVATIONS[inputs["activation"]], inputs["learning_rate"], inputs["batch_size"],
                           inputs["epochs"], inputs["seed"])
         if not isinstance(result, tuple) or len(result) != 2 or not callable(result[0]):
