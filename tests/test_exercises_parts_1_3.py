@@ -484,4 +484,4 @@ class negative(ts.Operation):
     report = check("part3.multiply", namespace=with_mistake(stub))
     text = str(report)
     assert report.state == "failed" and "3 of 5 visible tests passed" in text
-    assert "negative is not written yet: its stub still raises NotImplementedError." in text
+    assert "✗ negative of a vector" in text and "not started yet (__init__ still raises NotImplementedError)" in text
