@@ -421,6 +421,7 @@ def test_hints_name_where_the_idea_is_explained_and_never_give_the_answer(exerci
         assert len(case.hints) == 2, (exercise_id, case.name)
         first = case.hints[0]
         assert re.search(r"section '|exercise '|Part I", first) or "axis 1" in first, (case.name, first)
+        assert not re.search(r"np\.|self\.|\bimport\b|\breturn\b", first), (case.name, first)  # the idea, not code
         for hint in case.hints:
             for line in solution_lines:
                 assert line not in hint, (case.name, line)
