@@ -241,6 +241,19 @@ class Perceptron:
     def classify(self, X):
         return np.argmax(self.probabilities(X), axis=1)
 """, ["added new operations to the graph", "in __init__"]),
+    ("part2.perceptron", "the weights as constants", """
+class Perceptron:
+    def __init__(self, W, b):
+        self.graph = ts.Graph()
+        with self.graph.as_default():
+            self.x = ts.placeholder()
+            self.p = ts.softmax(self.x @ ts.constant(W) + ts.constant(b))
+        self.session = ts.Session(self.graph)
+    def probabilities(self, X):
+        return self.session.run(self.p, {self.x: X})
+    def classify(self, X):
+        return np.argmax(self.probabilities(X), axis=1)
+""", ["W and b must be Variables of the model's graph"]),
     ("part2.perceptron", "classes counted from 1", """
 class Perceptron:
     def __init__(self, W, b):
@@ -408,6 +421,7 @@ def test_hints_name_where_the_idea_is_explained_and_never_give_the_answer(exerci
         assert len(case.hints) == 2, (exercise_id, case.name)
         first = case.hints[0]
         assert re.search(r"section '|exercise '|Part I", first) or "axis 1" in first, (case.name, first)
+        assert not re.search(r"np\.|self\.|\bimport\b|\breturn\b", first), (case.name, first)  # the idea, not code
         for hint in case.hints:
             for line in solution_lines:
                 assert line not in hint, (case.name, line)
@@ -444,3 +458,31 @@ class reduce_sum(ts.Operation):
 """
     text = str(check("part3.reduce_sum", namespace=with_mistake(source)))
     assert "keeps 'nothing' in op.axis, not the axis it was given, None: keep it as self.axis" in text
+
+
+@pytest.mark.parametrize("exercise_id, stubbed, said", [
+    ("part1.run_graph", "traverse_postorder",
+     "your code calls traverse_postorder, which is not written yet (part1.traverse_postorder: not started). "
+     "Write it first, or meanwhile take the library's order"),
+    ("part3.cross_entropy", "log", "your code calls log, which is not written yet (part3.log: not started)"),
+])
+def test_a_piece_that_calls_an_unwritten_piece_says_which(exercise_id, stubbed, said):
+    exercise = next(e for e in all_exercises().values() if stubbed in e.names)
+    kind = "class" if exercise.kind == "class" else "def"
+    stub = (f"{kind} {stubbed}{'' if kind == 'class' else '(*args)'}:\n"
+            + (f"    def __init__(self, *args, **kwargs):\n    " if kind == "class" else "")
+            + f"    raise NotImplementedError('{exercise.id}: not started yet (replace this line with your code)')\n")
+    report = check(exercise_id, namespace=with_mistake(stub))
+    assert report.state == "failed" and said in str(report), str(report)
+
+
+def test_multiply_written_and_negative_not_yet_is_not_called_not_started():
+    stub = """
+class negative(ts.Operation):
+    def __init__(self, a, name=None):
+        raise NotImplementedError("part3.multiply: not started yet (replace this line with your code)")
+"""
+    report = check("part3.multiply", namespace=with_mistake(stub))
+    text = str(report)
+    assert report.state == "failed" and "3 of 5 visible tests passed" in text
+    assert "✗ negative of a vector" in text and "not started yet (__init__ still raises NotImplementedError)" in text

@@ -37,6 +37,15 @@ def made_operation(obj, nodes, keywords, example):
     return op
 
 
+def other_stub(exc, exercise_id, fallback):
+    """A Mistake when the learner's code calls a piece of *another* exercise that is still a stub."""
+    match = re.match(r"(part\d+\.\w+): not started", str(exc)) if isinstance(exc, NotImplementedError) else None
+    if match and match.group(1) != exercise_id:
+        return Mistake(f"your code calls {match.group(1).split('.')[1]}, which is not written yet "
+                       f"({match.group(1)}: not started). Write it first{fallback}.")
+    return None
+
+
 # ---------------------------------------------------------------------------
 
 @register
@@ -181,6 +190,9 @@ class RunGraph(Exercise):
         feed = {nodes[k]: hand(v, f"feed_dict[{k}]") for k, v in inputs["feed"].items()}
         try:
             value = as_array(obj(nodes[inputs["target"]], feed))
+        except NotImplementedError as exc:
+            raise other_stub(exc, self.id, ", or meanwhile take the library's order, "
+                                           "operation.graph.execution_order([operation])") or exc
         except KeyError as exc:
             node = exc.args[0] if exc.args else None
             if isinstance(node, g.Node) and not isinstance(node, g.placeholder):

@@ -159,14 +159,14 @@ class _PerceptronReference:
         return np.argmax(self.probabilities(X), axis=1)
 
 
-def _graphs_of(obj):
-    """The ts.Graph objects an object holds, and the default graph."""
+def _graphs_of(obj, default):
+    """The ts.Graph objects an object holds, and the default graph it was made in."""
     found = [v for v in vars(obj).values() if isinstance(v, g.Graph)]
     for v in vars(obj).values():
         graph = getattr(v, "graph", None)
         if isinstance(graph, g.Graph) and isinstance(v, g.Node):
             found.append(graph)
-    found.append(g.get_default_graph())
+    found.append(default)
     unique = []
     for graph in found:
         if all(graph is not u for u in unique):
@@ -209,8 +209,12 @@ class Perceptron(Exercise):
                 + (f", {inputs['runs']} runs" if inputs.get("runs") else ""))
 
     def call(self, obj, inputs):
+        with g.Graph().as_default() as default:  # what the model puts in the default graph lands here
+            return self._runs(obj, inputs, default)
+
+    def _runs(self, obj, inputs, default):
         model = obj(inputs["W"].copy(), inputs["b"].copy())
-        graphs = _graphs_of(model)
+        graphs = _graphs_of(model, default)
         sizes = [len(graph.operations) for graph in graphs]
         results = []
         for run in range(int(inputs.get("runs", 1))):
@@ -218,8 +222,14 @@ class Perceptron(Exercise):
             classes = as_array(model.classify(inputs["X"].copy()), "classify(X)")
             results.append({"probabilities": p, "classes": classes})
             if run == 0:
-                graphs = _graphs_of(model)
+                graphs = _graphs_of(model, default)
                 sizes = [len(graph.operations) for graph in graphs]
+                held = [v for graph in graphs for v in graph.variables
+                        if any(np.array_equal(v.value, inputs[k]) for k in ("W", "b"))]
+                if len(held) < 2:
+                    raise Mistake("W and b must be Variables of the model's graph (ts.Variable): they "
+                                  "are its parameters, which training changes in Part IV; a constant or "
+                                  "a plain array would never change.")
             elif [len(graph.operations) for graph in graphs] != sizes:
                 raise Mistake("each call of probabilities (or classify) added new operations to the "
                               "graph: build the nodes once, in __init__, and only run them in the "
