@@ -31,6 +31,7 @@ gradients are the same to the last bit, or, where a kernel adds the terms of
 a sum in another order, to rounding.
 """
 
+import inspect
 import weakref
 from functools import lru_cache
 
@@ -279,6 +280,14 @@ def train_step(step):
         v.value = value if type(value) is np.ndarray else np.asarray(value)  # NumPy makes 0-d results scalars
 
 
+def _takes_needs_grad(function):
+    """Whether a gradient function takes the ``needs_grad`` flags (as its third parameter)."""
+    try:
+        return list(inspect.signature(function).parameters)[2:3] == ["needs_grad"]
+    except (TypeError, ValueError):  # some callables have no signature to read
+        return False
+
+
 class BackwardPlan:
     """``train.backprop(loss)``, restricted to the gradients of ``wanted`` (a list of nodes), worked out once."""
 
@@ -307,7 +316,7 @@ class BackwardPlan:
                 type(op).__name__)
             if trusted and kernels.get(type(op), (None, None))[1] is not None:
                 rule = kernels[type(op)][1]
-            flags = needs if not all(needs) and train.takes_needs_grad(rule) else None
+            flags = needs if not all(needs) and _takes_needs_grad(rule) else None
             targets = [(k, node) for k, node in enumerate(op.input_nodes) if needs[k]]
             self.steps.append((op, rule, flags, needs, targets, trusted))
 
