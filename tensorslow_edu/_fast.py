@@ -31,6 +31,7 @@ gradients are the same to the last bit, or, where a kernel adds the terms of
 a sum in another order, to rounding.
 """
 
+import inspect
 import weakref
 from functools import lru_cache
 
@@ -94,13 +95,16 @@ def _add_gradient(op, grad):
 
 
 def _sigmoid(op, a):
-    """``sigmoid.compute``, the same stable form, in one buffer."""
-    e = np.abs(a, out=np.empty(a.shape))  # out=: an array even when a is 0-d
-    np.negative(e, out=e)
-    np.exp(e, out=e)  # e^(−|a|)
-    s = np.where(a >= 0, 1.0, e)
-    e += 1.0
-    s /= e
+    """``sigmoid.compute`` in one buffer: 1 / (1 + e^(−a)) with −a clamped at 700.
+
+    The clamp keeps e^(−a) finite, as the stable form does, and changes the
+    result only where σ(a) < 1e-304: by less than 1e-304.
+    """
+    s = np.negative(a, out=np.empty(a.shape))  # out=: an array even when a is 0-d
+    np.minimum(s, 700.0, out=s)
+    np.exp(s, out=s)
+    s += 1.0
+    np.reciprocal(s, out=s)
     return s
 
 
@@ -191,23 +195,25 @@ def _kernels():
 _schedules = weakref.WeakKeyDictionary()  # graph -> {key of the fetches: their _Schedule}
 
 
-def _key(fetches):
-    # The ids of the fetched nodes: hashable whatever the fetches hold. A schedule keeps its
-    # nodes alive, so an id in a key cannot be reused by another object while the key is kept.
-    if isinstance(fetches, Node):
-        return id(fetches)
-    if type(fetches) is list or type(fetches) is tuple:
-        return tuple(map(id, fetches))
-    return None
+_last = (None, None)  # the graph of the last run and its schedules
 
 
 def run(session, fetches, feed_dict=None):
     """``session.plain_run(fetches, feed_dict)``, faster."""
+    global _last
     graph = session.graph
-    cache = _schedules.get(graph)
-    if cache is None:
-        cache = _schedules[graph] = {}
-    key = _key(fetches)
+    last_graph, cache = _last
+    if graph is not last_graph:
+        cache = _schedules.get(graph)
+        if cache is None:
+            cache = _schedules[graph] = {}
+        _last = graph, cache
+    # The key: the ids of the fetched nodes, hashable whatever the fetches hold. A schedule keeps
+    # its nodes alive, so an id in a key cannot be reused by another object while the key is kept.
+    if isinstance(fetches, Node):
+        key = id(fetches)
+    else:
+        key = tuple(map(id, fetches)) if type(fetches) is list or type(fetches) is tuple else None
     schedule = cache.get(key)
     if schedule is None:  # fetches seen for the first time
         nodes = session.check_fetches(fetches)
@@ -274,6 +280,14 @@ def train_step(step):
         v.value = value if type(value) is np.ndarray else np.asarray(value)  # NumPy makes 0-d results scalars
 
 
+def _takes_needs_grad(function):
+    """Whether a gradient function takes the ``needs_grad`` flags (as its third parameter)."""
+    try:
+        return list(inspect.signature(function).parameters)[2:3] == ["needs_grad"]
+    except (TypeError, ValueError):  # some callables have no signature to read
+        return False
+
+
 class BackwardPlan:
     """``train.backprop(loss)``, restricted to the gradients of ``wanted`` (a list of nodes), worked out once."""
 
@@ -302,7 +316,7 @@ class BackwardPlan:
                 type(op).__name__)
             if trusted and kernels.get(type(op), (None, None))[1] is not None:
                 rule = kernels[type(op)][1]
-            flags = needs if not all(needs) and train.takes_needs_grad(rule) else None
+            flags = needs if not all(needs) and _takes_needs_grad(rule) else None
             targets = [(k, node) for k, node in enumerate(op.input_nodes) if needs[k]]
             self.steps.append((op, rule, flags, needs, targets, trusted))
 

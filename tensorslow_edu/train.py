@@ -16,7 +16,6 @@ The training step runs this backprop through ``_fast.py``, a faster executor
 of the same loop; the tests check that both give the same gradients.
 """
 
-import inspect
 import math
 import warnings
 
@@ -107,14 +106,6 @@ def _remember_library_gradients():
         klass = classes.pop()
         _library_operations.add(klass)
         classes.extend(klass.__subclasses__())
-
-
-def takes_needs_grad(function):
-    """Whether a gradient function takes the ``needs_grad`` flags (as its third parameter)."""
-    try:
-        return list(inspect.signature(function).parameters)[2:3] == ["needs_grad"]
-    except (TypeError, ValueError):  # some callables have no signature to read
-        return False
 
 
 # ---------------------------------------------------------------------------
