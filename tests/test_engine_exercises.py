@@ -172,7 +172,12 @@ SAYS = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(MISTAKES))
+# each mistake carries its part's marker: `pytest -m part4` runs Part IV's
+BY_PART = [pytest.param(name, marks=getattr(pytest.mark, MISTAKES[name][0].split(".")[0]), id=name)
+           for name in sorted(MISTAKES)]
+
+
+@pytest.mark.parametrize("name", BY_PART)
 def test_typical_mistake_is_named(name):
     exercise_id, source = MISTAKES[name]
     ns = all_solutions()
@@ -206,8 +211,9 @@ def test_optimizer_is_judged_with_the_library_engine_and_the_names_come_back():
 
 def test_engine_pieces_have_library_stand_ins_that_pass_their_own_checks():
     from tensorslow_edu.exercises import exercises_of_part
-    for exercise in exercises_of_part(4):
-        assert exercise.piece
+    pieces = [e for e in exercises_of_part(4) + exercises_of_part(5) if e.piece]
+    assert {e.id for e in pieces} >= {e.id for e in exercises_of_part(4)} | {"part5.dense_layer", "part5.fit"}
+    for exercise in pieces:
         stand_ins = exercise.reference_pieces()
         assert set(stand_ins) == set(exercise.names)
         ns = all_solutions()
@@ -310,3 +316,37 @@ def test_hints_name_sections_that_exist(part):
                     assert re.search(rf"^#+ {re.escape(name)}|\*\*{re.escape(name)}\.\*\*", text, re.M), (
                         exercise.id, case.name, name)
     assert named >= 2
+
+
+def test_my_pieces_makes_the_engines_table_of_gradients(tmp_path, capsys):
+    from tensorslow_edu.exercises import my_pieces
+    mine = my_pieces("part4", "part5", folder=tmp_path / "nothing_kept")
+    assert "part4: there is no" in capsys.readouterr().out
+    assert set(mine.gradients) == {"add", "multiply", "matmul", "sigmoid", "softmax", "log", "negative",
+                                   "reduce_sum", "leaky_relu"}
+    assert mine.gradients["leaky_relu"] is mine.leaky_relu_gradient
+    assert all(whose == "library" for whose in mine.whose.values())
+
+
+def test_a_composed_stand_in_runs_on_the_learners_other_pieces(tmp_path, capsys):
+    """fit missing: the library's fit stands in, built from the learner's dense_layer, optimizer, ..."""
+    import numpy as np
+    from tensorslow_edu.exercises import my_pieces
+    folder = tmp_path / "my_tensorslow"
+    folder.mkdir()
+    (folder / "part5.py").write_text(
+        "import numpy as np\nimport tensorslow_edu as ts\n\n"
+        "def dense_layer(x, n_in, n_out, activation, rng):\n"
+        "    limit = np.sqrt(6 / (n_in + n_out))\n"
+        "    W = ts.Variable(rng.uniform(-limit, limit, size=(n_in, n_out)))\n"
+        "    b = ts.Variable(np.zeros(n_out))\n"
+        "    z = add(matmul(x, W), b)\n"
+        "    return z if activation is None else activation(z)\n")
+    mine = my_pieces("part1", "part2", "part3", "part4", "part5", folder=folder)  # I-IV: the library's
+    out = capsys.readouterr().out
+    assert "part5: yours: dense_layer" in out and "    fit: not kept; using the library's" in out
+    assert mine.whose["dense_layer"] == "yours" and mine.whose["fit"] == "library"
+    assert mine.fit.__globals__["dense_layer"] is mine.dense_layer  # the learner's layer inside
+    X, C = np.array([[0.0, 1.0], [1.0, 0.0]]), np.eye(2)
+    predict, losses = mine.fit(X, C, 2, mine.sigmoid, 0.1, 2, 2, 0)
+    assert len(losses) == 2 and predict(X).shape == (2, 2)

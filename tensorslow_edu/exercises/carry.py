@@ -204,7 +204,11 @@ def my_pieces(*parts, folder=None, quiet=False):
                               f"using the library's")
             for name in exercise.names:
                 if name in stand_in:
-                    resolved[name], whose[name] = stand_in[name], "library"
+                    piece = stand_in[name]
+                    if getattr(exercise, "composes", False):  # made of other pieces: use the engine's
+                        piece = types.FunctionType(piece.__code__, namespace, piece.__name__, piece.__defaults__)
+                    resolved[name] = namespace[name] = piece  # the file's other pieces call the stand-in
+                    whose[name] = "library"
         # the engine's table of gradient functions, from the names: add_gradient serves "add"
         resolved["gradients"] = namespace["gradients"] = {
             name[:-len("_gradient")]: f for name, f in resolved.items() if name.endswith("_gradient") and callable(f)}

@@ -181,6 +181,7 @@ class Exercise:
     strict_fp = False  # True: a NumPy overflow/invalid warning fails the case
     piece = False
     reference = None
+    composes = False  # True: the stand-in reads the engine's pieces by name, and my_pieces gives it the learner's
 
     @property
     def part(self):

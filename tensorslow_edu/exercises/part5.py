@@ -5,6 +5,8 @@ import types
 
 import numpy as np
 
+import tensorslow_edu as ts
+
 from .. import criterion, graph as g, mlp, perceptron
 from .core import BadReturn, Case, Exercise, Verdict, as_array, as_node, compare_values, hand, register, watch
 from .graphs import reference
@@ -15,10 +17,15 @@ from .part4 import GRADIENTS, _backprop, _GradientDescentOptimizer, _minibatch_s
 # The library's stand-ins
 # ---------------------------------------------------------------------------
 
+# dense_layer and fit are written with the names of the learner's engine (add, matmul, softmax, ...),
+# so that they can run on either engine: bound to the library's pieces (LIBRARY_ENGINE, below) they
+# are the reference; my_pieces binds them to the learner's pieces when the learner's own is missing.
+
 def _dense_layer(x, n_in, n_out, activation, rng):
-    W = g.Variable(mlp.glorot_uniform(n_in, n_out, rng), name="W")
-    b = g.Variable(np.zeros(n_out), name="b")
-    z = g.add(g.matmul(x, W), b)
+    limit = np.sqrt(6 / (n_in + n_out))  # Glorot's range, drawn as ts.dense draws it
+    W = ts.Variable(rng.uniform(-limit, limit, size=(n_in, n_out)), name="W")
+    b = ts.Variable(np.zeros(n_out), name="b")
+    z = add(matmul(x, W), b)  # add, matmul: the engine's it is bound to
     return z if activation is None else activation(z)
 
 
@@ -51,19 +58,34 @@ ALL_GRADIENTS = {**GRADIENTS, "tanh": _tanh_gradient, "relu": _relu_gradient, "l
 
 def _fit(X, C, n_hidden, activation, learning_rate, batch_size, epochs, seed):
     rng = np.random.default_rng(seed)
-    with g.Graph().as_default():
-        x = g.placeholder(name="x")
-        c = g.placeholder(name="c")
-        h = _dense_layer(x, X.shape[1], n_hidden, activation, rng)
-        p = perceptron.softmax(_dense_layer(h, n_hidden, C.shape[1], None, rng))
-        J = g.negative(criterion.reduce_sum(criterion.reduce_sum(g.multiply(c, criterion.log(p)), axis=1)))
-    optimizer = _GradientDescentOptimizer(learning_rate, ALL_GRADIENTS)
-    losses = _minibatch_sgd(optimizer, J, x, c, X, C, batch_size, epochs, seed)
+    with ts.Graph().as_default():
+        x = ts.placeholder(name="x")
+        c = ts.placeholder(name="c")
+        h = dense_layer(x, X.shape[1], n_hidden, activation, rng)
+        p = softmax(dense_layer(h, n_hidden, C.shape[1], None, rng))
+        J = negative(reduce_sum(reduce_sum(multiply(c, log(p)), axis=1)))
+    optimizer = GradientDescentOptimizer(learning_rate, gradients)
+    losses = minibatch_sgd(optimizer, J, x, c, X, C, batch_size, epochs, seed)
 
     def predict(points):
-        return g.Session(p.graph).run(p, {x: points})
+        return run_graph(p, {x: points})
 
     return predict, losses
+
+
+def bind(function, engine):
+    """``function`` reading its global names (add, softmax, gradients, ...) from ``engine``."""
+    return types.FunctionType(function.__code__, engine, function.__name__, function.__defaults__)
+
+
+LIBRARY_ENGINE = {
+    "np": np, "ts": ts, "add": g.add, "matmul": g.matmul, "multiply": g.multiply, "negative": g.negative,
+    "sigmoid": perceptron.sigmoid, "softmax": perceptron.softmax, "log": criterion.log,
+    "reduce_sum": criterion.reduce_sum, "run_graph": lambda node, feed: g.Session(node.graph).run(node, feed),
+    "backprop": _backprop, "GradientDescentOptimizer": _GradientDescentOptimizer, "minibatch_sgd": _minibatch_sgd,
+    "gradients": ALL_GRADIENTS}
+LIBRARY_ENGINE["dense_layer"] = bind(_dense_layer, LIBRARY_ENGINE)
+LIBRARY_ENGINE["fit"] = bind(_fit, LIBRARY_ENGINE)
 
 
 # ---------------------------------------------------------------------------
@@ -84,11 +106,7 @@ class _WithLibraryPieces:
     """Runs a learner's function with the library's pieces under the names it reads, then puts
     the learner's back: an exercise is judged on its own, not on the pieces it builds on."""
 
-    NAMES = {"add": g.add, "matmul": g.matmul, "multiply": g.multiply, "negative": g.negative,
-             "sigmoid": perceptron.sigmoid, "softmax": perceptron.softmax, "log": criterion.log,
-             "reduce_sum": criterion.reduce_sum, "run_graph": lambda node, feed: g.Session(node.graph).run(node, feed),
-             "backprop": _backprop, "GradientDescentOptimizer": _GradientDescentOptimizer,
-             "minibatch_sgd": _minibatch_sgd, "dense_layer": _dense_layer, "gradients": ALL_GRADIENTS}
+    NAMES = LIBRARY_ENGINE
 
     def __init__(self, obj, names):
         self.namespace = _graph_globals(obj)
@@ -112,7 +130,8 @@ class DenseLayer(Exercise):
     points = 2
     obj = "dense_layer"
     piece = True
-    reference = staticmethod(_dense_layer)
+    composes = True  # the stand-in is made of the engine's pieces (see bind)
+    reference = staticmethod(LIBRARY_ENGINE["dense_layer"])
     GLOROT = ["The layer draws its own W the way the text describes ts.dense's (Glorot's range), from "
               "the generator it is given, and starts b at zeros.",
               "Glorot's range is ±sqrt(6 / (n_in + n_out)); the generator's uniform method draws the whole "
@@ -152,7 +171,7 @@ class DenseLayer(Exercise):
             return self._run(obj, inputs)
 
     def expected(self, inputs):
-        return self._run(_dense_layer, inputs)
+        return self._run(LIBRARY_ENGINE["dense_layer"], inputs)
 
     def compare(self, inputs, got, want):
         for key in ("W", "b", "output"):
@@ -241,7 +260,8 @@ class Fit(Exercise):
     points = 3
     obj = "fit"
     piece = True
-    reference = staticmethod(_fit)
+    composes = True
+    reference = staticmethod(LIBRARY_ENGINE["fit"])
     ENGINE = ["add", "matmul", "multiply", "negative", "sigmoid", "softmax", "log", "reduce_sum", "run_graph",
               "backprop", "GradientDescentOptimizer", "minibatch_sgd", "dense_layer", "gradients"]
     cases = [
@@ -249,9 +269,9 @@ class Fit(Exercise):
              X=np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), C=np.eye(2)[[1, 0, 0, 1]],
              n_hidden=3, activation="sigmoid", learning_rate=0.5, batch_size=2, epochs=3, seed=0,
              points=np.array([[0.5, 0.5], [2.0, -1.0]]),
-             hint=["fit puts together what the XOR network of the section 'Your engine trains the network' is "
-                   "made of: two dense layers, softmax, the summed cross-entropy, your optimizer and your "
-                   "mini-batch SGD.",
+             hint=["fit builds from your pieces what build_mlp builds from the library's (section 'Training the "
+                   "2-2-2 network'): two dense layers, softmax and the summed cross-entropy; then it trains with "
+                   "your optimizer and your mini-batch SGD.",
                    "One generator from the seed makes both layers' weights (hidden first); minibatch_sgd is "
                    "given the same seed; predict runs p on the points it is given."]),
         Case("6 points, 2 tanh units, one batch", X=np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 2.0], [-1.0, 0.5],
@@ -282,7 +302,7 @@ class Fit(Exercise):
             return self._run(obj, inputs)
 
     def expected(self, inputs):
-        return self._run(_fit, inputs)
+        return self._run(LIBRARY_ENGINE["fit"], inputs)
 
     def compare(self, inputs, got, want):
         verdict = compare_values(got.get("losses"), want["losses"], self.rtol, self.atol, label="losses")
