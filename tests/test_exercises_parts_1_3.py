@@ -360,8 +360,8 @@ def cross_entropy(c, p):
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
-@pytest.mark.parametrize("exercise_id, what, source, fragments", MISTAKES,
-                         ids=[f"{m[0]}: {m[1]}" for m in MISTAKES])
+@pytest.mark.parametrize("exercise_id, what, source, fragments", [
+    pytest.param(*m, id=f"{m[0]}: {m[1]}", marks=getattr(pytest.mark, m[0].split(".")[0])) for m in MISTAKES])
 def test_typical_mistake_fails_with_its_own_message(exercise_id, what, source, fragments):
     report = check(exercise_id, namespace=with_mistake(source))
     text = str(report)
