@@ -526,17 +526,5 @@ class matmul(Operation):
         return ShapeError(f"{describe(self)}: shapes {sa} and {sb} do not align: {detail}.")
 
 
-# The names of later parts, as ``ts.graph.<name>`` (they live in their parts' modules).
-_LATER = {"multiply": "criterion", "negative": "criterion", "subtract": "criterion",
-          "RegisterGradient": "train", "gradient_function": "train", "unbroadcast": "train"}
-
-
-def __getattr__(name):
-    if name in _LATER:
-        from importlib import import_module
-        return getattr(import_module(f".{_LATER[name]}", __package__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 # Session.run hands its work to the faster executor, which builds on the classes above.
 from . import _fast  # noqa: E402

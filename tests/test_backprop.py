@@ -115,7 +115,7 @@ def test_a_gradient_registered_again_for_a_library_operation_is_checked():
         s = ts.sigmoid(a)
         loss = ts.reduce_sum(s)
         step = ts.train.GradientDescentOptimizer(0.1).minimize(loss)
-        original = ts.graph.gradient_function(s)
+        original = ts.train.gradient_function(s)
         assert original is ts.train.library_gradient("sigmoid")
         try:
             with pytest.warns(UserWarning, match="replaces the library's gradient of sigmoid"):

@@ -18,7 +18,7 @@ from .. import criterion, graph as g, mlp, perceptron, train
 from .core import BadReturn, as_array, as_node, fmt_value
 
 OPS = {
-    "add": g.add, "subtract": g.subtract, "multiply": g.multiply, "negative": g.negative,
+    "add": g.add, "subtract": criterion.subtract, "multiply": criterion.multiply, "negative": criterion.negative,
     "matmul": g.matmul, "sigmoid": perceptron.sigmoid, "softmax": perceptron.softmax,
     "log": criterion.log, "exp": criterion.exp, "square": criterion.square,
     "reduce_sum": criterion.reduce_sum, "reduce_mean": criterion.reduce_mean,

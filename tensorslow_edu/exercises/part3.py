@@ -21,7 +21,7 @@ class MultiplyNegative(OwnOperation):
     also = ("negative",)
     forbids = ("tensorslow_edu.criterion.multiply.compute", "tensorslow_edu.criterion.negative.compute")
     input_names = {"multiply": ("a", "b"), "negative": ("a",)}
-    reference = {"multiply": g.multiply, "negative": g.negative}
+    reference = {"multiply": criterion.multiply, "negative": criterion.negative}
     cases = [
         Case("targets times log-probabilities", a=C2, b=np.log(P2), hint=[
             "The element-wise product c_ij · log p_ij (section 'The operations it needs'); your add of "
@@ -171,7 +171,7 @@ class Log(OwnOperation):
 
 def _reference_cross_entropy(c, p):
     """J = −Σ_i Σ_j c_ij log p_ij, built from the library's operations."""
-    return g.negative(criterion.reduce_sum(g.multiply(c, criterion.log(p))))
+    return criterion.negative(criterion.reduce_sum(criterion.multiply(c, criterion.log(p))))
 
 
 @register

@@ -12,7 +12,7 @@ import types
 
 import numpy as np
 
-from .. import graph as g
+from .. import graph as g, train
 from .core import BadReturn, Case, Exercise, Mistake, Verdict, as_array, compare_values, hand, register, watch
 from .graphs import OPS, ancestors, build, describe
 
@@ -25,7 +25,7 @@ NAMES = ("a", "b")  # the inputs of an operation, as the feedback names them
 # ---------------------------------------------------------------------------
 
 def _unbroadcast(grad, shape):
-    return np.asarray(g.unbroadcast(np.asarray(grad, dtype=np.float64), tuple(shape)))
+    return np.asarray(train.unbroadcast(np.asarray(grad, dtype=np.float64), tuple(shape)))
 
 
 def _add_gradient(op, grad):

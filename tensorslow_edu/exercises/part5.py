@@ -79,7 +79,7 @@ def bind(function, engine):
 
 
 LIBRARY_ENGINE = {
-    "np": np, "ts": ts, "add": g.add, "matmul": g.matmul, "multiply": g.multiply, "negative": g.negative,
+    "np": np, "ts": ts, "add": g.add, "matmul": g.matmul, "multiply": criterion.multiply, "negative": criterion.negative,
     "sigmoid": perceptron.sigmoid, "softmax": perceptron.softmax, "log": criterion.log,
     "reduce_sum": criterion.reduce_sum, "run_graph": lambda node, feed: g.Session(node.graph).run(node, feed),
     "backprop": _backprop, "GradientDescentOptimizer": _GradientDescentOptimizer, "minibatch_sgd": _minibatch_sgd,

@@ -22,7 +22,7 @@ Trust model (what "a submission cannot raise its own score" rests on):
   Landlock (ABI 4+) denies TCP, and the audit hook says why in plain words.
 * While an exercise is graded, the library's own version of what it asks
   for (``Exercise.forbids``) raises ``ReferenceUnavailable`` (``forbid.py``),
-  so a learner cannot hand in ``ts.graph.gradient_function(op)`` as their
+  so a learner cannot hand in ``ts.train.gradient_function(op)`` as their
   sigmoid gradient.
 * ``check()`` does nothing in a graded notebook; a test stopped by its time
   limit stops the other tests of its exercise, so an endless loop costs one
