@@ -18,6 +18,7 @@ What happens:
 """
 
 import argparse
+import base64
 import copy
 import hashlib
 import os
@@ -38,7 +39,6 @@ CONFIG = ROOT / "jupyter_book.yml"
 NOTEBOOKS = ROOT / "notebooks"
 LIBRARY = ROOT / "tensorslow_edu"
 EXERCISES = COURSE / "instructor" / "exercises.md"
-REPOSITORY = "https://github.com/tensorslow-edu/tensorslow_edu"
 
 # The files of course/ that are not pages of the site.
 NOT_COPIED = {"build.py", "instructor", "_build", "__pycache__", ".ipynb_checkpoints"}
@@ -182,18 +182,14 @@ def page_notebook(student_path, page_path):
             f"{{download}}`Download the student notebook <../downloads/{name}>` and open it in "
             "Jupyter: the exercises are left for you to write, and the check cell after each one "
             "tells you how you are doing. This page shows the same notebook run from top to "
-            "bottom, with the exercises not started yet.\n\n")
+            "bottom, with the exercises not started yet.\n")
     else:
         intro = (
             ":::{admonition} Run this notebook yourself\n"
             ":class: tip part-links\n"
             f"{{download}}`Download the notebook <../downloads/{name}>` and open it in "
-            "Jupyter to run it and try things out.\n\n")
-    box = nbformat.v4.new_markdown_cell(
-        intro
-        + f"Source: [`notebooks/{name}`]({REPOSITORY}/blob/main/notebooks/{name}) in the "
-        f"[course repository]({REPOSITORY}).\n"
-        ":::")
+            "Jupyter to run it and try things out.\n")
+    box = nbformat.v4.new_markdown_cell(intro + ":::")
     box.metadata["tags"] = ["course-download-box"]
     box["id"] = "course-download-box"    # a fixed id: an unchanged page stays unchanged
     # after the title cell, so that the page starts with the part's title
@@ -344,6 +340,39 @@ def place_widget_fonts(html):
                 write_if_changed(page_dir / sub / font.name, font.read_bytes())
 
 
+def finish_pages(html):
+    """What the theme leaves to fix in the built pages.
+
+    * Jupyter Book 1.x writes sphinx-thebe's configuration script twice into every page, and
+      the second ``const THEBE_JS_URL`` is an error in the console: keep the first.
+    * Over ``file://`` (the site handed out on a USB stick) a browser opens a downloaded
+      notebook as text, whatever the link's ``download`` attribute says, because each file
+      is an origin of its own. The download links of the parts therefore carry the notebook
+      itself, as a ``data:`` address, which every browser saves as a file.
+    """
+    for page in html.rglob("*.html"):
+        if "_static" in page.parts or "_sources" in page.parts:
+            continue
+        text = original = page.read_text(encoding="utf-8")
+        thebe = re.findall(r"<script>const THEBE_JS_URL[^<]*</script>\n?", text)
+        for duplicate in thebe[1:]:
+            head, _, tail = text.rpartition(duplicate)
+            text = head + tail
+
+        def inline(match):
+            href = match.group(2)
+            target = (page.parent / href).resolve()
+            if not target.is_file():
+                return match.group(0)
+            data = base64.b64encode(target.read_bytes()).decode("ascii")
+            return (f'{match.group(1)}href="data:application/x-ipynb+json;base64,{data}" '
+                    f'data-file="{href}" download="{target.name}"')
+        text = re.sub(r'(<a class="reference download internal" )download="" href="([^"]+\.ipynb)"',
+                      inline, text)
+        if text != original:
+            page.write_text(text, encoding="utf-8")
+
+
 def library_cache(base):
     """The execution cache for the library as it is now, inside ``base``.
 
@@ -422,6 +451,7 @@ def main(argv=None):
 
     html = book / "_build" / "html"
     place_widget_fonts(html)
+    finish_pages(html)
     index = html / "index.html"
     say(f"built in {time.time() - start:.0f} s")
     print(f"\nThe course website is ready. Open it in your browser:\n\n    {index.as_uri()}\n")

@@ -7,11 +7,18 @@ Both builds are checked:
   files of course/_vendor/ (the same versions): this tests the default page's wiring.
 * offline (`--offline`): nothing is routed, and no request may leave file://.
 
-The builds go to temporary folders but share the execution cache with `make course`
-(_build/.jupyter_cache), so notebooks run only when they or the library changed. Warnings
-are errors.
+The builds go to the folders of `make course` and `make course OFFLINE=1` (_build/course,
+_build/course-offline) and share their execution cache (_build/.jupyter_cache): notebooks
+run only when they or the library changed, and an unchanged site rebuilds in seconds.
+Warnings are errors.
+
+Readers are imitated at two sizes, a desktop (1366 × 900) and a phone (390 × 844). The text
+of every graph picture must render at MIN_FONT_PX = 9 CSS pixels or more at desktop width
+(the pictures never scale below that, and a wider one scrolls sideways), and axe-core
+(tests/_vendor/axe-core) finds no critical or serious accessibility problem.
 """
 
+import json
 import re
 import subprocess
 import sys
@@ -20,6 +27,8 @@ from pathlib import Path
 
 import pytest
 
+from tensorslow_edu.viz.svg import MIN_FONT_PX
+
 from .browser import open_browser
 
 pytestmark = pytest.mark.site
@@ -27,6 +36,10 @@ pytestmark = pytest.mark.site
 REPO = Path(__file__).resolve().parent.parent
 VENDOR = REPO / "course" / "_vendor"
 PART1 = "parts/01_computational_graphs.html"
+PART2 = "parts/02_perceptrons.html"
+AXE = REPO / "tests" / "_vendor" / "axe-core" / "axe.min.js"
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
 
 # CDN address prefix -> vendored folder with the same files
 CDN = {
@@ -36,10 +49,11 @@ CDN = {
     "https://cdn.jsdelivr.net/npm/mathjax@3.2.2/es5/": VENDOR / "mathjax",
 }
 
-# Page errors that are not ours and do no harm:
-# - Jupyter Book 1.x declares sphinx-thebe's `const THEBE_JS_URL` twice on every page;
-# - over file:// the search page cannot fetch pages for its result summaries (CORS).
-KNOWN_PAGE_ERRORS = ("THEBE_JS_URL", "Failed to fetch")
+# Console messages that are not of the site's making and do no harm: over file:// a browser
+# refuses what needs a request of its own kind (the search page's fetch of each page for its
+# result summaries, and the theme's icon fonts, which are loaded with CORS).
+KNOWN_PAGE_ERRORS = ("Failed to fetch", "from origin 'null' has been blocked by CORS policy",
+                     "net::ERR_FAILED")
 
 GLOSSARY_TERMS = [
     "computational graph", "node", "operation", "placeholder", "Variable", "session",
@@ -67,13 +81,13 @@ def build(out, offline):
 
 
 @pytest.fixture(scope="module")
-def online_site(tmp_path_factory):
-    return build(tmp_path_factory.mktemp("site-online"), offline=False)
+def online_site():
+    return build(REPO / "_build" / "course", offline=False)
 
 
 @pytest.fixture(scope="module")
-def offline_site(tmp_path_factory):
-    return build(tmp_path_factory.mktemp("site-offline"), offline=True)
+def offline_site():
+    return build(REPO / "_build" / "course-offline", offline=True)
 
 
 @pytest.fixture(scope="module")
@@ -91,15 +105,21 @@ def site(request):
 class Tab:
     """A page of the site, with every request and page error recorded."""
 
-    def __init__(self, browser, mode):
-        self.page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    def __init__(self, browser, mode, viewport=DESKTOP, internet=True):
+        self.page = browser.new_page(viewport=viewport, accept_downloads=True)
         self.mode = mode
         self.requests, self.failed, self.errors, self.unrouted = [], [], [], []
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.on("requestfailed", lambda r: self.failed.append(r.url))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         if mode == "online":
-            self.page.route(re.compile(r"^https?://"), self._from_vendor)
+            self.page.route(re.compile(r"^https?://"),
+                            self._from_vendor if internet else self._offline)
+
+    def _offline(self, route):
+        self.unrouted.append(route.request.url)
+        return route.abort()
 
     def _from_vendor(self, route):
         url = route.request.url
@@ -161,17 +181,19 @@ def test_no_solution_is_published(site):
             assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text, path
 
 
-def test_each_part_offers_its_student_notebook(site):
+def test_each_part_offers_its_student_notebook_and_no_solution(site):
     _, html = site
     parts = sorted((html / "parts").glob("*.html"))
     assert parts
     for page in parts:
         text = page.read_text()
-        link = re.search(r'href="(\.\./_downloads/[0-9a-f]+/' + re.escape(page.stem)
-                         + r'\.ipynb)"', text)
+        link = re.search(r'data-file="(\.\./_downloads/[0-9a-f]+/' + re.escape(page.stem)
+                         + r'\.ipynb)" download="' + re.escape(page.stem) + r'\.ipynb"', text)
         assert link, f"{page.name} has no download link to its notebook"
         assert (page.parent / link.group(1)).resolve().is_file()
-        assert "github.com/tensorslow-edu/tensorslow_edu" in text, "link to the source repository"
+        assert "blob/main/notebooks" not in text, "a link to the instructor notebook"
+    for page in html.glob("*.html"):
+        assert "git clone" not in page.read_text(), f"{page.name} tells learners to clone the repository"
 
 
 def test_glossary_and_api(site):
@@ -297,3 +319,164 @@ def test_every_page_of_the_offline_site_loads_all_it_needs(browser, offline_site
             assert not tab.unexpected_errors(), f"{name}: {tab.unexpected_errors()}"
         finally:
             tab.close()
+
+
+# ------------------------------------------------------------------------- as a reader uses it
+
+def part_pages(html):
+    return [f"parts/{p.name}" for p in sorted((html / "parts").glob("*.html"))]
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_menu_opens_and_leads_to_a_part(browser, offline_site, viewport):
+    """The ☰ button shows the list of parts (on a phone) or hides it (on a desktop), and back."""
+    need_part1(offline_site)
+    tab = Tab(browser, "offline", viewport)
+    try:
+        page = tab.open(offline_site, "index.html")
+        page.wait_for_load_state("load")
+        link = page.locator("nav.bd-links a[href*='01_computational_graphs']").first
+        shown = link.is_visible()
+        assert shown == (viewport is DESKTOP), "the list of parts starts open on a desktop only"
+        toggle = page.locator(".primary-toggle:visible").first
+        toggle.click()
+        page.wait_for_timeout(500)
+        assert link.is_visible() != shown, "the menu button did nothing"
+        if viewport is PHONE:
+            link.click()
+            page.wait_for_url("**/01_computational_graphs.html")
+        else:
+            toggle.click()
+            page.wait_for_timeout(500)
+            assert link.is_visible()
+        # the "Contents" button of a part's own sections
+        page = tab.open(offline_site, PART1)
+        page.wait_for_load_state("load")
+        contents = page.locator(".secondary-toggle:visible, .page-toc-toggle:visible")
+        if viewport is PHONE and contents.count():
+            contents.first.click()
+            page.wait_for_timeout(500)
+            assert page.locator("#pst-page-navigation-heading-2, .bd-toc-nav a").first.is_visible()
+        assert not tab.unexpected_errors(), tab.unexpected_errors()
+    finally:
+        tab.close()
+
+
+def test_graph_text_is_readable_at_desktop_width(browser, offline_site):
+    """Every graph picture (and every player frame) shows its text at MIN_FONT_PX or more."""
+    tab = Tab(browser, "offline", DESKTOP)
+    measured = 0
+    try:
+        for name in part_pages(offline_site):
+            page = tab.open(offline_site, name)
+            page.wait_for_load_state("load")
+            page.wait_for_timeout(300)
+            sizes = page.evaluate("""() => [...document.querySelectorAll('svg.tensorslow-graph')]
+                .filter(svg => svg.getBoundingClientRect().width > 0)
+                .map(svg => {
+                    const scale = svg.getBoundingClientRect().width / svg.width.baseVal.value;
+                    const fonts = [...svg.querySelectorAll('text')].map(t => +t.getAttribute('font-size'));
+                    return [svg.querySelector('title').textContent, Math.min(...fonts) * scale];
+                })""")
+            for title, size in sizes:
+                assert size >= MIN_FONT_PX - 0.05, f"{name}: '{title}' shows text at {size:.1f} px"
+            measured += len(sizes)
+            # the button under a picture shows it at full size
+            button = page.locator("button.ts-zoom:visible").first
+            if button.count():
+                picture = page.locator(".ts-picture:has(+ button.ts-zoom:visible) svg").first
+                fitted = picture.bounding_box()["width"]
+                button.click()
+                assert button.get_attribute("aria-pressed") == "true"
+                full = float(picture.get_attribute("width"))
+                assert picture.bounding_box()["width"] == pytest.approx(full, abs=1)
+                assert full >= fitted
+        assert measured >= 10, f"only {measured} graph pictures found on the parts' pages"
+    finally:
+        tab.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_perceptron_explorer_works_without_a_kernel(browser, site, viewport):
+    mode, html = site
+    if not (html / PART2).exists():
+        pytest.skip("notebooks/02_perceptrons.ipynb does not exist yet")
+    tab = Tab(browser, mode, viewport)
+    try:
+        page = tab.open(html, PART2)
+        explorer = page.locator(".ts-explorer")
+        explorer.wait_for()
+        readout = explorer.locator(".ts-readout")
+        assert "P(blue) = σ(w·x + b) = 0.9933" in readout.inner_text()
+        before = page.evaluate("() => document.querySelector('.ts-explorer canvas').toDataURL()")
+        explorer.locator("input[name=b]").fill("-5")
+        assert "= 0.5000" in readout.inner_text(), "σ(3 + 2 − 5) = σ(0) = 0.5"
+        after = page.evaluate("() => document.querySelector('.ts-explorer canvas').toDataURL()")
+        assert after != before, "the picture did not change"
+        box = explorer.bounding_box()
+        assert box["x"] + box["width"] <= viewport["width"] + 1, "the explorer runs off the page"
+        assert readout.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), "the readout is clipped"
+        assert not tab.unexpected_errors(), tab.unexpected_errors()
+    finally:
+        tab.close()
+
+
+def test_players_without_their_widget_manager_show_a_frame_and_say_why(browser, online_site):
+    """The default build opened with no internet: no player vanishes without a word."""
+    need_part1(online_site)
+    tab = Tab(browser, "online", DESKTOP, internet=False)
+    try:
+        page = tab.open(online_site, PART1)
+        note = page.locator(".ts-widget-fallback-note").first
+        note.wait_for(timeout=15000)
+        assert "could not be loaded" in note.inner_text()
+        fallback = page.locator(".ts-widget-fallback").first
+        assert fallback.locator("svg.tensorslow-graph").count() == 1
+        assert "step 0 of" in fallback.inner_text()
+    finally:
+        tab.close()
+
+
+def test_the_student_notebook_downloads_over_file(browser, offline_site):
+    need_part1(offline_site)
+    tab = Tab(browser, "offline")
+    try:
+        page = tab.open(offline_site, PART1)
+        with page.expect_download() as info:
+            page.locator(".part-links a[download]").first.click()
+        download = info.value
+        assert download.suggested_filename == "01_computational_graphs.ipynb"
+        notebook = json.loads(open(download.path(), encoding="utf-8").read())
+        assert notebook["nbformat"] == 4
+        assert "BEGIN SOLUTION" not in json.dumps(notebook)
+    finally:
+        tab.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_pages_are_accessible_and_error_free(browser, offline_site, viewport):
+    """axe-core finds nothing critical or serious, and nothing of ours reaches the console."""
+    pages = ["index.html", "exercises.html", "glossary.html"] + part_pages(offline_site)
+    problems = []
+    for name in pages:
+        tab = Tab(browser, "offline", viewport)
+        try:
+            page = tab.open(offline_site, name)
+            page.wait_for_load_state("load")
+            if "parts/" in name and page.locator(".widget-slider").count() == 0 and \
+                    "widget-view+json" in page.content():
+                page.wait_for_selector(".widget-slider .noUi-handle", timeout=30000)
+            page.wait_for_timeout(500)
+            page.add_script_tag(path=str(AXE))
+            found = page.evaluate("""async () => {
+                const result = await axe.run(document, {resultTypes: ['violations']});
+                return result.violations
+                    .filter(v => v.impact === 'critical' || v.impact === 'serious')
+                    .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3)
+                        .map(n => n.target.join(' ')).join(' | '));
+            }""")
+            problems += [f"{name}: {v}" for v in found]
+            problems += [f"{name}: console: {e}" for e in tab.unexpected_errors()]
+        finally:
+            tab.close()
+    assert not problems, "\n".join(problems)

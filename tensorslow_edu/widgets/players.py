@@ -31,7 +31,7 @@ def frame_html(caption, body):
     """One frame: its caption, then the picture in a box that scrolls sideways if it must."""
     return (f'<div class="ts-frame"><div class="ts-caption" style="font-family:monospace;'
             f'font-size:13px;margin:2px 0 6px 0">{escape(caption)}</div>'
-            f'<div style="overflow-x:auto">{body}</div></div>')
+            f'<div class="ts-picture" style="overflow-x:auto">{body}</div></div>')
 
 
 def _make_player_class():

@@ -39,3 +39,124 @@ window.FontAwesomeConfig = Object.assign(window.FontAwesomeConfig || {}, {
     set(value) { current = withHub(value); },
   });
 })();
+
+// 3. Pictures of graphs are scaled to fit the page, down to a readable size (a wider one scrolls
+//    sideways). A button under each one shows it at its full size, and back.
+// 4. The players' Play, Pause, Stop and Repeat buttons are icons only, and their slider handles
+//    have no label of their own: give each its name, for screen readers and as a tooltip.
+(function () {
+  const ICONS = {"fa-play": "Play", "fa-pause": "Pause", "fa-stop": "Stop", "fa-retweet": "Repeat",
+                 "fa-repeat": "Repeat"};
+
+  function addZoom(picture) {
+    if (picture.dataset.zoom) return;
+    picture.dataset.zoom = "1";
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "ts-zoom";
+    const show = (full) => {
+      picture.classList.toggle("ts-full", full);
+      button.textContent = full ? "Fit to the page" : "Show at full size";
+      button.setAttribute("aria-pressed", String(full));
+    };
+    button.addEventListener("click", () => show(!picture.classList.contains("ts-full")));
+    show(false);
+    picture.after(button);
+  }
+
+  function nameControls(root) {
+    root.querySelectorAll(".widget-play button").forEach((button) => {
+      const icon = button.querySelector("i");
+      const name = icon && Object.keys(ICONS).find((c) => icon.classList.contains(c));
+      if (name && button.getAttribute("aria-label") !== ICONS[name]) {
+        button.setAttribute("aria-label", ICONS[name]);
+        button.title = ICONS[name];
+      }
+    });
+    root.querySelectorAll(".widget-slider").forEach((slider) => {
+      const label = slider.querySelector(".widget-label");
+      const text = (label && label.textContent.trim()) || "position";
+      slider.querySelectorAll(".noUi-handle").forEach((handle) => {
+        if (!handle.getAttribute("aria-label")) handle.setAttribute("aria-label", text);
+      });
+      slider.querySelectorAll(".widget-readout").forEach((readout) => {
+        if (!readout.getAttribute("aria-label")) readout.setAttribute("aria-label", text + " value");
+      });
+    });
+  }
+
+  function fix(root) {
+    root.querySelectorAll(".ts-picture").forEach(addZoom);
+    nameControls(root);
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    fix(document);
+    // players are drawn by the widget manager after the page has loaded
+    new MutationObserver(() => fix(document)).observe(document.body, {childList: true, subtree: true});
+  });
+})();
+
+// 5. Without its widget manager (the default build opened with no internet: the manager comes
+//    from cdn.jsdelivr.net), a player would vanish without a trace. Show its first frame from
+//    the widget state stored in the page instead, and say why it does not move.
+(function () {
+  let failed = false;
+
+  function firstFrame(state, id, depth) {
+    const model = state[id];
+    if (!model || depth > 12) return null;
+    const s = model.state || {};
+    if (model.model_name === "HTMLModel") return s.value || null;
+    const children = (s.children || []).map((c) => String(c).replace("IPY_MODEL_", ""));
+    if (model.model_name === "StackModel") {
+      return firstFrame(state, children[s.selected_index || 0], depth + 1);
+    }
+    for (const child of children) {
+      const frame = firstFrame(state, child, depth + 1);
+      if (frame) return frame;
+    }
+    return null;
+  }
+
+  function showStaticFrames() {
+    const stored = document.querySelector('script[type="application/vnd.jupyter.widget-state+json"]');
+    let state = {};
+    try { state = JSON.parse(stored.textContent).state || {}; } catch (e) { /* no stored state */ }
+    document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').forEach((view) => {
+      if (view.dataset.fallback) return;
+      view.dataset.fallback = "1";
+      let id = null;
+      try { id = JSON.parse(view.textContent).model_id; } catch (e) { /* leave id empty */ }
+      const box = document.createElement("div");
+      box.className = "ts-widget-fallback";
+      const note = document.createElement("p");
+      note.className = "ts-widget-fallback-note";
+      note.textContent = "This player needs the Jupyter widget manager, which could not be " +
+        "loaded (it comes from cdn.jsdelivr.net: are you offline?). Below is its first frame. " +
+        "To step through it, use the offline copy of the course (built with " +
+        "`make course OFFLINE=1`) or run the notebook in Jupyter.";
+      box.append(note);
+      const frame = id && firstFrame(state, id, 0);
+      if (frame) {
+        const holder = document.createElement("div");
+        holder.innerHTML = frame;
+        box.append(holder);
+      }
+      view.after(box);
+    });
+  }
+
+  window.addEventListener("error", (event) => {
+    const el = event.target;
+    if (failed || !el || el.tagName !== "SCRIPT") return;
+    if (/require(\.min)?\.js|html-manager|embed-amd/.test(el.src || "")) {
+      failed = true;
+      if (document.readyState === "loading") {
+        document.addEventListener("DOMContentLoaded", showStaticFrames);
+      } else {
+        showStaticFrames();
+      }
+    }
+  }, true);
+})();
