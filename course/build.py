@@ -345,6 +345,10 @@ def finish_pages(html):
 
     * Jupyter Book 1.x writes sphinx-thebe's configuration script twice into every page, and
       the second ``const THEBE_JS_URL`` is an error in the console: keep the first.
+    * The theme preloads FontAwesome's fonts with CORS requests, which fail over ``file://``
+      (its icons are drawn as SVG by FontAwesome's script anyway): no preloads.
+    * The theme's light/dark switch starts from an empty mode ("Got invalid theme mode" in
+      the console) because sphinx-book-theme has no option for it: start from "auto".
     * Over ``file://`` (the site handed out on a USB stick) a browser opens a downloaded
       notebook as text, whatever the link's ``download`` attribute says, because each file
       is an origin of its own. The download links of the parts therefore carry the notebook
@@ -358,6 +362,10 @@ def finish_pages(html):
         for duplicate in thebe[1:]:
             head, _, tail = text.rpartition(duplicate)
             text = head + tail
+        text = re.sub(r'<link rel="preload" as="font" type="font/woff2" crossorigin href="[^"]+" />\n?',
+                      "", text)
+        text = text.replace('localStorage.getItem("mode") || ""', 'localStorage.getItem("mode") || "auto"')
+        text = text.replace('data-default-mode=""', 'data-default-mode="auto"')
 
         def inline(match):
             href = match.group(2)
@@ -450,6 +458,10 @@ def main(argv=None):
     run(cmd, env=env)
 
     html = book / "_build" / "html"
+    # Sphinx 7.4 leaves a static file alone when the site already has a copy: bring ours up
+    # to date, or a rebuild would keep serving old scripts and styles
+    for folder in ["_assets"] + (["_vendor"] if args.offline else []):
+        sync_tree(book / folder, html / "_static", keep=set(os.listdir(html / "_static")))
     place_widget_fonts(html)
     finish_pages(html)
     index = html / "index.html"

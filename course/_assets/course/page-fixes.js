@@ -51,6 +51,8 @@ window.FontAwesomeConfig = Object.assign(window.FontAwesomeConfig || {}, {
   function addZoom(picture) {
     if (picture.dataset.zoom) return;
     picture.dataset.zoom = "1";
+    // a box that may scroll sideways must be reachable with the keyboard
+    picture.tabIndex = 0;
     const button = document.createElement("button");
     button.type = "button";
     button.className = "ts-zoom";
@@ -88,6 +90,15 @@ window.FontAwesomeConfig = Object.assign(window.FontAwesomeConfig || {}, {
   function fix(root) {
     root.querySelectorAll(".ts-picture").forEach(addZoom);
     nameControls(root);
+    // the theme's wide tables scroll sideways too
+    root.querySelectorAll(".pst-scrollable-table-container:not([tabindex])").forEach((box) => {
+      box.tabIndex = 0;
+    });
+    // the theme's search button is labelled "Search" but reads "Search Ctrl+K": let it be
+    // named by what it shows
+    root.querySelectorAll(".search-button-field[aria-label]").forEach((button) => {
+      button.removeAttribute("aria-label");
+    });
   }
 
   document.addEventListener("DOMContentLoaded", () => {
@@ -147,16 +158,29 @@ window.FontAwesomeConfig = Object.assign(window.FontAwesomeConfig || {}, {
     });
   }
 
+  function fallBack() {
+    if (failed) return;
+    failed = true;
+    showStaticFrames();
+  }
+
+  // A widget script that fails after this file has loaded.
   window.addEventListener("error", (event) => {
     const el = event.target;
-    if (failed || !el || el.tagName !== "SCRIPT") return;
-    if (/require(\.min)?\.js|html-manager|embed-amd/.test(el.src || "")) {
-      failed = true;
-      if (document.readyState === "loading") {
-        document.addEventListener("DOMContentLoaded", showStaticFrames);
-      } else {
-        showStaticFrames();
-      }
+    if (el && el.tagName === "SCRIPT" && /require(\.min)?\.js|html-manager|embed-amd/.test(el.src || "")) {
+      if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fallBack);
+      else fallBack();
     }
   }, true);
+  // The widget scripts come before this file in the page, so they may have failed already:
+  // without require.js nothing can render; with it, give the manager a few seconds to draw.
+  window.addEventListener("load", () => {
+    const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
+    if (!views.length) return;
+    if (typeof window.require === "undefined") { fallBack(); return; }
+    setTimeout(() => {
+      const drawn = [...views].some((v) => v.parentElement.querySelector(".jupyter-widgets, .widget-box"));
+      if (!drawn) fallBack();
+    }, 5000);
+  });
 })();
