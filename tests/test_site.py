@@ -298,33 +298,117 @@ def test_welcome_page_typesets_and_stays_local(tab, site):
         assert not tab.external_requests(), tab.external_requests()
 
 
-def test_every_page_of_the_offline_site_loads_all_it_needs(browser, offline_site):
-    """Each page finds every file it asks for (MathJax extensions, fonts, widget icons) locally."""
-    pages = ["index.html", "glossary.html", "exercises.html", "api.html"]
-    pages += [f"parts/{p.name}" for p in sorted((offline_site / "parts").glob("*.html"))]
-    for name in pages:
-        tab = Tab(browser, "offline")
-        try:
-            page = tab.open(offline_site, name)
-            page.wait_for_load_state("load")
-            page.evaluate("""async () => {
-                if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-                    await MathJax.startup.promise;
-                }
-                await new Promise(r => setTimeout(r, 500));
-            }""")
-            assert page.locator("mjx-merror").count() == 0, f"{name}: MathJax could not typeset"
-            assert not tab.failed, f"{name}: files that did not load: {tab.failed}"
-            assert not tab.external_requests(), f"{name}: asked the network for {tab.external_requests()}"
-            assert not tab.unexpected_errors(), f"{name}: {tab.unexpected_errors()}"
-        finally:
-            tab.close()
-
-
 # ------------------------------------------------------------------------- as a reader uses it
 
 def part_pages(html):
     return [f"parts/{p.name}" for p in sorted((html / "parts").glob("*.html"))]
+
+
+# What a reading of a page records, in the browser (axe-core must be on the page).
+READ_PAGE = """async () => {
+    if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+        await MathJax.startup.promise;
+    }
+    await new Promise(r => setTimeout(r, 300));
+    const axeResult = await axe.run(document, {resultTypes: ['violations'], preload: false});
+    return {
+        mathErrors: document.querySelectorAll('mjx-merror').length,
+        violations: axeResult.violations
+            .filter(v => v.impact === 'critical' || v.impact === 'serious')
+            .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3)
+                .map(n => n.target.join(' ')).join(' | ')),
+        // each visible graph picture: its title and the rendered size of its smallest text
+        graphText: [...document.querySelectorAll('svg.tensorslow-graph')]
+            .filter(svg => svg.getBoundingClientRect().width > 0)
+            .map(svg => {
+                const scale = svg.getBoundingClientRect().width / svg.width.baseVal.value;
+                const fonts = [...svg.querySelectorAll('text')].map(t => +t.getAttribute('font-size'));
+                return [svg.querySelector('title').textContent, Math.min(...fonts) * scale];
+            }),
+    };
+}"""
+
+
+def read_pages(browser, html, names, viewport):
+    """Open each page once, as a reader would, and record what it loaded and showed."""
+    readings = {}
+    for name in names:
+        tab = Tab(browser, "offline", viewport)
+        try:
+            page = tab.open(html, name)
+            page.wait_for_load_state("load")
+            if "widget-view+json" in page.content():
+                page.wait_for_selector(".widget-slider .noUi-handle", timeout=30000)
+            page.add_script_tag(path=str(AXE))
+            reading = page.evaluate(READ_PAGE)
+            reading.update(failed=list(tab.failed), external=tab.external_requests(),
+                           errors=[e for e in tab.unexpected_errors()
+                                   if "axe" not in e.lower()])
+            readings[name] = reading
+        finally:
+            tab.close()
+    return readings
+
+
+@pytest.fixture(scope="module")
+def desktop_readings(browser, offline_site):
+    """Every page of the offline site, read once at desktop width."""
+    names = ["index.html", "glossary.html", "exercises.html", "api.html", "instructor_guide.html"]
+    return read_pages(browser, offline_site, names + part_pages(offline_site), DESKTOP)
+
+
+def test_every_page_of_the_offline_site_loads_all_it_needs(desktop_readings):
+    """Each page finds every file it asks for (MathJax extensions, fonts, widget icons) locally,
+    and nothing of the site's making reaches the console."""
+    for name, reading in desktop_readings.items():
+        assert reading["mathErrors"] == 0, f"{name}: MathJax could not typeset"
+        assert not reading["failed"], f"{name}: files that did not load: {reading['failed']}"
+        assert not reading["external"], f"{name}: asked the network for {reading['external']}"
+        assert not reading["errors"], f"{name}: console: {reading['errors']}"
+
+
+def test_graph_text_is_readable_at_desktop_width(desktop_readings):
+    """Every graph picture (and every visible player frame) shows its text at MIN_FONT_PX
+    (9 CSS pixels) or more in a desktop browser."""
+    measured = 0
+    for name, reading in desktop_readings.items():
+        for title, size in reading["graphText"]:
+            assert size >= MIN_FONT_PX - 0.05, f"{name}: '{title}' shows text at {size:.1f} px"
+            measured += 1
+    assert measured >= 10, f"only {measured} graph pictures found on the site"
+
+
+def test_pages_are_accessible(desktop_readings, browser, offline_site):
+    """axe-core finds nothing critical or serious: every page at desktop width, and on a phone
+    the pages with the most to check (home, a player, the explorer)."""
+    phone = read_pages(browser, offline_site, ["index.html", PART1, PART2], PHONE)
+    problems = [f"{name} ({size}): {v}"
+                for size, readings in (("desktop", desktop_readings), ("phone", phone))
+                for name, reading in readings.items() for v in reading["violations"]]
+    problems += [f"{name} (phone): console: {e}" for name, r in phone.items() for e in r["errors"]]
+    assert not problems, "\n".join(problems)
+
+
+def test_a_picture_opens_at_full_size(browser, offline_site):
+    """The button under a graph picture shows it at its natural size, and back."""
+    name = "parts/05_multilayer_perceptrons.html"
+    if not (offline_site / name).exists():
+        pytest.skip("notebooks/05_multilayer_perceptrons.ipynb does not exist yet")
+    tab = Tab(browser, "offline", PHONE)
+    try:
+        page = tab.open(offline_site, name)
+        button = page.locator(".text_html button.ts-zoom").first
+        picture = page.locator(".text_html .ts-picture svg").first
+        natural = float(picture.get_attribute("width"))
+        fitted = picture.bounding_box()["width"]
+        assert fitted < natural, "on a phone the picture starts fitted to the page"
+        button.click()
+        assert button.get_attribute("aria-pressed") == "true"
+        assert picture.bounding_box()["width"] == pytest.approx(natural, abs=1)
+        button.click()
+        assert picture.bounding_box()["width"] == pytest.approx(fitted, abs=1)
+    finally:
+        tab.close()
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
@@ -362,43 +446,10 @@ def test_the_menu_opens_and_leads_to_a_part(browser, offline_site, viewport):
         tab.close()
 
 
-def test_graph_text_is_readable_at_desktop_width(browser, offline_site):
-    """Every graph picture (and every player frame) shows its text at MIN_FONT_PX or more."""
-    tab = Tab(browser, "offline", DESKTOP)
-    measured = 0
-    try:
-        for name in part_pages(offline_site):
-            page = tab.open(offline_site, name)
-            page.wait_for_load_state("load")
-            page.wait_for_timeout(300)
-            sizes = page.evaluate("""() => [...document.querySelectorAll('svg.tensorslow-graph')]
-                .filter(svg => svg.getBoundingClientRect().width > 0)
-                .map(svg => {
-                    const scale = svg.getBoundingClientRect().width / svg.width.baseVal.value;
-                    const fonts = [...svg.querySelectorAll('text')].map(t => +t.getAttribute('font-size'));
-                    return [svg.querySelector('title').textContent, Math.min(...fonts) * scale];
-                })""")
-            for title, size in sizes:
-                assert size >= MIN_FONT_PX - 0.05, f"{name}: '{title}' shows text at {size:.1f} px"
-            measured += len(sizes)
-            # the button under a picture shows it at full size
-            button = page.locator("button.ts-zoom:visible").first
-            if button.count():
-                picture = page.locator(".ts-picture:has(+ button.ts-zoom:visible) svg").first
-                fitted = picture.bounding_box()["width"]
-                button.click()
-                assert button.get_attribute("aria-pressed") == "true"
-                full = float(picture.get_attribute("width"))
-                assert picture.bounding_box()["width"] == pytest.approx(full, abs=1)
-                assert full >= fitted
-        assert measured >= 10, f"only {measured} graph pictures found on the parts' pages"
-    finally:
-        tab.close()
-
-
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_the_perceptron_explorer_works_without_a_kernel(browser, site, viewport):
-    mode, html = site
+@pytest.mark.parametrize("mode, viewport", [("online", DESKTOP), ("offline", PHONE)],
+                         ids=["online-desktop", "offline-phone"])
+def test_the_perceptron_explorer_works_without_a_kernel(browser, mode, viewport, request):
+    html = request.getfixturevalue(f"{mode}_site")
     if not (html / PART2).exists():
         pytest.skip("notebooks/02_perceptrons.ipynb does not exist yet")
     tab = Tab(browser, mode, viewport)
@@ -453,30 +504,3 @@ def test_the_student_notebook_downloads_over_file(browser, offline_site):
         tab.close()
 
 
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_pages_are_accessible_and_error_free(browser, offline_site, viewport):
-    """axe-core finds nothing critical or serious, and nothing of ours reaches the console."""
-    pages = ["index.html", "exercises.html", "glossary.html"] + part_pages(offline_site)
-    problems = []
-    for name in pages:
-        tab = Tab(browser, "offline", viewport)
-        try:
-            page = tab.open(offline_site, name)
-            page.wait_for_load_state("load")
-            if "parts/" in name and page.locator(".widget-slider").count() == 0 and \
-                    "widget-view+json" in page.content():
-                page.wait_for_selector(".widget-slider .noUi-handle", timeout=30000)
-            page.wait_for_timeout(500)
-            page.add_script_tag(path=str(AXE))
-            found = page.evaluate("""async () => {
-                const result = await axe.run(document, {resultTypes: ['violations']});
-                return result.violations
-                    .filter(v => v.impact === 'critical' || v.impact === 'serious')
-                    .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3)
-                        .map(n => n.target.join(' ')).join(' | '));
-            }""")
-            problems += [f"{name}: {v}" for v in found]
-            problems += [f"{name}: console: {e}" for e in tab.unexpected_errors()]
-        finally:
-            tab.close()
-    assert not problems, "\n".join(problems)
