@@ -156,6 +156,24 @@ def strip_solutions(source):
     return "\n".join(out)
 
 
+_PLOT_TEXT = re.compile(r"\.(set_title|suptitle|title|set_xlabel|xlabel|set_ylabel|ylabel)"
+                        r"\(\s*[rf]?([\"'])(.*?)\2")
+
+
+def plot_alt(source):
+    """Alt text for the plots a cell draws, from the titles and axis labels its code gives them."""
+    words = {"title": [], "x": [], "y": []}
+    for call, _, text in _PLOT_TEXT.findall(source):
+        kind = "x" if "xlabel" in call else "y" if "ylabel" in call else "title"
+        text = re.sub(r"\\(mathrm|text|mathbf)\b|[$\\{}]", "", text).strip()
+        if text and text not in words[kind]:
+            words[kind].append(text)
+    alt = "Plot: " + "; ".join(words["title"]) if words["title"] else "Plot drawn by the code above"
+    axes = [f"{name} axis: {', '.join(words[k])}" for k, name in (("x", "horizontal"), ("y", "vertical"))
+            if words[k]]
+    return alt + (" (" + "; ".join(axes) + ")" if axes else "") + "."
+
+
 def notebook_title(nb, fallback):
     for cell in nb.cells:
         if cell.cell_type == "markdown":
@@ -173,6 +191,9 @@ def page_notebook(student_path, page_path):
         if marker in text:
             sys.exit(f"[course] {student_path.name} still contains '{marker}': "
                      "refusing to publish a solution")
+    for cell in nb.cells:
+        if cell.cell_type == "code" and re.search(r"\bplt\.|\bax(es)?\b.*\.plot|subplots\(", cell.source):
+            cell.metadata.setdefault("mystnb", {}).setdefault("image", {})["alt"] = plot_alt(cell.source)
     name = student_path.name
     has_exercises = "NotImplementedError" in text
     if has_exercises:

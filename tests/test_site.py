@@ -196,12 +196,25 @@ def test_each_part_offers_its_student_notebook_and_no_solution(site):
         assert "git clone" not in page.read_text(), f"{page.name} tells learners to clone the repository"
 
 
+def test_pictures_have_text_alternatives(site):
+    """Plots say what they show (from the titles and labels in their code), never a file name."""
+    _, html = site
+    for page in (html / "parts").glob("*.html"):
+        for alt in re.findall(r'<img [^>]*alt="([^"]*)"', page.read_text()):
+            assert alt and not re.search(r"\.(png|svg|jpe?g)$", alt), f"{page.name}: alt text {alt!r}"
+        assert "<svg" not in page.read_text() or 'role="img"' in page.read_text()
+
+
 def test_glossary_and_api(site):
     _, html = site
     glossary = (html / "glossary.html").read_text()
     for term in GLOSSARY_TERMS:
         assert f'id="term-{term.replace(" ", "-")}"' in glossary, term
     api = (html / "api.html").read_text()
+    assert "<p>Part I: computational graphs.</p>" not in api, "a module docstring repeats its heading"
+    assert re.search(r'activation</span></span><span class="o"><span class="pre">=</span></span>'
+                     r'<span class="default_value"><span class="pre">sigmoid<', api)
+    assert "&lt;class" not in api, "defaults are shown as written, not as their repr"
     for name in ("tensorslow_edu.graph.Session", "tensorslow_edu.graph.placeholder",
                  "tensorslow_edu.train.GradientDescentOptimizer", "tensorslow_edu.perceptron.sigmoid"):
         assert f'id="{name}"' in api, name
