@@ -20,6 +20,7 @@ from .labels import CAPTION_SIZE, text_width
 
 # The width, in CSS pixels, of the text column of a course page on a desktop screen.
 COLUMN = 700.0
+_NODESEP, _RANKSEP = 0.22, 0.42  # inches between boxes of a rank, and between ranks
 
 _graphviz_used = False
 
@@ -115,7 +116,7 @@ def dot_source(sizes, edges, scopes, direction):
     tuple, empty for none). Returns the text and the scope path of each cluster.
     """
     out = ["digraph tensorslow {",
-           f"  graph [rankdir={direction}, nodesep=0.22, ranksep=0.42, margin=0];",
+           f"  graph [rankdir={direction}, nodesep={_NODESEP}, ranksep={_RANKSEP}, margin=0];",
            '  node [shape=box, fixedsize=true, label=""];',
            "  edge [arrowsize=0.7];"]
     tree = {"nodes": [], "children": {}}
@@ -159,19 +160,37 @@ def run_dot(sizes, edges, scopes, direction):
     return Layout(dot, direction, data, clusters)
 
 
+def estimated_widths(sizes, edges):
+    """Rough widths of the picture laid out left to right and top to bottom, before any layout.
+
+    Each box goes in the rank of the longest path that reaches it, as ``dot`` mostly does:
+    left to right, the ranks stand side by side; top to bottom, the boxes of a rank do.
+    """
+    inputs = {i: [] for i in range(len(sizes))}
+    for a, b, _ in edges:
+        inputs[b].append(a)
+    rank = {}
+    for i in range(len(sizes)):  # boxes come in execution order: inputs first
+        rank[i] = 1 + max((rank[a] for a in inputs[i]), default=-1)
+    ranks = {}
+    for i, r in rank.items():
+        ranks.setdefault(r, []).append(sizes[i][0])
+    across = sum(max(ws) for ws in ranks.values()) + _RANKSEP * 72 * (len(ranks) - 1)
+    down = max(sum(ws) + _NODESEP * 72 * (len(ws) - 1) for ws in ranks.values())
+    return across, down
+
+
 def layout(sizes, edges, scopes, direction="auto"):
     """Lay the boxes out: ``direction`` is "LR" (left to right), "TB" (top to bottom) or "auto".
 
-    "auto" keeps left to right when the picture fits in ``COLUMN`` pixels,
-    otherwise takes the narrower of the two directions.
+    "auto" keeps left to right when the picture should fit in ``COLUMN`` pixels,
+    otherwise takes the direction that should give the narrower picture (``dot``
+    runs once, on the estimate of ``estimated_widths``).
     """
     if direction not in ("auto", "LR", "TB"):
         raise ValueError(f"direction must be 'auto', 'LR' (left to right) or 'TB' (top to bottom), "
                          f"got {direction!r}.")
-    if direction != "auto":
-        return run_dot(sizes, edges, scopes, direction)
-    across = run_dot(sizes, edges, scopes, "LR")
-    if across.width <= COLUMN:
-        return across
-    down = run_dot(sizes, edges, scopes, "TB")
-    return down if down.width < across.width else across
+    if direction == "auto":
+        across, down = estimated_widths(sizes, edges)
+        direction = "LR" if across <= COLUMN or across <= down else "TB"
+    return run_dot(sizes, edges, scopes, direction)

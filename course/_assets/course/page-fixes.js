@@ -184,3 +184,15 @@ window.FontAwesomeConfig = Object.assign(window.FontAwesomeConfig || {}, {
     }, 5000);
   });
 })();
+
+// 6. Search results quote the page's text, where formulas are still TeX between \( and \):
+//    show the TeX without its delimiters.
+document.addEventListener("DOMContentLoaded", () => {
+  const results = document.getElementById("search-results");
+  if (!results) return;
+  const clean = () => results.querySelectorAll("p.context:not([data-clean])").forEach((p) => {
+    p.dataset.clean = "1";
+    p.textContent = p.textContent.replace(/\\[()[\]]/g, "");
+  });
+  new MutationObserver(clean).observe(results, {childList: true, subtree: true});
+});
