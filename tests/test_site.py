@@ -424,6 +424,12 @@ def test_a_picture_opens_at_full_size(browser, offline_site):
         tab.close()
 
 
+def on_screen(locator, viewport):
+    """Shown and inside the window (the theme slides its drawers in from off-screen)."""
+    box = locator.bounding_box() if locator.is_visible() else None
+    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"] + 1
+
+
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_the_menu_opens_and_leads_to_a_part(browser, offline_site, viewport):
     """The ☰ button shows the list of parts (on a phone) or hides it (on a desktop), and back."""
@@ -433,27 +439,30 @@ def test_the_menu_opens_and_leads_to_a_part(browser, offline_site, viewport):
         page = tab.open(offline_site, "index.html")
         page.wait_for_load_state("load")
         link = page.locator("nav.bd-links a[href*='01_computational_graphs']").first
-        shown = link.is_visible()
+        shown = on_screen(link, viewport)
         assert shown == (viewport is DESKTOP), "the list of parts starts open on a desktop only"
         toggle = page.locator(".primary-toggle:visible").first
         toggle.click()
         page.wait_for_timeout(500)
-        assert link.is_visible() != shown, "the menu button did nothing"
+        assert on_screen(link, viewport) != shown, "the menu button did nothing"
         if viewport is PHONE:
             link.click()
             page.wait_for_url("**/01_computational_graphs.html")
         else:
             toggle.click()
             page.wait_for_timeout(500)
-            assert link.is_visible()
+            assert on_screen(link, viewport)
         # the "Contents" button of a part's own sections
         page = tab.open(offline_site, PART1)
         page.wait_for_load_state("load")
-        contents = page.locator(".secondary-toggle:visible, .page-toc-toggle:visible")
-        if viewport is PHONE and contents.count():
-            contents.first.click()
+        section = page.locator(".bd-toc-nav a").first
+        if viewport is PHONE:
+            assert not on_screen(section, viewport)
+            page.locator(".secondary-toggle:visible").first.click()
             page.wait_for_timeout(500)
-            assert page.locator("#pst-page-navigation-heading-2, .bd-toc-nav a").first.is_visible()
+            assert on_screen(section, viewport), "the Contents button did nothing"
+        else:
+            assert on_screen(section, viewport), "a part's sections are listed beside it on a desktop"
         assert not tab.unexpected_errors(), tab.unexpected_errors()
     finally:
         tab.close()
@@ -517,3 +526,26 @@ def test_the_student_notebook_downloads_over_file(browser, offline_site):
         tab.close()
 
 
+
+
+def test_the_training_viewer_slider_reads_training_steps(browser, offline_site):
+    """Part V's training viewer: its slider reads the step of each snapshot, as its caption does."""
+    name = "parts/05_multilayer_perceptrons.html"
+    if not (offline_site / name).exists():
+        pytest.skip("notebooks/05_multilayer_perceptrons.ipynb does not exist yet")
+    tab = Tab(browser, "offline")
+    try:
+        page = tab.open(offline_site, name)
+        viewer = page.locator(".cell_output:has(.widget-slider)").last
+        viewer.locator(".noUi-handle").first.wait_for(timeout=30000)
+        readout = viewer.locator(".widget-readout").first
+        assert readout.inner_text().strip() == "0"
+        viewer.locator(".noUi-handle").first.focus()
+        page.keyboard.press("End")
+        page.wait_for_function("el => el.innerText.trim() === '1000'",
+                               arg=readout.element_handle(), timeout=5000)
+        caption = viewer.locator(".ts-caption:visible")
+        assert caption.inner_text().startswith("step 1000 of 1000")
+        assert viewer.locator(".noUi-handle").first.get_attribute("aria-label") == "step"
+    finally:
+        tab.close()
