@@ -41,7 +41,8 @@ window.FontAwesomeConfig = Object.assign(window.FontAwesomeConfig || {}, {
 })();
 
 // 3. Pictures of graphs are scaled to fit the page, down to a readable size (a wider one scrolls
-//    sideways). A button under each one shows it at its full size, and back.
+//    sideways). Under each picture that is shown smaller than its natural size, a button shows
+//    it at its full size, and back.
 // 4. The players' Play, Pause, Stop and Repeat buttons are icons only, and their slider handles
 //    have no label of their own: give each its name, for screen readers and as a tooltip.
 (function () {
@@ -64,6 +65,17 @@ window.FontAwesomeConfig = Object.assign(window.FontAwesomeConfig || {}, {
     button.addEventListener("click", () => show(!picture.classList.contains("ts-full")));
     show(false);
     picture.after(button);
+  }
+
+  function showZoomWhereUseful() {
+    document.querySelectorAll(".ts-picture[data-zoom]").forEach((picture) => {
+      const svg = picture.querySelector("svg");
+      const button = picture.nextElementSibling;
+      if (!svg || !button || !button.classList.contains("ts-zoom")) return;
+      const shown = svg.getBoundingClientRect().width;
+      const scaled = shown > 0 && shown < svg.width.baseVal.value - 1;
+      button.hidden = !(scaled || picture.classList.contains("ts-full"));
+    });
   }
 
   function nameControls(root) {
@@ -94,6 +106,7 @@ window.FontAwesomeConfig = Object.assign(window.FontAwesomeConfig || {}, {
     root.querySelectorAll(".pst-scrollable-table-container:not([tabindex])").forEach((box) => {
       box.tabIndex = 0;
     });
+    showZoomWhereUseful();
     // the theme's search button is labelled "Search" but reads "Search Ctrl+K": let it be
     // named by what it shows
     root.querySelectorAll(".search-button-field[aria-label]").forEach((button) => {
@@ -103,8 +116,11 @@ window.FontAwesomeConfig = Object.assign(window.FontAwesomeConfig || {}, {
 
   document.addEventListener("DOMContentLoaded", () => {
     fix(document);
-    // players are drawn by the widget manager after the page has loaded
-    new MutationObserver(() => fix(document)).observe(document.body, {childList: true, subtree: true});
+    // players are drawn by the widget manager after the page has loaded, and show one frame
+    // at a time
+    new MutationObserver(() => fix(document)).observe(document.body, {
+      childList: true, subtree: true, attributes: true, attributeFilter: ["class", "style"]});
+    window.addEventListener("resize", showZoomWhereUseful);
   });
 })();
 
