@@ -361,7 +361,7 @@ def place_widget_fonts(html):
                 write_if_changed(page_dir / sub / font.name, font.read_bytes())
 
 
-def finish_pages(html):
+def finish_pages(html, offline):
     """What the theme leaves to fix in the built pages.
 
     * Jupyter Book 1.x writes sphinx-thebe's configuration script twice into every page, and
@@ -370,10 +370,11 @@ def finish_pages(html):
       (its icons are drawn as SVG by FontAwesome's script anyway): no preloads.
     * The theme's light/dark switch starts from an empty mode ("Got invalid theme mode" in
       the console) because sphinx-book-theme has no option for it: start from "auto".
-    * Over ``file://`` (the site handed out on a USB stick) a browser opens a downloaded
-      notebook as text, whatever the link's ``download`` attribute says, because each file
-      is an origin of its own. The download links of the parts therefore carry the notebook
-      itself, as a ``data:`` address, which every browser saves as a file.
+    * Over ``file://`` (the offline site handed out on a USB stick) a browser opens a
+      downloaded notebook as text, whatever the link's ``download`` attribute says, because
+      each file is an origin of its own. In the offline build, the download links of the
+      parts therefore carry the notebook itself, as a ``data:`` address, which every browser
+      saves as a file; the default build, served over http(s), keeps plain links, named.
     """
     for page in html.rglob("*.html"):
         if "_static" in page.parts or "_sources" in page.parts:
@@ -388,16 +389,21 @@ def finish_pages(html):
         text = text.replace('localStorage.getItem("mode") || ""', 'localStorage.getItem("mode") || "auto"')
         text = text.replace('data-default-mode=""', 'data-default-mode="auto"')
 
-        def inline(match):
-            href = match.group(2)
+        def link(match):
+            tag = match.group(0)
+            found = re.search(r'data-file="([^"]+)"', tag) or re.search(r'href="([^"]+)"', tag)
+            href = found.group(1)
             target = (page.parent / href).resolve()
-            if not target.is_file():
-                return match.group(0)
+            if not href.endswith(".ipynb") or not target.is_file():
+                return tag
+            start = '<a class="reference download internal" '
+            if not offline:
+                return f'{start}href="{href}" download="{target.name}">'
             data = base64.b64encode(target.read_bytes()).decode("ascii")
-            return (f'{match.group(1)}href="data:application/x-ipynb+json;base64,{data}" '
-                    f'data-file="{href}" download="{target.name}"')
-        text = re.sub(r'(<a class="reference download internal" )download="" href="([^"]+\.ipynb)"',
-                      inline, text)
+            return (f'{start}href="data:application/x-ipynb+json;base64,{data}" '
+                    f'data-file="{href}" download="{target.name}">')
+        # (a page Sphinx did not rewrite keeps the link of the last build: rewrite it from its file)
+        text = re.sub(r'<a class="reference download internal" [^>]*>', link, text)
         if text != original:
             page.write_text(text, encoding="utf-8")
 
@@ -484,7 +490,7 @@ def main(argv=None):
     for folder in ["_assets"] + (["_vendor"] if args.offline else []):
         sync_tree(book / folder, html / "_static", keep=set(os.listdir(html / "_static")))
     place_widget_fonts(html)
-    finish_pages(html)
+    finish_pages(html, args.offline)
     index = html / "index.html"
     say(f"built in {time.time() - start:.0f} s")
     print(f"\nThe course website is ready. Open it in your browser:\n\n    {index.as_uri()}\n")

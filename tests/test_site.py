@@ -182,12 +182,13 @@ def test_no_solution_is_published(site):
 
 
 def test_each_part_offers_its_student_notebook_and_no_solution(site):
-    _, html = site
+    mode, html = site
     parts = sorted((html / "parts").glob("*.html"))
     assert parts
     for page in parts:
         text = page.read_text()
-        link = re.search(r'data-file="(\.\./_downloads/[0-9a-f]+/' + re.escape(page.stem)
+        attribute = "data-file" if mode == "offline" else "href"
+        link = re.search(attribute + r'="(\.\./_downloads/[0-9a-f]+/' + re.escape(page.stem)
                          + r'\.ipynb)" download="' + re.escape(page.stem) + r'\.ipynb"', text)
         assert link, f"{page.name} has no download link to its notebook"
         assert (page.parent / link.group(1)).resolve().is_file()
