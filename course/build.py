@@ -18,6 +18,7 @@ What happens:
 """
 
 import argparse
+import base64
 import copy
 import hashlib
 import os
@@ -38,7 +39,6 @@ CONFIG = ROOT / "jupyter_book.yml"
 NOTEBOOKS = ROOT / "notebooks"
 LIBRARY = ROOT / "tensorslow_edu"
 EXERCISES = COURSE / "instructor" / "exercises.md"
-REPOSITORY = "https://github.com/tensorslow-edu/tensorslow_edu"
 
 # The files of course/ that are not pages of the site.
 NOT_COPIED = {"build.py", "instructor", "_build", "__pycache__", ".ipynb_checkpoints"}
@@ -156,6 +156,24 @@ def strip_solutions(source):
     return "\n".join(out)
 
 
+_PLOT_TEXT = re.compile(r"\.(set_title|suptitle|title|set_xlabel|xlabel|set_ylabel|ylabel)"
+                        r"\(\s*[rf]?([\"'])(.*?)\2")
+
+
+def plot_alt(source):
+    """Alt text for the plots a cell draws, from the titles and axis labels its code gives them."""
+    words = {"title": [], "x": [], "y": []}
+    for call, _, text in _PLOT_TEXT.findall(source):
+        kind = "x" if "xlabel" in call else "y" if "ylabel" in call else "title"
+        text = re.sub(r"\\(mathrm|text|mathbf)\b|[$\\{}]", "", text).strip()
+        if text and text not in words[kind]:
+            words[kind].append(text)
+    alt = "Plot: " + "; ".join(words["title"]) if words["title"] else "Plot drawn by the code above"
+    axes = [f"{name} axis: {', '.join(words[k])}" for k, name in (("x", "horizontal"), ("y", "vertical"))
+            if words[k]]
+    return alt + (" (" + "; ".join(axes) + ")" if axes else "") + "."
+
+
 def notebook_title(nb, fallback):
     for cell in nb.cells:
         if cell.cell_type == "markdown":
@@ -173,6 +191,9 @@ def page_notebook(student_path, page_path):
         if marker in text:
             sys.exit(f"[course] {student_path.name} still contains '{marker}': "
                      "refusing to publish a solution")
+    for cell in nb.cells:
+        if cell.cell_type == "code" and re.search(r"\bplt\.|\bax(es)?\b.*\.plot|subplots\(", cell.source):
+            cell.metadata.setdefault("mystnb", {}).setdefault("image", {})["alt"] = plot_alt(cell.source)
     name = student_path.name
     has_exercises = "NotImplementedError" in text
     if has_exercises:
@@ -182,18 +203,14 @@ def page_notebook(student_path, page_path):
             f"{{download}}`Download the student notebook <../downloads/{name}>` and open it in "
             "Jupyter: the exercises are left for you to write, and the check cell after each one "
             "tells you how you are doing. This page shows the same notebook run from top to "
-            "bottom, with the exercises not started yet.\n\n")
+            "bottom, with the exercises not started yet.\n")
     else:
         intro = (
             ":::{admonition} Run this notebook yourself\n"
             ":class: tip part-links\n"
             f"{{download}}`Download the notebook <../downloads/{name}>` and open it in "
-            "Jupyter to run it and try things out.\n\n")
-    box = nbformat.v4.new_markdown_cell(
-        intro
-        + f"Source: [`notebooks/{name}`]({REPOSITORY}/blob/main/notebooks/{name}) in the "
-        f"[course repository]({REPOSITORY}).\n"
-        ":::")
+            "Jupyter to run it and try things out.\n")
+    box = nbformat.v4.new_markdown_cell(intro + ":::")
     box.metadata["tags"] = ["course-download-box"]
     box["id"] = "course-download-box"    # a fixed id: an unchanged page stays unchanged
     # after the title cell, so that the page starts with the part's title
@@ -344,6 +361,53 @@ def place_widget_fonts(html):
                 write_if_changed(page_dir / sub / font.name, font.read_bytes())
 
 
+def finish_pages(html, offline):
+    """What the theme leaves to fix in the built pages.
+
+    * Jupyter Book 1.x writes sphinx-thebe's configuration script twice into every page, and
+      the second ``const THEBE_JS_URL`` is an error in the console: keep the first.
+    * The theme preloads FontAwesome's fonts with CORS requests, which fail over ``file://``
+      (its icons are drawn as SVG by FontAwesome's script anyway): no preloads.
+    * The theme's light/dark switch starts from an empty mode ("Got invalid theme mode" in
+      the console) because sphinx-book-theme has no option for it: start from "auto".
+    * Over ``file://`` (the offline site handed out on a USB stick) a browser opens a
+      downloaded notebook as text, whatever the link's ``download`` attribute says, because
+      each file is an origin of its own. In the offline build, the download links of the
+      parts therefore carry the notebook itself, as a ``data:`` address, which every browser
+      saves as a file; the default build, served over http(s), keeps plain links, named.
+    """
+    for page in html.rglob("*.html"):
+        if "_static" in page.parts or "_sources" in page.parts:
+            continue
+        text = original = page.read_text(encoding="utf-8")
+        thebe = re.findall(r"<script>const THEBE_JS_URL[^<]*</script>\n?", text)
+        for duplicate in thebe[1:]:
+            head, _, tail = text.rpartition(duplicate)
+            text = head + tail
+        text = re.sub(r'<link rel="preload" as="font" type="font/woff2" crossorigin href="[^"]+" />\n?',
+                      "", text)
+        text = text.replace('localStorage.getItem("mode") || ""', 'localStorage.getItem("mode") || "auto"')
+        text = text.replace('data-default-mode=""', 'data-default-mode="auto"')
+
+        def link(match):
+            tag = match.group(0)
+            found = re.search(r'data-file="([^"]+)"', tag) or re.search(r'href="([^"]+)"', tag)
+            href = found.group(1)
+            target = (page.parent / href).resolve()
+            if not href.endswith(".ipynb") or not target.is_file():
+                return tag
+            start = '<a class="reference download internal" '
+            if not offline:
+                return f'{start}href="{href}" download="{target.name}">'
+            data = base64.b64encode(target.read_bytes()).decode("ascii")
+            return (f'{start}href="data:application/x-ipynb+json;base64,{data}" '
+                    f'data-file="{href}" download="{target.name}">')
+        # (a page Sphinx did not rewrite keeps the link of the last build: rewrite it from its file)
+        text = re.sub(r'<a class="reference download internal" [^>]*>', link, text)
+        if text != original:
+            page.write_text(text, encoding="utf-8")
+
+
 def library_cache(base):
     """The execution cache for the library as it is now, inside ``base``.
 
@@ -421,7 +485,12 @@ def main(argv=None):
     run(cmd, env=env)
 
     html = book / "_build" / "html"
+    # Sphinx 7.4 leaves a static file alone when the site already has a copy: bring ours up
+    # to date, or a rebuild would keep serving old scripts and styles
+    for folder in ["_assets"] + (["_vendor"] if args.offline else []):
+        sync_tree(book / folder, html / "_static", keep=set(os.listdir(html / "_static")))
     place_widget_fonts(html)
+    finish_pages(html, args.offline)
     index = html / "index.html"
     say(f"built in {time.time() - start:.0f} s")
     print(f"\nThe course website is ready. Open it in your browser:\n\n    {index.as_uri()}\n")

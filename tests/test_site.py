@@ -7,11 +7,18 @@ Both builds are checked:
   files of course/_vendor/ (the same versions): this tests the default page's wiring.
 * offline (`--offline`): nothing is routed, and no request may leave file://.
 
-The builds go to temporary folders but share the execution cache with `make course`
-(_build/.jupyter_cache), so notebooks run only when they or the library changed. Warnings
-are errors.
+The builds go to the folders of `make course` and `make course OFFLINE=1` (_build/course,
+_build/course-offline) and share their execution cache (_build/.jupyter_cache): notebooks
+run only when they or the library changed, and an unchanged site rebuilds in seconds.
+Warnings are errors.
+
+Readers are imitated at two sizes, a desktop (1366 × 900) and a phone (390 × 844). The text
+of every graph picture must render at MIN_FONT_PX = 9 CSS pixels or more at desktop width
+(the pictures never scale below that, and a wider one scrolls sideways), and axe-core
+(tests/_vendor/axe-core) finds no critical or serious accessibility problem.
 """
 
+import json
 import re
 import subprocess
 import sys
@@ -20,6 +27,8 @@ from pathlib import Path
 
 import pytest
 
+from tensorslow_edu.viz.svg import MIN_FONT_PX
+
 from .browser import open_browser
 
 pytestmark = pytest.mark.site
@@ -27,6 +36,10 @@ pytestmark = pytest.mark.site
 REPO = Path(__file__).resolve().parent.parent
 VENDOR = REPO / "course" / "_vendor"
 PART1 = "parts/01_computational_graphs.html"
+PART2 = "parts/02_perceptrons.html"
+AXE = REPO / "tests" / "_vendor" / "axe-core" / "axe.min.js"
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
 
 # CDN address prefix -> vendored folder with the same files
 CDN = {
@@ -36,10 +49,11 @@ CDN = {
     "https://cdn.jsdelivr.net/npm/mathjax@3.2.2/es5/": VENDOR / "mathjax",
 }
 
-# Page errors that are not ours and do no harm:
-# - Jupyter Book 1.x declares sphinx-thebe's `const THEBE_JS_URL` twice on every page;
-# - over file:// the search page cannot fetch pages for its result summaries (CORS).
-KNOWN_PAGE_ERRORS = ("THEBE_JS_URL", "Failed to fetch")
+# Console messages that are not of the site's making and do no harm: over file:// a browser
+# refuses what needs a request of its own kind (the search page's fetch of each page for its
+# result summaries, and the theme's icon fonts, which are loaded with CORS).
+KNOWN_PAGE_ERRORS = ("Failed to fetch", "from origin 'null' has been blocked by CORS policy",
+                     "net::ERR_FAILED")
 
 GLOSSARY_TERMS = [
     "computational graph", "node", "operation", "placeholder", "Variable", "session",
@@ -67,13 +81,13 @@ def build(out, offline):
 
 
 @pytest.fixture(scope="module")
-def online_site(tmp_path_factory):
-    return build(tmp_path_factory.mktemp("site-online"), offline=False)
+def online_site():
+    return build(REPO / "_build" / "course", offline=False)
 
 
 @pytest.fixture(scope="module")
-def offline_site(tmp_path_factory):
-    return build(tmp_path_factory.mktemp("site-offline"), offline=True)
+def offline_site():
+    return build(REPO / "_build" / "course-offline", offline=True)
 
 
 @pytest.fixture(scope="module")
@@ -91,15 +105,21 @@ def site(request):
 class Tab:
     """A page of the site, with every request and page error recorded."""
 
-    def __init__(self, browser, mode):
-        self.page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    def __init__(self, browser, mode, viewport=DESKTOP, internet=True):
+        self.page = browser.new_page(viewport=viewport, accept_downloads=True)
         self.mode = mode
         self.requests, self.failed, self.errors, self.unrouted = [], [], [], []
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.on("requestfailed", lambda r: self.failed.append(r.url))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         if mode == "online":
-            self.page.route(re.compile(r"^https?://"), self._from_vendor)
+            self.page.route(re.compile(r"^https?://"),
+                            self._from_vendor if internet else self._offline)
+
+    def _offline(self, route):
+        self.unrouted.append(route.request.url)
+        return route.abort()
 
     def _from_vendor(self, route):
         url = route.request.url
@@ -161,17 +181,29 @@ def test_no_solution_is_published(site):
             assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text, path
 
 
-def test_each_part_offers_its_student_notebook(site):
-    _, html = site
+def test_each_part_offers_its_student_notebook_and_no_solution(site):
+    mode, html = site
     parts = sorted((html / "parts").glob("*.html"))
     assert parts
     for page in parts:
         text = page.read_text()
-        link = re.search(r'href="(\.\./_downloads/[0-9a-f]+/' + re.escape(page.stem)
-                         + r'\.ipynb)"', text)
+        attribute = "data-file" if mode == "offline" else "href"
+        link = re.search(attribute + r'="(\.\./_downloads/[0-9a-f]+/' + re.escape(page.stem)
+                         + r'\.ipynb)" download="' + re.escape(page.stem) + r'\.ipynb"', text)
         assert link, f"{page.name} has no download link to its notebook"
         assert (page.parent / link.group(1)).resolve().is_file()
-        assert "github.com/tensorslow-edu/tensorslow_edu" in text, "link to the source repository"
+        assert "blob/main/notebooks" not in text, "a link to the instructor notebook"
+    for page in html.glob("*.html"):
+        assert "git clone" not in page.read_text(), f"{page.name} tells learners to clone the repository"
+
+
+def test_pictures_have_text_alternatives(site):
+    """Plots say what they show (from the titles and labels in their code), never a file name."""
+    _, html = site
+    for page in (html / "parts").glob("*.html"):
+        for alt in re.findall(r'<img [^>]*alt="([^"]*)"', page.read_text()):
+            assert alt and not re.search(r"\.(png|svg|jpe?g)$", alt), f"{page.name}: alt text {alt!r}"
+        assert "<svg" not in page.read_text() or 'role="img"' in page.read_text()
 
 
 def test_glossary_and_api(site):
@@ -180,6 +212,10 @@ def test_glossary_and_api(site):
     for term in GLOSSARY_TERMS:
         assert f'id="term-{term.replace(" ", "-")}"' in glossary, term
     api = (html / "api.html").read_text()
+    assert "<p>Part I: computational graphs.</p>" not in api, "a module docstring repeats its heading"
+    assert re.search(r'activation</span></span><span class="o"><span class="pre">=</span></span>'
+                     r'<span class="default_value"><span class="pre">sigmoid<', api)
+    assert "&lt;class" not in api, "defaults are shown as written, not as their repr"
     for name in ("tensorslow_edu.graph.Session", "tensorslow_edu.graph.placeholder",
                  "tensorslow_edu.train.GradientDescentOptimizer", "tensorslow_edu.perceptron.sigmoid"):
         assert f'id="{name}"' in api, name
@@ -276,24 +312,241 @@ def test_welcome_page_typesets_and_stays_local(tab, site):
         assert not tab.external_requests(), tab.external_requests()
 
 
-def test_every_page_of_the_offline_site_loads_all_it_needs(browser, offline_site):
-    """Each page finds every file it asks for (MathJax extensions, fonts, widget icons) locally."""
-    pages = ["index.html", "glossary.html", "exercises.html", "api.html"]
-    pages += [f"parts/{p.name}" for p in sorted((offline_site / "parts").glob("*.html"))]
-    for name in pages:
-        tab = Tab(browser, "offline")
+# ------------------------------------------------------------------------- as a reader uses it
+
+def part_pages(html):
+    return [f"parts/{p.name}" for p in sorted((html / "parts").glob("*.html"))]
+
+
+# What a reading of a page records, in the browser (axe-core must be on the page).
+READ_PAGE = """async () => {
+    if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+        await MathJax.startup.promise;
+    }
+    await new Promise(r => setTimeout(r, 300));
+    const axeResult = await axe.run(document, {resultTypes: ['violations'], preload: false});
+    return {
+        mathErrors: document.querySelectorAll('mjx-merror').length,
+        violations: axeResult.violations
+            .filter(v => v.impact === 'critical' || v.impact === 'serious')
+            .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3)
+                .map(n => n.target.join(' ')).join(' | ')),
+        // each visible graph picture: its title and the rendered size of its smallest text
+        graphText: [...document.querySelectorAll('svg.tensorslow-graph')]
+            .filter(svg => svg.getBoundingClientRect().width > 0)
+            .map(svg => {
+                const scale = svg.getBoundingClientRect().width / svg.width.baseVal.value;
+                const fonts = [...svg.querySelectorAll('text')].map(t => +t.getAttribute('font-size'));
+                return [svg.querySelector('title').textContent, Math.min(...fonts) * scale];
+            }),
+    };
+}"""
+
+
+def read_pages(browser, html, names, viewport):
+    """Open each page once, as a reader would, and record what it loaded and showed."""
+    readings = {}
+    for name in names:
+        tab = Tab(browser, "offline", viewport)
         try:
-            page = tab.open(offline_site, name)
+            page = tab.open(html, name)
             page.wait_for_load_state("load")
-            page.evaluate("""async () => {
-                if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-                    await MathJax.startup.promise;
-                }
-                await new Promise(r => setTimeout(r, 500));
-            }""")
-            assert page.locator("mjx-merror").count() == 0, f"{name}: MathJax could not typeset"
-            assert not tab.failed, f"{name}: files that did not load: {tab.failed}"
-            assert not tab.external_requests(), f"{name}: asked the network for {tab.external_requests()}"
-            assert not tab.unexpected_errors(), f"{name}: {tab.unexpected_errors()}"
+            if "widget-view+json" in page.content():
+                page.wait_for_selector(".widget-slider .noUi-handle", timeout=30000)
+            page.add_script_tag(path=str(AXE))
+            reading = page.evaluate(READ_PAGE)
+            reading.update(failed=list(tab.failed), external=tab.external_requests(),
+                           errors=[e for e in tab.unexpected_errors()
+                                   if "axe" not in e.lower()])
+            readings[name] = reading
         finally:
             tab.close()
+    return readings
+
+
+@pytest.fixture(scope="module")
+def desktop_readings(browser, offline_site):
+    """Every page of the offline site, read once at desktop width."""
+    names = ["index.html", "glossary.html", "exercises.html", "api.html", "instructor_guide.html"]
+    return read_pages(browser, offline_site, names + part_pages(offline_site), DESKTOP)
+
+
+def test_every_page_of_the_offline_site_loads_all_it_needs(desktop_readings):
+    """Each page finds every file it asks for (MathJax extensions, fonts, widget icons) locally,
+    and nothing of the site's making reaches the console."""
+    for name, reading in desktop_readings.items():
+        assert reading["mathErrors"] == 0, f"{name}: MathJax could not typeset"
+        assert not reading["failed"], f"{name}: files that did not load: {reading['failed']}"
+        assert not reading["external"], f"{name}: asked the network for {reading['external']}"
+        assert not reading["errors"], f"{name}: console: {reading['errors']}"
+
+
+def test_graph_text_is_readable_at_desktop_width(desktop_readings):
+    """Every graph picture (and every visible player frame) shows its text at MIN_FONT_PX
+    (9 CSS pixels) or more in a desktop browser."""
+    measured = 0
+    for name, reading in desktop_readings.items():
+        for title, size in reading["graphText"]:
+            assert size >= MIN_FONT_PX - 0.05, f"{name}: '{title}' shows text at {size:.1f} px"
+            measured += 1
+    assert measured >= 10, f"only {measured} graph pictures found on the site"
+
+
+def test_pages_are_accessible(desktop_readings, browser, offline_site):
+    """axe-core finds nothing critical or serious: every page at desktop width, and on a phone
+    the pages with the most to check (home, a player, the explorer)."""
+    phone = read_pages(browser, offline_site, ["index.html", PART1, PART2], PHONE)
+    problems = [f"{name} ({size}): {v}"
+                for size, readings in (("desktop", desktop_readings), ("phone", phone))
+                for name, reading in readings.items() for v in reading["violations"]]
+    problems += [f"{name} (phone): console: {e}" for name, r in phone.items() for e in r["errors"]]
+    assert not problems, "\n".join(problems)
+
+
+def test_a_picture_opens_at_full_size(browser, offline_site):
+    """The button under a graph picture shows it at its natural size, and back."""
+    name = "parts/05_multilayer_perceptrons.html"
+    if not (offline_site / name).exists():
+        pytest.skip("notebooks/05_multilayer_perceptrons.ipynb does not exist yet")
+    tab = Tab(browser, "offline", PHONE)
+    try:
+        page = tab.open(offline_site, name)
+        button = page.locator(".text_html button.ts-zoom").first
+        picture = page.locator(".text_html .ts-picture svg").first
+        natural = float(picture.get_attribute("width"))
+        fitted = picture.bounding_box()["width"]
+        assert fitted < natural, "on a phone the picture starts fitted to the page"
+        button.click()
+        assert button.get_attribute("aria-pressed") == "true"
+        assert picture.bounding_box()["width"] == pytest.approx(natural, abs=1)
+        button.click()
+        assert picture.bounding_box()["width"] == pytest.approx(fitted, abs=1)
+    finally:
+        tab.close()
+
+
+def on_screen(locator, viewport):
+    """Shown and inside the window (the theme slides its drawers in from off-screen)."""
+    box = locator.bounding_box() if locator.is_visible() else None
+    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"] + 1
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_menu_opens_and_leads_to_a_part(browser, offline_site, viewport):
+    """The ☰ button shows the list of parts (on a phone) or hides it (on a desktop), and back."""
+    need_part1(offline_site)
+    tab = Tab(browser, "offline", viewport)
+    try:
+        page = tab.open(offline_site, "index.html")
+        page.wait_for_load_state("load")
+        link = page.locator("nav.bd-links a[href*='01_computational_graphs']").first
+        shown = on_screen(link, viewport)
+        assert shown == (viewport is DESKTOP), "the list of parts starts open on a desktop only"
+        toggle = page.locator(".primary-toggle:visible").first
+        toggle.click()
+        page.wait_for_timeout(500)
+        assert on_screen(link, viewport) != shown, "the menu button did nothing"
+        if viewport is PHONE:
+            link.click()
+            page.wait_for_url("**/01_computational_graphs.html")
+        else:
+            toggle.click()
+            page.wait_for_timeout(500)
+            assert on_screen(link, viewport)
+        # the "Contents" button of a part's own sections
+        page = tab.open(offline_site, PART1)
+        page.wait_for_load_state("load")
+        section = page.locator(".bd-toc-nav a").first
+        if viewport is PHONE:
+            assert not on_screen(section, viewport)
+            page.locator(".secondary-toggle:visible").first.click()
+            page.wait_for_timeout(500)
+            assert on_screen(section, viewport), "the Contents button did nothing"
+        else:
+            assert on_screen(section, viewport), "a part's sections are listed beside it on a desktop"
+        assert not tab.unexpected_errors(), tab.unexpected_errors()
+    finally:
+        tab.close()
+
+
+@pytest.mark.parametrize("mode, viewport", [("online", DESKTOP), ("offline", PHONE)],
+                         ids=["online-desktop", "offline-phone"])
+def test_the_perceptron_explorer_works_without_a_kernel(browser, mode, viewport, request):
+    html = request.getfixturevalue(f"{mode}_site")
+    if not (html / PART2).exists():
+        pytest.skip("notebooks/02_perceptrons.ipynb does not exist yet")
+    tab = Tab(browser, mode, viewport)
+    try:
+        page = tab.open(html, PART2)
+        explorer = page.locator(".ts-explorer")
+        explorer.wait_for()
+        readout = explorer.locator(".ts-readout")
+        assert "P(blue) = σ(w·x + b) = 0.9933" in readout.inner_text()
+        before = page.evaluate("() => document.querySelector('.ts-explorer canvas').toDataURL()")
+        explorer.locator("input[name=b]").fill("-5")
+        assert "= 0.5000" in readout.inner_text(), "σ(3 + 2 − 5) = σ(0) = 0.5"
+        after = page.evaluate("() => document.querySelector('.ts-explorer canvas').toDataURL()")
+        assert after != before, "the picture did not change"
+        box = explorer.bounding_box()
+        assert box["x"] + box["width"] <= viewport["width"] + 1, "the explorer runs off the page"
+        assert readout.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), "the readout is clipped"
+        assert not tab.unexpected_errors(), tab.unexpected_errors()
+    finally:
+        tab.close()
+
+
+def test_players_without_their_widget_manager_show_a_frame_and_say_why(browser, online_site):
+    """The default build opened with no internet: no player vanishes without a word."""
+    need_part1(online_site)
+    tab = Tab(browser, "online", DESKTOP, internet=False)
+    try:
+        page = tab.open(online_site, PART1)
+        note = page.locator(".ts-widget-fallback-note").first
+        note.wait_for(timeout=15000)
+        assert "could not be loaded" in note.inner_text()
+        fallback = page.locator(".ts-widget-fallback").first
+        assert fallback.locator("svg.tensorslow-graph").count() == 1
+        assert "step 0 of" in fallback.inner_text()
+    finally:
+        tab.close()
+
+
+def test_the_student_notebook_downloads_over_file(browser, offline_site):
+    need_part1(offline_site)
+    tab = Tab(browser, "offline")
+    try:
+        page = tab.open(offline_site, PART1)
+        with page.expect_download() as info:
+            page.locator(".part-links a[download]").first.click()
+        download = info.value
+        assert download.suggested_filename == "01_computational_graphs.ipynb"
+        notebook = json.loads(open(download.path(), encoding="utf-8").read())
+        assert notebook["nbformat"] == 4
+        assert "BEGIN SOLUTION" not in json.dumps(notebook)
+    finally:
+        tab.close()
+
+
+
+
+def test_the_training_viewer_slider_reads_training_steps(browser, offline_site):
+    """Part V's training viewer: its slider reads the step of each snapshot, as its caption does."""
+    name = "parts/05_multilayer_perceptrons.html"
+    if not (offline_site / name).exists():
+        pytest.skip("notebooks/05_multilayer_perceptrons.ipynb does not exist yet")
+    tab = Tab(browser, "offline")
+    try:
+        page = tab.open(offline_site, name)
+        viewer = page.locator(".cell_output:has(.widget-slider)").last
+        viewer.locator(".noUi-handle").first.wait_for(timeout=30000)
+        readout = viewer.locator(".widget-readout").first
+        assert readout.inner_text().strip() == "0"
+        viewer.locator(".noUi-handle").first.focus()
+        page.keyboard.press("End")
+        page.wait_for_function("el => el.innerText.trim() === '1000'",
+                               arg=readout.element_handle(), timeout=5000)
+        caption = viewer.locator(".ts-caption:visible")
+        assert caption.inner_text().startswith("step 1000 of 1000")
+        assert viewer.locator(".noUi-handle").first.get_attribute("aria-label") == "step"
+    finally:
+        tab.close()

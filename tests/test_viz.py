@@ -11,6 +11,8 @@ import pytest
 import tensorslow_edu as ts
 from tensorslow_edu import viz
 from tensorslow_edu.viz import format_value
+from tensorslow_edu.viz.layout import COLUMN
+from tensorslow_edu.viz.svg import MIN_FONT_PX
 
 pytestmark = pytest.mark.viz
 SVG = "{http://www.w3.org/2000/svg}"
@@ -95,12 +97,54 @@ def test_kinds_are_styled_differently():
     assert len(set(style.values())) == 3
 
 
-def test_data_flows_left_to_right():
+@pytest.mark.parametrize("direction", ["LR", "TB"])
+def test_data_flows_along_the_direction(direction):
     graph, loss, feed = mlp_graph()
-    groups = node_groups(viz.draw(loss).svg)
+    svg = viz.draw(loss, direction=direction).svg
+    assert parse(svg).get("data-direction") == direction
+    groups = node_groups(svg)
+    axis = 0 if direction == "LR" else 1
     for node in graph.nodes:
         for consumer in node.consumers:
-            assert centre(groups[node.name])[0] < centre(groups[consumer.name])[0], (node, consumer)
+            assert centre(groups[node.name])[axis] < centre(groups[consumer.name])[axis], (node, consumer)
+
+
+def test_a_long_graph_is_laid_out_to_fit_a_page():
+    """Left to right while the picture fits a page column, else top to bottom, as narrow as it gets."""
+    graph, x, z = part1_graph()
+    short = parse(viz.draw(z).svg)
+    assert short.get("data-direction") == "LR" and float(short.get("width")) <= COLUMN
+    graph, loss, feed = mlp_graph()
+    across = parse(viz.draw(loss, direction="LR").svg)
+    auto = parse(viz.draw(loss).svg)
+    assert float(across.get("width")) > COLUMN
+    assert auto.get("data-direction") == "TB"
+    assert float(auto.get("width")) < float(across.get("width"))
+    with pytest.raises(ValueError, match="'LR'"):
+        viz.draw(loss, direction="down")
+
+
+def test_text_never_shrinks_below_the_readable_size():
+    """Scaled to its column, a picture stops shrinking when its smallest text reaches MIN_FONT_PX."""
+    graph, loss, feed = mlp_graph()
+    root = parse(viz.draw(loss, direction="LR").svg)
+    width = float(root.get("width"))
+    min_width = float(root.get("style").split("min-width:")[1].split("px")[0])
+    smallest = min(float(t.get("font-size")) for t in root.iter(SVG + "text"))
+    assert smallest * min_width / width >= MIN_FONT_PX - 0.01
+    assert MIN_FONT_PX >= 9
+
+
+def test_text_alternative_names_every_node():
+    graph, x, z = part1_graph()
+    ts.Session(graph).run(z, {x: [1, 2]})
+    root = parse(viz.draw(z, values=True).svg)
+    assert root.get("role") == "img"
+    assert root[0].tag == SVG + "title" and root[0].text.startswith("Computational graph of z: 5 nodes")
+    desc = root.find(SVG + "desc").text
+    for node in graph.nodes:
+        assert f"{node.name}: " in desc
+    assert "z: add of matmul, b; value [2, -1]" in desc
 
 
 def test_edges_follow_the_inputs():
@@ -249,11 +293,12 @@ def test_svg_is_byte_identical_run_to_run():
     assert ' id="' not in svg  # frames of players sit in one page: no clashing ids
 
 
-def test_repr_svg_and_text():
+def test_repr_html_and_text():
     graph, x, z = part1_graph()
     picture = viz.draw(z)
-    assert picture._repr_svg_() == picture.svg
-    assert picture._repr_svg_().startswith("<svg")
+    html = picture._repr_html_()
+    assert picture.svg in html and 'class="ts-picture"' in html
+    assert "overflow-x:auto" in html  # a picture too wide for the page scrolls in its box
     assert repr(picture) == "<GraphPicture: 5 nodes (A, b, x, matmul, z), 4 edges>"
 
 

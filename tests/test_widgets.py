@@ -194,14 +194,44 @@ def test_player_errors():
 # ---------------------------------------------------------------------------
 
 def test_perceptron_explorer_reads_the_course_numbers():
-    box = widgets.perceptron_explorer()
-    sliders_box, image = box.children
-    readout = sliders_box.children[-1]
-    assert "P(blue) = σ(w·x + b) = 0.9933" in readout.value  # Part II: (3, 2) with w = (1, 1), b = 0
-    before = image.value
-    sliders_box.children[2].value = -5.0  # the bias slider, as a learner would move it
-    assert image.value != before
-    assert "0.5000" in readout.value  # σ(3 + 2 − 5) = σ(0)
+    explorer = widgets.perceptron_explorer()
+    assert "P(blue) = σ(w·x + b) = 0.9933" in explorer.html  # Part II: (3, 2) with w = (1, 1), b = 0
+    assert repr(explorer).startswith("Perceptron explorer: w = (1, 1), b = 0; at ★ (3, 2): P(blue) = 0.9933")
+    assert explorer._repr_html_() == explorer.html
+    assert explorer.probability((1.0, 1.0), -5.0) == pytest.approx(0.5)  # σ(3 + 2 − 5) = σ(0)
+    # three labelled sliders, and a message for a page whose scripts do not run
+    assert explorer.html.count('<input type="range"') == 3
+    assert "ts-explorer-nojs" in explorer.html
+    with pytest.raises(ValueError, match="two classes"):
+        widgets.perceptron_explorer(ts.datasets.spiral(n_classes=3))
+
+
+def test_perceptron_explorer_computes_in_the_page(tmp_path):
+    """The page redraws the picture and the readout itself, with the library's numbers."""
+    from .browser import open_browser
+
+    explorer = widgets.perceptron_explorer()
+    page_path = tmp_path / "explorer.html"
+    page_path.write_text(f"<!doctype html><html lang='en'><title>explorer</title><body>{explorer.html}"
+                         "</body></html>", encoding="utf-8")
+    with open_browser() as browser:
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        errors = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(page_path.as_uri())
+        readout = page.locator(".ts-readout")
+        assert "P(blue) = σ(w·x + b) = 0.9933" in readout.inner_text()
+        assert page.locator(".ts-explorer-nojs").count() == 0, "the script runs and says nothing"
+        picture = page.evaluate("() => document.querySelector('canvas').toDataURL()")
+        for name, value in (("w1", "-1.5"), ("w2", "0.5"), ("b", "2.3")):
+            page.locator(f"input[name={name}]").fill(value)
+        q = explorer.probability((-1.5, 0.5), 2.3)
+        assert f"P(blue) = σ(w·x + b) = {q:.4f}, P(red) = {1 - q:.4f}" in readout.inner_text()
+        assert page.evaluate("() => document.querySelector('canvas').toDataURL()") != picture
+        assert "w = (-1.5, 0.5) and b = 2.3" in page.locator("canvas").get_attribute("aria-label")
+        # on a phone, nothing runs past the right edge
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+        assert not errors, errors
 
 
 def test_softmax_boundary_uses_both_columns():
@@ -241,6 +271,14 @@ def test_training_viewer_part4():
     w, c = widgets.softmax_boundary(W, b)
     assert np.mean((data.X @ w + c > 0) == (data.labels == 0)) > 0.95
     assert repr(viewer).startswith("Training for 100 steps, 11 snapshots")
+    # the slider reads the training step of each snapshot, as the captions do
+    assert isinstance(viewer.slider, ipywidgets.SelectionSlider)
+    assert viewer.slider.options == tuple(str(s) for s in range(0, 101, 10))
+    links = {(l.source[0].__class__.__name__, l.source[1], l.target[0].__class__.__name__, l.target[1])
+             for l in viewer._links}
+    assert links == {("Play", "value", "SelectionSlider", "index"),
+                     ("SelectionSlider", "index", "Stack", "selected_index")}
+    assert 'alt="Left: the plane coloured' in viewer.frames[5] and "after step 50 of 100" in viewer.frames[5]
 
 
 # ---------------------------------------------------------------------------
