@@ -441,3 +441,10 @@ def test_several_notebooks_of_the_part_are_not_guessed_between(tmp_path):
     path, why = find_notebook(tmp_path, 1)
     assert path is None and why == ("several notebooks were uploaded (draft.ipynb, final.ipynb) and the grader "
                                     "cannot tell which to grade: submit only the Part 1 notebook.")
+
+
+def test_grading_leaves_the_graders_environment_as_it_was(tmp_path):
+    # kernels started later by the same process (nbval, the site build) must still draw inline plots
+    before = {var: os.environ.get(var) for var in ("MPLBACKEND", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
+    grade_class([SAMPLE_CLASS / "perfect.ipynb"], tmp_path / "grades", part=1, limits=LIMITS, progress=False)
+    assert {var: os.environ.get(var) for var in before} == before

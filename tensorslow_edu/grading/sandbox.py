@@ -9,6 +9,7 @@ it reads from the pipe, and parses JSON lines only (never pickle).
 
 import json
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import select
 import shutil
@@ -65,11 +66,24 @@ class RunOutcome:
 def _ctx():
     global _context
     if _context is None:
-        os.environ.setdefault("MPLBACKEND", "Agg")
-        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-            os.environ.setdefault(var, "1")  # one thread per submission; --jobs parallelizes
-        _context = multiprocessing.get_context("forkserver")
-        _context.set_forkserver_preload(["tensorslow_edu.grading.child"])
+        # The fork server, and so every submission, starts with no display and one thread each
+        # (--jobs parallelizes); the grader's own environment, which kernels or other processes
+        # started later by the same program inherit, is put back as it was.
+        wanted = {"MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+                  "MKL_NUM_THREADS": "1"}
+        saved = {var: os.environ.get(var) for var in wanted}
+        for var, value in wanted.items():
+            os.environ.setdefault(var, value)
+        try:
+            _context = multiprocessing.get_context("forkserver")
+            _context.set_forkserver_preload(["tensorslow_edu.grading.child"])
+            multiprocessing.forkserver.ensure_running()
+        finally:
+            for var, value in saved.items():
+                if value is None:
+                    os.environ.pop(var, None)
+                else:
+                    os.environ[var] = value
     return _context
 
 
