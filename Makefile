@@ -7,6 +7,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# PyPI's PyTorch for Linux is a CUDA build of several GB; the lock pins the CPU build ("+cpu"),
+# which PyTorch's own index serves. pip asks that index for the torch line alone (one request),
+# then installs the lock from PyPI.
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 
 .PHONY: course test install clean
 
@@ -22,6 +26,8 @@ $(STAMP): requirements/lock.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "tensorslow_edu needs Python 3.10 or newer: run make PYTHON=python3.12 (or another 3.10+ interpreter)")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	grep '^torch==' requirements/lock.txt > $(VENV)/torch-requirement.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --extra-index-url $(TORCH_INDEX) -r $(VENV)/torch-requirement.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/lock.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@

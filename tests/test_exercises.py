@@ -39,11 +39,53 @@ def mlp_gradients(X, C, W1, b1, W2, b2):
     dZ1 = dZ2 @ W2.T * H * (1 - H)
     return {"W1": X.T @ dZ1, "b1": dZ1.sum(axis=0), "W2": H.T @ dZ2, "b2": dZ2.sum(axis=0)}
 
-def l2_loss(y, t):
-    return ts.multiply(0.5, ts.reduce_sum(ts.square(ts.subtract(y, t))))
+class Scalar:
+    def __init__(self, value, inputs=(), local_gradients=()):
+        self.value = float(value)
+        self.inputs = inputs
+        self.local_gradients = local_gradients
+        self.grad = 0.0
+    def __add__(self, other):
+        return Scalar(self.value + other.value, (self, other), (1.0, 1.0))
+    def __mul__(self, other):
+        return Scalar(self.value * other.value, (self, other), (other.value, self.value))
+    def sigmoid(self):
+        s = 1.0 / (1.0 + np.exp(-self.value))
+        return Scalar(s, (self,), (s * (1.0 - s),))
+    def backward(self):
+        tape, seen = [], set()
+        def record(node):
+            if id(node) not in seen:
+                seen.add(id(node))
+                for i in node.inputs:
+                    record(i)
+                tape.append(node)
+        record(self)
+        self.grad = 1.0
+        for node in reversed(tape):
+            for i, local in zip(node.inputs, node.local_gradients):
+                i.grad += node.grad * local
 
-def count_parameters(variables):
-    return sum(v.value.size for v in variables)
+class MomentumOptimizer:
+    def __init__(self, learning_rate, momentum):
+        self.learning_rate, self.momentum, self.velocity = learning_rate, momentum, {}
+    def step(self, params, grads):
+        new = {}
+        for name, value in params.items():
+            v = self.momentum * self.velocity.get(name, 0.0) + grads[name]
+            self.velocity[name] = v
+            new[name] = value - self.learning_rate * v
+        return new
+
+def squared_error(y, t, reduction):
+    d = ts.square(ts.subtract(y, t))
+    if reduction == "half_sum":
+        return ts.multiply(0.5, ts.reduce_sum(d))
+    if reduction == "sum":
+        return ts.reduce_sum(d)
+    if reduction == "mean":
+        return ts.reduce_mean(d)
+    raise ValueError(f"unknown reduction {reduction!r}: use 'half_sum', 'sum' or 'mean'")
 '''
 
 # one typical mistake per exercise: each must fail at least one visible case
@@ -228,13 +270,51 @@ def mlp_gradients(X, C, W1, b1, W2, b2):
     dZ1 = dZ2 @ W2.T                # forgot the sigmoid's derivative
     return {"W1": X.T @ dZ1, "b1": dZ1.sum(axis=0), "W2": H.T @ dZ2, "b2": dZ2.sum(axis=0)}
 ''',
-    "part6.l2_loss": '''
-def l2_loss(y, t):
-    return ts.reduce_sum(ts.square(ts.subtract(y, t)))   # forgot the 1/2
+    "part6.Scalar": '''
+class Scalar:
+    def __init__(self, value, inputs=(), local_gradients=()):
+        self.value, self.inputs, self.local_gradients, self.grad = float(value), inputs, local_gradients, 0.0
+    def __add__(self, other):
+        return Scalar(self.value + other.value, (self, other), (1.0, 1.0))
+    def __mul__(self, other):
+        return Scalar(self.value * other.value, (self, other), (other.value, self.value))
+    def sigmoid(self):
+        s = 1.0 / (1.0 + np.exp(-self.value))
+        return Scalar(s, (self,), (s * (1.0 - s),))
+    def backward(self):
+        tape, seen = [], set()
+        def record(node):
+            if id(node) not in seen:
+                seen.add(id(node))
+                for i in node.inputs:
+                    record(i)
+                tape.append(node)
+        record(self)
+        self.grad = 1.0
+        for node in reversed(tape):
+            for i, local in zip(node.inputs, node.local_gradients):
+                i.grad = node.grad * local              # overwrites instead of adding up
 ''',
-    "part6.count_parameters": '''
-def count_parameters(variables):
-    return sum(int(np.prod(v.value.shape[:1] or (0,))) for v in variables)
+    "part6.MomentumOptimizer": '''
+class MomentumOptimizer:
+    def __init__(self, learning_rate, momentum):
+        self.learning_rate, self.momentum = learning_rate, momentum
+    def step(self, params, grads):
+        velocity = {name: 0.0 for name in params}      # forgets the velocity between steps
+        new = {}
+        for name, value in params.items():
+            velocity[name] = self.momentum * velocity[name] + grads[name]
+            new[name] = value - self.learning_rate * velocity[name]
+        return new
+''',
+    "part6.squared_error": '''
+def squared_error(y, t, reduction):
+    d = ts.square(ts.subtract(y, t))
+    if reduction == "half_sum":
+        return ts.reduce_sum(d)                         # forgot the 1/2
+    if reduction == "sum":
+        return ts.reduce_sum(d)
+    return ts.reduce_mean(d)
 ''',
 }
 

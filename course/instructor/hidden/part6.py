@@ -15,12 +15,24 @@ HIDDEN = {
              W1=np.array([[2.0, -2.0], [-2.0, 2.0]]), b1=np.zeros(2), W2=np.array([[1.0, -1.0], [-1.0, 1.0]]),
              b2=np.zeros(2)),
     ],
-    "part6.l2_loss": [
-        Case("scalars", y=np.array(2.5), t=np.array(-0.5)),
-        Case("a 3-D batch", y=np.linspace(0, 1, 12).reshape(2, 3, 2), t=np.ones((2, 3, 2))),
+    "part6.Scalar": [
+        Case("a sigmoid neuron", expression="s(w1 * x1 + w2 * x2 + b), a sigmoid neuron",
+             values={"w1": 0.5, "x1": 2.0, "w2": -1.5, "x2": 1.0, "b": 0.25}),
+        Case("x used inside and outside two sigmoids", expression="s(x * x) * s(x) + x", values={"x": -0.7}),
+        Case("a wide sum", expression="a wide sum: ((a + b) + (b + c)) * ((a * c) + b)",
+             values={"a": 1.5, "b": -2.0, "c": 0.5}),
     ],
-    "part6.count_parameters": [
-        Case("no Variables", shapes=[]),
-        Case("a 3-D kernel", shapes=[[3, 3, 16], [16], [16, 10]]),
+    "part6.MomentumOptimizer": [
+        Case("momentum 0 is plain gradient descent", w=np.array([2.0, 1.0]), b=np.array(-1.0),
+             learning_rate=0.2, momentum=0.0, steps=4),
+        Case("one step", w=np.array([-1.0, 0.5]), b=np.array(0.5), learning_rate=0.3, momentum=0.99, steps=1),
+        Case("20 steps, μ = 0.95", w=np.array([1.0, 1.0]), b=np.array(2.0), learning_rate=0.02,
+             momentum=0.95, steps=20),
+    ],
+    "part6.squared_error": [
+        Case("half_sum of scalars", y=np.array(2.5), t=np.array(-0.5), reduction="half_sum"),
+        Case("mean over a 3-D batch", y=np.linspace(0, 1, 12).reshape(2, 3, 2), t=np.ones((2, 3, 2)),
+             reduction="mean"),
+        Case("another unknown reduction", y=np.array([1.0, 2.0]), t=np.array([0.0, 0.0]), reduction="none"),
     ],
 }
