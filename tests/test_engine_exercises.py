@@ -252,14 +252,25 @@ def test_keep_reads_a_class_from_the_cell_its_methods_came_from(tmp_path, capsys
     from tensorslow_edu.exercises import keep
     cell = ("class GradientDescentOptimizer:\n"
             "    def __init__(self, learning_rate, gradients):\n"
-            "        self.learning_rate = learning_rate\n")
+            "        self.learning_rate = learning_rate\n"
+            "\n\n\n\n"
+            "class Other:\n"
+            "    def f(self):\n"
+            "        return 1\n"
+            "def g():\n"
+            "    return 2\n")
     name = "<cell-for-keep-test>"
     linecache.cache[name] = (len(cell), None, cell.splitlines(keepends=True), name)
     ns = {"__name__": "__main__"}
     exec(compile(cell, name, "exec"), ns)
     folder = tmp_path / "my_tensorslow"
-    exec("keep('part4', GradientDescentOptimizer, folder=folder)", {**ns, "keep": keep, "folder": folder})
-    assert "class GradientDescentOptimizer:" in (folder / "part4.py").read_text()
+    exec("keep('part4', GradientDescentOptimizer, Other, g, folder=folder)", {**ns, "keep": keep, "folder": folder})
+    kept = (folder / "part4.py").read_text()
+    assert "class GradientDescentOptimizer:" in kept
+    # kept definitions stand two blank lines apart, as in any tidy module, and the file ends in one newline
+    assert "self.learning_rate = learning_rate\n\n\nclass Other:" in kept
+    assert "return 1\n\n\ndef g():" in kept
+    assert kept.endswith("return 2\n")
     assert "  ✓ GradientDescentOptimizer" in capsys.readouterr().out
 
 
