@@ -356,6 +356,14 @@ def cross_entropy(c, p):
 def cross_entropy(c, p):
     return ts.reduce_mean(negative(reduce_sum(multiply(c, log(p)), axis=1)))
 """, ["this is the mean over the 3 points; J is their sum (section 'Sum or mean')"]),
+    ("part3.cross_entropy", "built from the library's operations, not the learner's", """
+def cross_entropy(c, p):
+    return ts.negative(ts.reduce_sum(ts.multiply(c, ts.log(p))))
+""", ["the graph holds the library's", "not the", "you wrote in this notebook"]),
+    ("part3.cross_entropy", "one library operation among the learner's", """
+def cross_entropy(c, p):
+    return negative(reduce_sum(multiply(c, ts.log(p))))
+""", ["the graph holds the library's log (ts.log), not the log you wrote in this notebook"]),
 ]
 
 
@@ -382,6 +390,15 @@ def test_np_where_is_explained_on_request():
     second = str(check("part2.sigmoid", namespace=with_mistake(source), hint=2))
     assert "hint 1: e^(−a) overflows" in first and 'check("part2.sigmoid", hint=2)' in first
     assert "hint 2:" in second and "computes both x and y for every element" in second
+
+
+@pytest.mark.part3
+def test_cross_entropy_may_use_the_library_stand_in_put_under_its_own_name():
+    """my_pieces replaces a failed log by the library's under the name log: cross_entropy still passes."""
+    import tensorslow_edu as ts
+    ns = solutions_namespace([1, 2, 3])
+    ns["log"] = ts.log
+    assert check("part3.cross_entropy", namespace=ns).passed
 
 
 @pytest.mark.parametrize("exercise_id", BY_PART)
