@@ -57,6 +57,16 @@ def traverse_postorder(operation):
     visit(operation)
     return order
 """, ["wrong order: z comes before its input y"]),
+    ("part1.traverse_postorder", "breadth-first, then reversed", """
+def traverse_postorder(operation):
+    order, queue = [], [operation]
+    while queue:
+        node = queue.pop(0)
+        if node not in order:
+            order.append(node)
+        queue.extend(node.input_nodes)
+    return order[::-1]
+""", ["✗ a node used at two depths", "wrong order: sq comes before its input x", "breadth-first"]),
     ("part1.traverse_postorder", "only the direct inputs, no recursion", """
 def traverse_postorder(operation):
     return list(operation.input_nodes) + [operation]
@@ -94,6 +104,16 @@ def run_graph(operation, feed_dict):
 """, ["KeyError: <Variable 'A'>. run_graph looked up the Variable 'A' in feed_dict, which holds only",
       "the third kind of node", "the three kinds",
       "✗ a Variable alone — hint 1: A Variable is neither fed nor computed: it is the third kind"]),
+    ("part1.run_graph", "only placeholders and operations: Variables and constants left empty", """
+def run_graph(operation, feed_dict):
+    for node in traverse_postorder(operation):
+        if isinstance(node, ts.placeholder):
+            node.output = np.asarray(feed_dict[node], dtype=float)
+        elif isinstance(node, ts.Operation):
+            node.inputs = [n.output for n in node.input_nodes]
+            node.output = node.compute(*node.inputs)
+    return operation.output
+""", ["An input value was None: Variable 'A' was given no output before its consumer 'y' was computed"]),
     ("part1.run_graph", "constants forgotten", """
 def run_graph(operation, feed_dict):
     for node in traverse_postorder(operation):
