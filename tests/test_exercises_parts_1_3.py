@@ -405,6 +405,10 @@ def cross_entropy(c, p):
 def cross_entropy(c, p):
     return negative(reduce_sum(multiply(c, ts.log(p))))
 """, ["the graph holds the library's log (ts.log), not the log you wrote in this notebook"]),
+    ("part3.cross_entropy", "Python's operators, which build the library's operations", """
+def cross_entropy(c, p):
+    return -reduce_sum(c * log(p))
+""", ["the graph holds the library's multiply (ts.multiply, which `*` between nodes makes too)"]),
 ]
 
 

@@ -175,6 +175,7 @@ def _reference_cross_entropy(c, p):
 
 
 OWN_OPERATIONS = ("log", "multiply", "reduce_sum", "negative")
+OPERATORS = {"multiply": ", which `*` between nodes makes too", "negative": ", which `-` in front of a node makes too"}
 
 
 def _library_operation_used(obj, order):
@@ -231,9 +232,10 @@ class CrossEntropy(Exercise):
                                   f"c and p, with operations, so that Part IV can differentiate it.")
             library = _library_operation_used(obj, order)
             if library:
-                raise Mistake(f"the graph holds the library's {library} (ts.{library}), not the {library} you "
-                              f"wrote in this notebook: build J from your own operations, as the exercise "
-                              f"asks, so that the engine you carry to Parts IV and V is yours.")
+                raise Mistake(f"the graph holds the library's {library} (ts.{library}"
+                              f"{OPERATORS.get(library, '')}), not the {library} you wrote in this notebook: "
+                              f"build J by calling your own operations by name, as the exercise asks, so "
+                              f"that the engine you carry to Parts IV and V is yours.")
             return {"value": as_array(g.Session(graph).run(node, {c: hand(inputs["c"], "c"),
                                                                   p: hand(inputs["p"], "p")}))}
 
