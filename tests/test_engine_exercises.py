@@ -97,6 +97,18 @@ class GradientDescentOptimizer:
                 node.value = node.value - self.learning_rate * grad
         return loss.output
 '''),
+"loss_after_the_step": ("part4.optimizer", '''
+class GradientDescentOptimizer:
+    def __init__(self, learning_rate, gradients):
+        self.learning_rate = learning_rate
+        self.gradients = gradients
+    def minimize(self, loss, feed_dict):
+        run_graph(loss, feed_dict)
+        for node, grad in backprop(loss, self.gradients).items():
+            if isinstance(node, ts.Variable):
+                node.value = node.value - self.learning_rate * grad
+        return run_graph(loss, feed_dict)
+'''),
 "no_shuffle": ("part4.minibatch_sgd", '''
 def minibatch_sgd(optimizer, loss, x, c, X, C, batch_size, epochs, seed):
     losses = []
@@ -164,6 +176,7 @@ SAYS = {
     'overwrite': "∂loss/∂node['x']: expected: shape (2,) [ 6., -2.]", 'plus_equals': 'the gradient sq passed back to x was changed in place',
     'minus_equals': 'the value of Variable W was changed in place',
     'ignores_feed': 'a step starts with the forward pass on its feed_dict',
+    'loss_after_the_step': 'the Variables moved exactly as they should, but minimize returned another loss',
     'no_shuffle': "the points come in the data's order", 'rng_each_epoch': 'every epoch uses the same order',
     'drops_last': '4 steps instead of 6',
     'dense_np_random': "W lies in Glorot's range but holds other numbers",
