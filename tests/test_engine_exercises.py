@@ -146,6 +146,26 @@ def dense_layer(x, n_in, n_out, activation, rng):
     z = add(matmul(x, W), b)
     return z if activation is None else activation(z)
 '''),
+"dense_operators": ("part5.dense_layer", '''
+def dense_layer(x, n_in, n_out, activation, rng):
+    limit = np.sqrt(6 / (n_in + n_out))
+    W = ts.Variable(rng.uniform(-limit, limit, size=(n_in, n_out)))
+    b = ts.Variable(np.zeros(n_out))
+    z = x @ W + b   # the operators build the library's matmul and add
+    return z if activation is None else activation(z)
+'''),
+"fit_library_loss": ("part5.fit", '''
+def fit(X, C, n_hidden, activation, learning_rate, batch_size, epochs, seed):
+    rng = np.random.default_rng(seed)
+    with ts.Graph().as_default():
+        x = ts.placeholder(name="x")
+        c = ts.placeholder(name="c")
+        h = dense_layer(x, X.shape[1], n_hidden, activation, rng)
+        p = ts.softmax(dense_layer(h, n_hidden, C.shape[1], None, rng))
+        J = -ts.reduce_sum(c * ts.log(p))
+    losses = minibatch_sgd(GradientDescentOptimizer(learning_rate, gradients), J, x, c, X, C, batch_size, epochs, seed)
+    return (lambda points: run_graph(p, {x: points})), losses
+'''),
 "leaky_in_place": ("part5.leaky_relu", '''
 def leaky_relu_gradient(op, grad):
     grad[op.inputs[0] <= 0] *= 0.1
@@ -181,6 +201,9 @@ SAYS = {
     'drops_last': '4 steps instead of 6',
     'dense_np_random': "W lies in Glorot's range but holds other numbers",
     'leaky_in_place': 'grad was changed in place',
+    'dense_operators': "the layer holds the library's ts.add (`+` between nodes makes it), ts.matmul (`@` between",
+    'fit_library_loss': "the network fit built holds the library's ts.log, ts.multiply (`*` between nodes makes it), "
+                        "ts.negative (`-` in front of a node makes it), ts.reduce_sum, ts.softmax, not yours",
     'fit_mean': 'the first loss is the sum divided by the batch size',
 }
 
