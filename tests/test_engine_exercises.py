@@ -237,6 +237,26 @@ def test_the_optimizer_ignoring_its_feed_dict_is_named_after_a_stale_run():
     assert "three stages in order" in str(verdict_lines)
 
 
+@pytest.mark.part5
+def test_fit_may_use_the_cross_entropy_of_part_3():
+    """The loss of fit built with the learner's cross_entropy, a piece of Part III, passes."""
+    ns = all_solutions()
+    exec('''
+def fit(X, C, n_hidden, activation, learning_rate, batch_size, epochs, seed):
+    rng = np.random.default_rng(seed)
+    with ts.Graph().as_default():
+        x = ts.placeholder(name="x")
+        c = ts.placeholder(name="c")
+        h = dense_layer(x, X.shape[1], n_hidden, activation, rng)
+        p = softmax(dense_layer(h, n_hidden, C.shape[1], None, rng))
+        J = cross_entropy(c, p)
+    losses = minibatch_sgd(GradientDescentOptimizer(learning_rate, gradients), J, x, c, X, C, batch_size, epochs, seed)
+    return (lambda points: run_graph(p, {x: points})), losses
+''', ns)
+    assert "cross_entropy" not in ns or callable(ns["cross_entropy"])
+    assert check("part5.fit", namespace=ns).passed
+
+
 def test_optimizer_is_judged_with_the_library_engine_and_the_names_come_back():
     ns = all_solutions()
     mine = ns["backprop"]

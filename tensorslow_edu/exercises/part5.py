@@ -84,6 +84,11 @@ LIBRARY_ENGINE = {
     "reduce_sum": criterion.reduce_sum, "run_graph": lambda node, feed: g.Session(node.graph).run(node, feed),
     "backprop": _backprop, "GradientDescentOptimizer": _GradientDescentOptimizer, "minibatch_sgd": _minibatch_sgd,
     "gradients": ALL_GRADIENTS}
+def _cross_entropy(c, p):
+    return negative(reduce_sum(multiply(c, log(p))))  # the engine's operations it is bound to
+
+
+LIBRARY_ENGINE["cross_entropy"] = bind(_cross_entropy, LIBRARY_ENGINE)
 LIBRARY_ENGINE["dense_layer"] = bind(_dense_layer, LIBRARY_ENGINE)
 LIBRARY_ENGINE["fit"] = bind(_fit, LIBRARY_ENGINE)
 
@@ -150,8 +155,10 @@ class _WithLibraryPieces:
 
     def __enter__(self):
         self.saved = {n: self.namespace[n] for n in self.names if n in self.namespace}
-        pieces = {n: self.instead.get(n, self.NAMES[n]) for n in self.names}
-        self.namespace.update({n: _marked(v) if isinstance(v, type) and issubclass(v, g.Operation) else v
+        # the stand-ins made of other pieces (dense_layer, cross_entropy) build with the marked operations too
+        engine = {n: _marked(v) if n in LIBRARY_OPERATIONS else v for n, v in self.NAMES.items()}
+        pieces = {n: self.instead.get(n, engine[n]) for n in self.names}
+        self.namespace.update({n: bind(v, engine) if getattr(v, "__globals__", None) is self.NAMES else v
                                for n, v in pieces.items()})
 
     def __exit__(self, *exc):
@@ -303,7 +310,7 @@ class Fit(Exercise):
     composes = True
     reference = staticmethod(LIBRARY_ENGINE["fit"])
     ENGINE = ["add", "matmul", "multiply", "negative", "sigmoid", "softmax", "log", "reduce_sum", "run_graph",
-              "backprop", "GradientDescentOptimizer", "minibatch_sgd", "dense_layer", "gradients"]
+              "backprop", "GradientDescentOptimizer", "minibatch_sgd", "dense_layer", "cross_entropy", "gradients"]
     cases = [
         Case("XOR corners, 3 sigmoid units, batches of 2",
              X=np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), C=np.eye(2)[[1, 0, 0, 1]],
@@ -347,8 +354,8 @@ class Fit(Exercise):
 
         with _WithLibraryPieces(obj, self.ENGINE, GradientDescentOptimizer=Recording):
             result = self._run(obj, inputs)
-        for graph in {loss.graph for loss in trained}:  # the layers' add and matmul are the stand-in dense_layer's
-            _own_operations_only(graph, ["softmax", "log", "multiply", "reduce_sum", "negative"],
+        for graph in {loss.graph for loss in trained}:  # all but the activation, which the case hands in
+            _own_operations_only(graph, ["add", "matmul", "softmax", "log", "multiply", "reduce_sum", "negative"],
                                  "the network fit built")
         return result
 
