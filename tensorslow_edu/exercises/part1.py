@@ -152,7 +152,7 @@ class RunGraph(Exercise):
             "kinds are listed in section 'Running the nodes in order'.",
             "A placeholder's value is feed_dict[node]; an operation's is node.compute(*values of its "
             "input nodes); any other node (Variable, constant) has its value in node.value."],
-            graph=WORKED, target="z", feed={"x": np.array([1.0, 2.0])}),
+            graph=WORKED, target="z", feed={"x": np.array([1.0, 2.0])}, as_list=True),
         Case("a Variable alone", hint=[
             "A Variable is neither fed nor computed: it is the third kind of node (section 'Running "
             "the nodes in order').",
@@ -199,6 +199,8 @@ class RunGraph(Exercise):
     def call(self, obj, inputs):
         graph, nodes = build(inputs["graph"])
         feed = {nodes[k]: hand(v, f"feed_dict[{k}]") for k, v in inputs["feed"].items()}
+        if inputs.get("as_list"):  # fed as the text feeds it, a plain list
+            feed = {node: value.tolist() for node, value in feed.items()}
         try:
             value = as_array(obj(nodes[inputs["target"]], feed))
         except NotImplementedError as exc:
@@ -223,6 +225,12 @@ class RunGraph(Exercise):
                               f"{node.name!r} was given no output before its consumer {failed.name!r} was "
                               f"computed. Every node of the order needs one, whatever its kind.") from None
             raise
+        for node, fed in feed.items():
+            if isinstance(fed, list) and not isinstance(node.output, np.ndarray) and node.output is not None:
+                raise Mistake(f"placeholder {node.name!r} keeps the list it was fed, {fed}, as its output: convert "
+                              f"each fed value to a NumPy array of floats (exercise 'running a graph'), as the "
+                              f"operations and Part IV's gradients compute with arrays (a list has no shape, "
+                              f"and + joins two lists).")
         names = [n.name for n in graph.execution_order([nodes[inputs["target"]]])]  # in the order of a run
         ops = {n for n in names if isinstance(nodes[n], g.Operation)}
         return {"value": value, "stored": self._stored(nodes, names, ops)}
