@@ -97,6 +97,18 @@ class GradientDescentOptimizer:
                 node.value = node.value - self.learning_rate * grad
         return loss.output
 '''),
+"loss_after_the_step": ("part4.optimizer", '''
+class GradientDescentOptimizer:
+    def __init__(self, learning_rate, gradients):
+        self.learning_rate = learning_rate
+        self.gradients = gradients
+    def minimize(self, loss, feed_dict):
+        run_graph(loss, feed_dict)
+        for node, grad in backprop(loss, self.gradients).items():
+            if isinstance(node, ts.Variable):
+                node.value = node.value - self.learning_rate * grad
+        return run_graph(loss, feed_dict)
+'''),
 "no_shuffle": ("part4.minibatch_sgd", '''
 def minibatch_sgd(optimizer, loss, x, c, X, C, batch_size, epochs, seed):
     losses = []
@@ -134,6 +146,26 @@ def dense_layer(x, n_in, n_out, activation, rng):
     z = add(matmul(x, W), b)
     return z if activation is None else activation(z)
 '''),
+"dense_operators": ("part5.dense_layer", '''
+def dense_layer(x, n_in, n_out, activation, rng):
+    limit = np.sqrt(6 / (n_in + n_out))
+    W = ts.Variable(rng.uniform(-limit, limit, size=(n_in, n_out)))
+    b = ts.Variable(np.zeros(n_out))
+    z = x @ W + b   # the operators build the library's matmul and add
+    return z if activation is None else activation(z)
+'''),
+"fit_library_loss": ("part5.fit", '''
+def fit(X, C, n_hidden, activation, learning_rate, batch_size, epochs, seed):
+    rng = np.random.default_rng(seed)
+    with ts.Graph().as_default():
+        x = ts.placeholder(name="x")
+        c = ts.placeholder(name="c")
+        h = dense_layer(x, X.shape[1], n_hidden, activation, rng)
+        p = ts.softmax(dense_layer(h, n_hidden, C.shape[1], None, rng))
+        J = -ts.reduce_sum(c * ts.log(p))
+    losses = minibatch_sgd(GradientDescentOptimizer(learning_rate, gradients), J, x, c, X, C, batch_size, epochs, seed)
+    return (lambda points: run_graph(p, {x: points})), losses
+'''),
 "leaky_in_place": ("part5.leaky_relu", '''
 def leaky_relu_gradient(op, grad):
     grad[op.inputs[0] <= 0] *= 0.1
@@ -164,10 +196,14 @@ SAYS = {
     'overwrite': "∂loss/∂node['x']: expected: shape (2,) [ 6., -2.]", 'plus_equals': 'the gradient sq passed back to x was changed in place',
     'minus_equals': 'the value of Variable W was changed in place',
     'ignores_feed': 'a step starts with the forward pass on its feed_dict',
+    'loss_after_the_step': 'the Variables moved exactly as they should, but minimize returned another loss',
     'no_shuffle': "the points come in the data's order", 'rng_each_epoch': 'every epoch uses the same order',
     'drops_last': '4 steps instead of 6',
     'dense_np_random': "W lies in Glorot's range but holds other numbers",
     'leaky_in_place': 'grad was changed in place',
+    'dense_operators': "the layer holds the library's ts.add (`+` between nodes makes it), ts.matmul (`@` between",
+    'fit_library_loss': "the network fit built holds the library's ts.log, ts.multiply (`*` between nodes makes it), "
+                        "ts.negative (`-` in front of a node makes it), ts.reduce_sum, ts.softmax, not yours",
     'fit_mean': 'the first loss is the sum divided by the batch size',
 }
 
@@ -199,6 +235,26 @@ def test_the_optimizer_ignoring_its_feed_dict_is_named_after_a_stale_run():
     ns["run_graph"] = lambda node, feed_dict: None  # a forward pass that stores nothing
     verdict_lines = check("part4.optimizer", namespace=ns, hint=2)
     assert "three stages in order" in str(verdict_lines)
+
+
+@pytest.mark.part5
+def test_fit_may_use_the_cross_entropy_of_part_3():
+    """The loss of fit built with the learner's cross_entropy, a piece of Part III, passes."""
+    ns = all_solutions()
+    exec('''
+def fit(X, C, n_hidden, activation, learning_rate, batch_size, epochs, seed):
+    rng = np.random.default_rng(seed)
+    with ts.Graph().as_default():
+        x = ts.placeholder(name="x")
+        c = ts.placeholder(name="c")
+        h = dense_layer(x, X.shape[1], n_hidden, activation, rng)
+        p = softmax(dense_layer(h, n_hidden, C.shape[1], None, rng))
+        J = cross_entropy(c, p)
+    losses = minibatch_sgd(GradientDescentOptimizer(learning_rate, gradients), J, x, c, X, C, batch_size, epochs, seed)
+    return (lambda points: run_graph(p, {x: points})), losses
+''', ns)
+    assert "cross_entropy" not in ns or callable(ns["cross_entropy"])
+    assert check("part5.fit", namespace=ns).passed
 
 
 def test_optimizer_is_judged_with_the_library_engine_and_the_names_come_back():
@@ -252,14 +308,25 @@ def test_keep_reads_a_class_from_the_cell_its_methods_came_from(tmp_path, capsys
     from tensorslow_edu.exercises import keep
     cell = ("class GradientDescentOptimizer:\n"
             "    def __init__(self, learning_rate, gradients):\n"
-            "        self.learning_rate = learning_rate\n")
+            "        self.learning_rate = learning_rate\n"
+            "\n\n\n\n"
+            "class Other:\n"
+            "    def f(self):\n"
+            "        return 1\n"
+            "def g():\n"
+            "    return 2\n")
     name = "<cell-for-keep-test>"
     linecache.cache[name] = (len(cell), None, cell.splitlines(keepends=True), name)
     ns = {"__name__": "__main__"}
     exec(compile(cell, name, "exec"), ns)
     folder = tmp_path / "my_tensorslow"
-    exec("keep('part4', GradientDescentOptimizer, folder=folder)", {**ns, "keep": keep, "folder": folder})
-    assert "class GradientDescentOptimizer:" in (folder / "part4.py").read_text()
+    exec("keep('part4', GradientDescentOptimizer, Other, g, folder=folder)", {**ns, "keep": keep, "folder": folder})
+    kept = (folder / "part4.py").read_text()
+    assert "class GradientDescentOptimizer:" in kept
+    # kept definitions stand two blank lines apart, as in any tidy module, and the file ends in one newline
+    assert "self.learning_rate = learning_rate\n\n\nclass Other:" in kept
+    assert "return 1\n\n\ndef g():" in kept
+    assert kept.endswith("return 2\n")
     assert "  ✓ GradientDescentOptimizer" in capsys.readouterr().out
 
 

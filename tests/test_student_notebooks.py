@@ -44,12 +44,16 @@ def text_of(cell):
 def test_student_notebook_runs_and_checks_say_not_started(path, student_dir):
     nb = nbformat.read(student_dir / path.name, as_version=4)
     assert "### BEGIN SOLUTION" not in "".join(c.source for c in nb.cells), "a solution was left in"
-    # allow_errors: collect every failing cell instead of stopping at the first
+    # allow_errors: collect every failing cell instead of stopping at the first. The kernel runs in
+    # the temporary folder, so the keep() cells write their stubs there, never into notebooks/
     nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+                            resources={"metadata": {"path": str(student_dir)}}).execute()
     errors = [f"cell {i}: {o.ename}: {o.evalue}" for i, c in enumerate(nb.cells) if c.cell_type == "code"
               for o in c.get("outputs", []) if o.output_type == "error"]
     assert not errors, f"{path.name} (student version) raised:\n" + "\n".join(errors)
+    part = int(path.name[:2])
+    if any(c.source.startswith(f'keep("part{part}"') for c in nb.cells if c.cell_type == "code"):
+        assert (student_dir / "my_tensorslow" / f"part{part}.py").exists(), "keep() wrote elsewhere"
     checks = [(CHECK_CALL.match(c.source.strip()).group(1), text_of(c)) for c in nb.cells
               if c.cell_type == "code" and CHECK_CALL.match(c.source.strip())]
     for exercise, text in checks:

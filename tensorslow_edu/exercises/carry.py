@@ -140,7 +140,9 @@ def keep(part, *pieces, folder=None):
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         (path.parent / "__init__.py").touch()
-        path.write_text(HEADER.format(part=ROMAN.get(number, number)) + "\n\n" + "\n\n".join(sources))
+        # two blank lines between top-level definitions, whether a cell ended with blank lines or none
+        body = "\n\n\n".join(source.strip("\n") for source in sources)
+        path.write_text(HEADER.format(part=ROMAN.get(number, number)) + "\n\n" + body + "\n")
     except OSError as exc:
         print(f"could not write {path}: {exc}")
         return None

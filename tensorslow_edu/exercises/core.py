@@ -91,7 +91,8 @@ WHY_UNCHANGED = {
     "grad": ("A gradient function must leave `grad` as it found it and return new arrays "
              "(write `grad * s`, not `grad *= s`): when a node has two consumers, backprop hands "
              "gradients on to both, so a gradient changed in place silently corrupts the other's."),
-    "input": ("An operation must not change its input in place (write `a - m`, not `a -= m`): the "
+    "input": ("An operation must not change its input in place (write `a * b` or `a - m`, never "
+              "`a *= b` or `a -= m`, and do not assign into its entries): the "
               "same array is the output of the node before, which other consumers read too, and "
               "Part IV's gradient functions read it again later."),
     "output": ("`op.output` and `op.inputs` are the values of the forward pass; other gradient "

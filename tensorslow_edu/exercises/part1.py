@@ -19,6 +19,9 @@ WORKED = [["A", "variable", [[1, 0], [0, -1]]], ["b", "variable", [1, 1]], ["x",
 REUSED = [["x", "placeholder"], ["sq", "multiply", "x", "x"], ["y", "add", "sq", "x"]]
 DIAMOND = [["x", "placeholder"], ["w", "variable", [2.0, -1.0]], ["a", "multiply", "x", "w"],
            ["b", "negative", "x"], ["c", "add", "a", "b"], ["d", "multiply", "c", "a"]]
+# x is consumed at two depths: by u directly and, two steps down, by sq (a breadth-first order fails)
+TWO_DEPTHS = [["x", "placeholder"], ["k", "constant", 1.0], ["sq", "multiply", "x", "x"], ["s", "add", "sq", "k"],
+              ["u", "multiply", "s", "x"]]
 WITH_CONSTANT = [["x", "placeholder"], ["k", "constant", [10.0, 20.0]], ["y", "add", "x", "k"],
                  ["z", "multiply", "y", "x"]]
 
@@ -78,6 +81,14 @@ class TraversePostorder(Exercise):
             "(section 'The order of the computation').",
             "Mark a node as visited when you first reach it, and append it after its inputs."],
             graph=DIAMOND, target="d"),
+        Case("a node used at two depths: u = (x*x + 1) * x", hint=[
+            "x feeds u directly and also sq, two steps further down. Writing the nodes down level by "
+            "level from u (breadth-first) and reversing the list puts sq before x: only the rule "
+            "'inputs first, then the node', applied all the way down, keeps every node after its inputs "
+            "(section 'The order of the computation').",
+            "Go depth-first: finish every input of a node, recursively, before appending the node; "
+            "do not walk the graph level by level with a queue."],
+            graph=TWO_DEPTHS, target="u"),
     ]
 
     @staticmethod
@@ -141,7 +152,7 @@ class RunGraph(Exercise):
             "kinds are listed in section 'Running the nodes in order'.",
             "A placeholder's value is feed_dict[node]; an operation's is node.compute(*values of its "
             "input nodes); any other node (Variable, constant) has its value in node.value."],
-            graph=WORKED, target="z", feed={"x": np.array([1.0, 2.0])}),
+            graph=WORKED, target="z", feed={"x": np.array([1.0, 2.0])}, as_list=True),
         Case("a Variable alone", hint=[
             "A Variable is neither fed nor computed: it is the third kind of node (section 'Running "
             "the nodes in order').",
@@ -188,6 +199,8 @@ class RunGraph(Exercise):
     def call(self, obj, inputs):
         graph, nodes = build(inputs["graph"])
         feed = {nodes[k]: hand(v, f"feed_dict[{k}]") for k, v in inputs["feed"].items()}
+        if inputs.get("as_list"):  # fed as the text feeds it, a plain list
+            feed = {node: value.tolist() for node, value in feed.items()}
         try:
             value = as_array(obj(nodes[inputs["target"]], feed))
         except NotImplementedError as exc:
@@ -201,15 +214,23 @@ class RunGraph(Exercise):
                               f"feed_dict, which holds only the placeholders' values. A {kind} is "
                               f"neither fed nor computed: it is the third kind of node.") from None
             raise
-        except TypeError as exc:
+        except (TypeError, ValueError) as exc:
+            # the first operation left without output is the one that failed: was an input of it empty?
             order = graph.execution_order([nodes[inputs["target"]]])
-            empty = [n for n in order if n.output is None and any(c in order for c in n.consumers)]
-            if "NoneType" in str(exc) and empty:
+            failed = next((n for n in order if isinstance(n, g.Operation) and n.output is None), None)
+            empty = [n for n in getattr(failed, "input_nodes", []) if n.output is None]
+            if empty:
                 node = empty[0]
-                raise Mistake(f"TypeError: {exc}. An input value was None: {node.type_name} "
-                              f"{node.name!r} was given no output before its consumer was computed. "
-                              f"Every node of the order needs one, whatever its kind.") from None
+                raise Mistake(f"{type(exc).__name__}: {exc}. An input value was None: {node.type_name} "
+                              f"{node.name!r} was given no output before its consumer {failed.name!r} was "
+                              f"computed. Every node of the order needs one, whatever its kind.") from None
             raise
+        for node, fed in feed.items():
+            if isinstance(fed, list) and not isinstance(node.output, np.ndarray) and node.output is not None:
+                raise Mistake(f"placeholder {node.name!r} keeps the list it was fed, {fed}, as its output: convert "
+                              f"each fed value to a NumPy array of floats (exercise 'running a graph'), as the "
+                              f"operations and Part IV's gradients compute with arrays (a list has no shape, "
+                              f"and + joins two lists).")
         names = [n.name for n in graph.execution_order([nodes[inputs["target"]]])]  # in the order of a run
         ops = {n for n in names if isinstance(nodes[n], g.Operation)}
         return {"value": value, "stored": self._stored(nodes, names, ops)}

@@ -57,8 +57,9 @@ class Softmax(OwnOperation):
             "Sum along axis 1 (the classes) and keep the axis, keepdims=True, so the division "
             "broadcasts row by row."]),
         Case("large scores", a=np.array([[1000.0, 1001.0, 999.0], [-1000.0, 0.0, 5.0]]), hint=[
-            "e^1000 overflows; shifting every score of a row by the same number changes nothing "
-            "(exercise 'a stable softmax').",
+            "e^1000 overflows; shifting every score of a row by the same number changes nothing, "
+            "and these two rows lie far apart, so each needs its own shift (exercise 'a stable "
+            "softmax').",
             "Shift each row by its own largest score (max along axis 1, keepdims=True): one maximum "
             "for the whole array sends the second row's exponentials all to 0, and 0/0 is NaN. "
             "Compute the shifted scores as a new array: a - m, not a -= m."]),
@@ -249,4 +250,8 @@ class Perceptron(Exercise):
             if classes.shape == want["classes"].shape and np.array_equal(classes, want["classes"] + 1):
                 verdict.lines.append("the classes are counted from 1; count them from 0, like the "
                                      "columns (blue is class 0)")
+            elif classes.shape == (inputs["W"].shape[1],) != want["classes"].shape:
+                verdict.lines.append(f"classify gave {len(classes)} classes, one per column (class), for "
+                                     f"{len(inputs['X'])} points: it needs one per point, the column of "
+                                     f"the largest probability within each row")
         return verdict

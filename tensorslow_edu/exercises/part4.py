@@ -233,8 +233,9 @@ class BroadcastGradients(_GradientFamily):
                    "the six contributions (the row 'scalar × node' of the rule table).", *BROADCAST_HINTS[1:]]),
         Case("add, a column plus a row", op="add", values=[np.array([[1.0], [2.0], [3.0]]), np.array([[10.0, 20.0]])],
              grad=np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]),
-             hint=["Each input was stretched along the axis where it has size 1: sum over that axis "
-                   "and keep it, so the shape stays (3, 1) and (1, 2).", *BROADCAST_HINTS[1:]]),
+             hint=["Broadcasting also stretches axes of size 1: the column a is used once per column "
+                   "of the result, the row b once per row (the second bullet of the exercise 'gradients "
+                   "with broadcasting').", *BROADCAST_HINTS[1:]]),
     ]
 
     def shape_advice(self, inputs, i, got, want):
@@ -569,6 +570,13 @@ class Optimizer(Exercise):
         verdict = compare_values(got, want, self.rtol, self.atol)
         if verdict.passed or not isinstance(got, dict):
             return verdict
+        steps_right = all(compare_values(got.get(k), want[k], self.rtol, self.atol).passed
+                          for k in want if "after" in k)
+        if steps_right:
+            return Verdict(False, verdict.lines + [
+                "the Variables moved exactly as they should, but minimize returned another loss: it returns "
+                "the loss its forward pass computed, before the update (the loss after the step would need "
+                "a second forward pass, and belongs to the next step)."])
         if not inputs.get("stale"):
             return verdict
         # the same steps from the outputs an earlier run left behind: did minimize ignore its feed_dict?

@@ -8,7 +8,7 @@ import numpy as np
 import tensorslow_edu as ts
 
 from .. import criterion, graph as g, mlp, perceptron
-from .core import BadReturn, Case, Exercise, Verdict, as_array, as_node, compare_values, hand, register, watch
+from .core import BadReturn, Case, Exercise, Mistake, Verdict, as_array, as_node, compare_values, hand, register, watch
 from .graphs import reference
 from .part4 import GRADIENTS, _backprop, _GradientDescentOptimizer, _minibatch_sgd
 
@@ -84,6 +84,11 @@ LIBRARY_ENGINE = {
     "reduce_sum": criterion.reduce_sum, "run_graph": lambda node, feed: g.Session(node.graph).run(node, feed),
     "backprop": _backprop, "GradientDescentOptimizer": _GradientDescentOptimizer, "minibatch_sgd": _minibatch_sgd,
     "gradients": ALL_GRADIENTS}
+def _cross_entropy(c, p):
+    return negative(reduce_sum(multiply(c, log(p))))  # the engine's operations it is bound to
+
+
+LIBRARY_ENGINE["cross_entropy"] = bind(_cross_entropy, LIBRARY_ENGINE)
 LIBRARY_ENGINE["dense_layer"] = bind(_dense_layer, LIBRARY_ENGINE)
 LIBRARY_ENGINE["fit"] = bind(_fit, LIBRARY_ENGINE)
 
@@ -102,19 +107,59 @@ def _graph_globals(obj):
     return {}
 
 
+_MARKED = {}
+
+
+def _marked(cls):
+    """A subclass of a library operation, with its name and behaviour, that stands in for the learner's
+    own under the check: an operation made without calling the learner's by name (ts.softmax, or
+    the operators of nodes such as `x @ W`) is then told apart from one that was."""
+    if cls not in _MARKED:
+        _MARKED[cls] = type(cls.__name__, (cls,), {"__module__": __name__, "__doc__": cls.__doc__})
+    return _MARKED[cls]
+
+
+# the library's operation classes by name, taken before any check puts marked ones into LIBRARY_ENGINE
+LIBRARY_OPERATIONS = {n: v for n, v in LIBRARY_ENGINE.items() if isinstance(v, type) and issubclass(v, g.Operation)}
+
+
+def _library_operations_in(graph, names):
+    """The names among ``names`` of library operations in ``graph`` that were not made through those names."""
+    library = {LIBRARY_OPERATIONS[n]: n for n in names if n in LIBRARY_OPERATIONS}
+    return sorted({library[type(op)] for op in graph.operations if type(op) in library})
+
+
+OPERATORS = {"add": " (`+` between nodes makes it)", "matmul": " (`@` between nodes makes it)",
+             "multiply": " (`*` between nodes makes it)", "negative": " (`-` in front of a node makes it)"}
+
+
+def _own_operations_only(graph, names, what):
+    """A Mistake naming the library operations in ``graph`` where the learner's own were meant."""
+    found = _library_operations_in(graph, names)
+    if found:
+        listed = ", ".join(f"ts.{n}{OPERATORS.get(n, '')}" for n in found)
+        raise Mistake(f"{what} holds the library's {listed}, not yours: call your own operations by name "
+                      f"({', '.join(found)}), so that the engine that trains is yours.")
+
+
 class _WithLibraryPieces:
     """Runs a learner's function with the library's pieces under the names it reads, then puts
     the learner's back: an exercise is judged on its own, not on the pieces it builds on."""
 
     NAMES = LIBRARY_ENGINE
 
-    def __init__(self, obj, names):
+    def __init__(self, obj, names, **instead):
         self.namespace = _graph_globals(obj)
         self.names = names
+        self.instead = instead
 
     def __enter__(self):
         self.saved = {n: self.namespace[n] for n in self.names if n in self.namespace}
-        self.namespace.update({n: self.NAMES[n] for n in self.names})
+        # the stand-ins made of other pieces (dense_layer, cross_entropy) build with the marked operations too
+        engine = {n: _marked(v) if n in LIBRARY_OPERATIONS else v for n, v in self.NAMES.items()}
+        pieces = {n: self.instead.get(n, engine[n]) for n in self.names}
+        self.namespace.update({n: bind(v, engine) if getattr(v, "__globals__", None) is self.NAMES else v
+                               for n, v in pieces.items()})
 
     def __exit__(self, *exc):
         for n in self.names:
@@ -153,13 +198,14 @@ class DenseLayer(Exercise):
         return (f"dense_layer(x, {inputs['n_in']}, {inputs['n_out']}, {act}, np.random.default_rng({inputs['seed']})) "
                 f"with x fed {inputs['X'].tolist()}")
 
-    def _run(self, function, inputs):
+    def _run(self, function, inputs, own=()):
         graph = g.Graph()
         with graph.as_default():
             x = g.placeholder(name="x")
             activation = ACTIVATIONS.get(inputs["activation"])
             node = as_node(function(x, inputs["n_in"], inputs["n_out"], activation, np.random.default_rng(inputs["seed"])),
                            graph, "what dense_layer returned")
+            _own_operations_only(graph, own, "the layer")
             value = as_array(g.Session(graph).run(node, {x: hand(inputs["X"], "the points X")}))
         weights = sorted((v.value for v in graph.variables), key=np.ndim, reverse=True)
         if len(weights) != 2 or [np.ndim(w) for w in weights] != [2, 1]:
@@ -169,7 +215,7 @@ class DenseLayer(Exercise):
 
     def call(self, obj, inputs):
         with _WithLibraryPieces(obj, ["add", "matmul"]):
-            return self._run(obj, inputs)
+            return self._run(obj, inputs, own=["add", "matmul"])
 
     def expected(self, inputs):
         return self._run(LIBRARY_ENGINE["dense_layer"], inputs)
@@ -264,7 +310,7 @@ class Fit(Exercise):
     composes = True
     reference = staticmethod(LIBRARY_ENGINE["fit"])
     ENGINE = ["add", "matmul", "multiply", "negative", "sigmoid", "softmax", "log", "reduce_sum", "run_graph",
-              "backprop", "GradientDescentOptimizer", "minibatch_sgd", "dense_layer", "gradients"]
+              "backprop", "GradientDescentOptimizer", "minibatch_sgd", "dense_layer", "cross_entropy", "gradients"]
     cases = [
         Case("XOR corners, 3 sigmoid units, batches of 2",
              X=np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), C=np.eye(2)[[1, 0, 0, 1]],
@@ -299,8 +345,19 @@ class Fit(Exercise):
                 "predictions": as_array(predict(inputs["points"]), "what predict returned")}
 
     def call(self, obj, inputs):
-        with _WithLibraryPieces(obj, self.ENGINE):
-            return self._run(obj, inputs)
+        trained = []  # the loss nodes handed to the optimizer: their graph is the network fit built
+
+        class Recording(_GradientDescentOptimizer):
+            def minimize(self, loss, feed_dict):
+                trained.append(loss)
+                return super().minimize(loss, feed_dict)
+
+        with _WithLibraryPieces(obj, self.ENGINE, GradientDescentOptimizer=Recording):
+            result = self._run(obj, inputs)
+        for graph in {loss.graph for loss in trained}:  # all but the activation, which the case hands in
+            _own_operations_only(graph, ["add", "matmul", "softmax", "log", "multiply", "reduce_sum", "negative"],
+                                 "the network fit built")
+        return result
 
     def expected(self, inputs):
         return self._run(LIBRARY_ENGINE["fit"], inputs)
