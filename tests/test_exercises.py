@@ -103,7 +103,15 @@ def traverse_postorder(operation):
 """,
     "part1.run_graph": """
 def run_graph(operation, feed_dict):
-    return sum(feed_dict.values())
+    for node in operation.graph.execution_order([operation]):
+        if isinstance(node, ts.placeholder):
+            node.output = np.asarray(feed_dict[node], dtype=float)
+        elif isinstance(node, ts.Operation):
+            node.inputs = [n.output for n in node.input_nodes]
+            node.output = node.compute(*node.inputs)
+        else:
+            node.output = np.zeros(np.shape(node.value))   # the third kind of node read wrong
+    return operation.output
 """,
     "part1.add": """
 class add(ts.Operation):
@@ -411,7 +419,7 @@ def test_check_text_is_deterministic_and_detailed(solutions):
     ns.update(namespace_of(MISTAKES["part1.run_graph"]))
     first, second = str(check("part1.run_graph", namespace=ns)), str(check("part1.run_graph", namespace=ns))
     assert first == second
-    assert first.splitlines()[0] == "part1.run_graph: 0 of 5 visible tests passed"
+    assert first.splitlines()[0] == "part1.run_graph: 1 of 5 visible tests passed"  # the one without Variables
     assert "expected: shape (2,) [ 2., -1.]" in first
     assert "largest difference" in first
     assert "0x" not in first  # no memory addresses
