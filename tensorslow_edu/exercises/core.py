@@ -18,13 +18,14 @@ process, with the visible cases only.
 import base64
 import difflib
 import math
+import re
 import traceback
 import warnings
 
 import numpy as np
 
 __all__ = ["Case", "Exercise", "Verdict", "BadReturn", "Mistake", "register", "get_exercise",
-           "exercises_of_part", "all_exercises", "closest_ids", "encode", "decode", "run_case", "evaluate",
+           "exercises_of_part", "all_exercises", "use_course", "current_course", "closest_ids", "encode", "decode", "run_case", "evaluate",
            "fmt_array", "fmt_value"]
 
 MAX_ELEMENTS = 1_000_000  # a learner's result larger than this is refused, not serialized
@@ -213,29 +214,75 @@ class Exercise:
         return compare_values(got, want, self.rtol, self.atol)
 
 
-_REGISTRY = {}
+_REGISTRY = {}  # the shipped parts' exercises, registered as their modules are imported
+_COLLECTING = [_REGISTRY]  # where @register puts an exercise: a course file being loaded, else the shipped
+_COURSE_FILES = {}  # Course -> {id: exercise} of its own exercise files, loaded once
+_IN_USE = []  # a course chosen explicitly (use_course), else find_course() decides
 
 
 def register(cls):
-    """Class decorator: add an exercise to the catalogue."""
+    """Class decorator: add an exercise to the catalogue of the course being loaded."""
     exercise = cls()
-    if exercise.id in _REGISTRY:
+    target = _COLLECTING[-1]
+    if exercise.id in target:
         raise ValueError(f"exercise {exercise.id!r} is defined twice")
-    _REGISTRY[exercise.id] = exercise
+    if not (isinstance(exercise.id, str) and re.fullmatch(r"part[0-9]+\.[A-Za-z_][A-Za-z0-9_]*", exercise.id)):
+        raise ValueError(f"{cls.__name__}: the exercise id {exercise.id!r} must read 'partN.name' "
+                         f"(the part's number, a dot, the name of the object the learner writes)")
+    target[exercise.id] = exercise
     return cls
 
 
-def _load_all():
+def _load_shipped():
     from . import part1, part2, part3, part4, part5, part6  # noqa: F401  (they register themselves)
 
 
-def all_exercises():
-    _load_all()
-    return dict(sorted(_REGISTRY.items(), key=lambda kv: (kv[1].part, list(_REGISTRY).index(kv[0]))))
+def _load_course_files(course):
+    if course not in _COURSE_FILES:
+        import importlib.util
+        import sys
+        own = {}
+        _COLLECTING.append(own)
+        try:
+            for path in course.exercise_files():
+                name = f"_tensorslow_course_{abs(hash(str(path))):x}_{path.stem}"
+                spec = importlib.util.spec_from_file_location(name, path)
+                module = importlib.util.module_from_spec(spec)
+                sys.modules[name] = module  # dataclasses and pickling look their module up
+                spec.loader.exec_module(module)
+        finally:
+            _COLLECTING.pop()
+        _COURSE_FILES[course] = own
+    return _COURSE_FILES[course]
 
 
-def exercises_of_part(part):
-    return [e for e in all_exercises().values() if e.part == int(part)]
+def use_course(course):
+    """Make ``course`` (a Course, a folder, or None for the automatic choice) the one in use."""
+    from .course import Course
+    _IN_USE.clear()
+    if course is not None:
+        _IN_USE.append(course if isinstance(course, Course) else Course(course))
+
+
+def current_course():
+    from .course import find_course
+    return _IN_USE[0] if _IN_USE else find_course()
+
+
+def all_exercises(course=None):
+    """{id: exercise} of ``course`` (default: the course in use), by part then in order of definition."""
+    _load_shipped()
+    course = current_course() if course is None else course
+    shipped = [e for e in _REGISTRY.values() if course.shipped or e.part in course.shipped_parts]
+    own = list(_load_course_files(course).values())
+    chosen = {e.id: e for e in shipped}
+    chosen.update({e.id: e for e in own})
+    order = {e.id: i for i, e in enumerate(shipped + own)}
+    return dict(sorted(chosen.items(), key=lambda kv: (kv[1].part, order[kv[0]])))
+
+
+def exercises_of_part(part, course=None):
+    return [e for e in all_exercises(course).values() if e.part == int(part)]
 
 
 def closest_ids(exercise_id, n=3):
