@@ -25,7 +25,7 @@ import warnings
 import numpy as np
 
 __all__ = ["Case", "Exercise", "Verdict", "BadReturn", "Mistake", "register", "get_exercise",
-           "exercises_of_part", "all_exercises", "use_course", "current_course", "closest_ids", "encode", "decode", "run_case", "evaluate",
+           "exercises_of_part", "all_exercises", "use_course", "current_course", "catalogue", "closest_ids", "encode", "decode", "run_case", "evaluate",
            "fmt_array", "fmt_value"]
 
 MAX_ELEMENTS = 1_000_000  # a learner's result larger than this is refused, not serialized
@@ -175,6 +175,7 @@ class Exercise:
     id = None
     points = 0
     obj = None
+    summary = ""  # what the learner writes, one sentence: the catalogue page shows it
     also = ()
     kind = "function"  # or "class"
     cases = ()
@@ -283,6 +284,16 @@ def all_exercises(course=None):
 
 def exercises_of_part(part, course=None):
     return [e for e in all_exercises(course).values() if e.part == int(part)]
+
+
+def catalogue(course=None):
+    """Markdown: the table of the course's exercises (id, points, what the learner writes), made
+    from the registry; the site's exercise page and the instructors read it."""
+    lines = ["| id | points | the learner writes |", "|---|---|---|"]
+    for exercise in all_exercises(course).values():
+        summary = exercise.summary or f"`{exercise.obj}`"
+        lines.append(f"| `{exercise.id}` | {exercise.points:g} | {summary.replace('|', '&#124;')} |")
+    return "\n".join(lines) + "\n"
 
 
 def closest_ids(exercise_id, n=3):

@@ -17,6 +17,10 @@ class MlpGradients(Exercise):
     id = "part6.mlp_gradients"
     points = 3
     obj = "mlp_gradients"
+    summary = (
+        '`mlp_gradients(X, C, W1, b1, W2, b2)`: NumPy by hand: a dict with keys `"W1", "b1", "W2", "b2"` of '
+        "the gradients of the summed cross-entropy of that MLP"
+    )
     cases = [
         Case("3 points, 2-2-2 network", X=_X, C=_C, W1=_W1, b1=np.array([0.1, -0.2]),
              W2=_W2, b2=np.array([0.0, 0.3]),
@@ -56,6 +60,7 @@ class L2Loss(Exercise):
     id = "part6.l2_loss"
     points = 1
     obj = "l2_loss"
+    summary = "`l2_loss(y, t)`: from nodes, the node `½ Σ (y − t)²`"
     cases = [
         Case("vectors", y=np.array([1.0, 2.0, 3.0]), t=np.array([1.0, 0.0, 4.0]),
              hint="½ Σ (y − t)²: for example 0.5 * ts.reduce_sum(ts.square(y - t)); its gradient "
@@ -77,6 +82,7 @@ class CountParameters(Exercise):
     id = "part6.count_parameters"
     points = 1
     obj = "count_parameters"
+    summary = "`count_parameters(variables)`: the number of trainable numbers in a list of Variables"
     cases = [
         Case("W (2×3) and b (3)", shapes=[[2, 3], [3]],
              hint="Add up v.value.size over the Variables."),
