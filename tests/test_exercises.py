@@ -24,28 +24,6 @@ pytestmark = pytest.mark.grader
 
 ROOT = Path(__file__).resolve().parents[1]
 
-SOLUTIONS = r'''
-import numpy as np
-import tensorslow_edu as ts
-
-def _softmax(z):
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-def mlp_gradients(X, C, W1, b1, W2, b2):
-    H = 1 / (1 + np.exp(-(X @ W1 + b1)))
-    P = _softmax(H @ W2 + b2)
-    dZ2 = P - C
-    dZ1 = dZ2 @ W2.T * H * (1 - H)
-    return {"W1": X.T @ dZ1, "b1": dZ1.sum(axis=0), "W2": H.T @ dZ2, "b2": dZ2.sum(axis=0)}
-
-def l2_loss(y, t):
-    return ts.multiply(0.5, ts.reduce_sum(ts.square(ts.subtract(y, t))))
-
-def count_parameters(variables):
-    return sum(v.value.size for v in variables)
-'''
-
 # one typical mistake per exercise: each must fail at least one visible case
 MISTAKES = {
     # Parts I-III: more mistakes, each with its specific message, in test_exercises_parts_1_3.py
@@ -246,10 +224,8 @@ def namespace_of(source):
 
 
 def all_solutions():
-    """Parts I-V from the instructor notebooks (one source of truth), Part VI from SOLUTIONS."""
-    ns = solutions_namespace([1, 2, 3, 4, 5])
-    exec(compile(textwrap.dedent(SOLUTIONS), "<solution>", "exec"), ns)
-    return ns
+    """Every part's solutions, from the instructor notebooks: the one source of truth."""
+    return solutions_namespace([1, 2, 3, 4, 5, 6])
 
 
 @pytest.fixture(scope="module")
