@@ -458,6 +458,36 @@ def authoring_example():
     return dict(blocks)
 
 
+def add_the_example(course):
+    """Add AUTHORING.md's example to a course made by init; return the instructor notebook it changed."""
+    example = authoring_example()
+    for key in ("file: exercises/subtract.py", "file: hidden/subtract.py"):
+        (course / key.split(": ")[1]).write_text(example[key])
+    notebook = course / "notebooks" / "01_computational_graphs.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells += [nbformat.v4.new_markdown_cell("### Exercise: subtract"),
+                 nbformat.v4.new_code_cell(example["cell: exercise"].strip()),
+                 nbformat.v4.new_code_cell(example["cell: check"].strip())]
+    nbformat.write(nb, notebook)
+    return notebook
+
+
+def test_the_gradescope_zip_of_a_course_folder_carries_its_exercises_and_grades_them(tmp_path):
+    from tensorslow_edu.grading.init import init_course
+    course = init_course(tmp_path / "my-course")
+    notebook = add_the_example(course)
+    root = unpacked_autograder(tmp_path, course=course)
+    names = {str(p.relative_to(root / "source")) for p in (root / "source").rglob("*") if p.is_file()}
+    assert {"course/course.toml", "course/exercises/subtract.py", "hidden/subtract.py"} <= names
+    assert not any(n.startswith("course/notebooks") or n.endswith(".ipynb") for n in names)
+    (root / "submission" / "mine.ipynb").write_bytes(notebook.read_bytes())
+    results = run_autograder(root, sys.executable)
+    maximum = sum(e.points for e in exercises_of_part(1)) + 1
+    assert results["score"] == pytest.approx(maximum), results["output"]
+    subtract = [t for t in results["tests"] if t["name"] == "part1.subtract"]
+    assert subtract and "hidden tests: 2 of 2 passed" in subtract[0]["output"], subtract
+
+
 def test_an_exercise_added_in_a_course_folder_works_from_an_installed_wheel(tmp_path, wheel):
     """AUTHORING.md's example, as written there: init, add the files, then student, check() and grade."""
     import site
@@ -483,15 +513,7 @@ def test_an_exercise_added_in_a_course_folder_works_from_an_installed_wheel(tmp_
     run("init", "my-course")
     course = tmp_path / "my-course"
     assert {p.name for p in course.iterdir()} >= {"course.toml", "notebooks", "exercises", "hidden", "AUTHORING.md"}
-    example = authoring_example()
-    for key in ("file: exercises/subtract.py", "file: hidden/subtract.py"):
-        (course / key.split(": ")[1]).write_text(example[key])
-    notebook = course / "notebooks" / "01_computational_graphs.ipynb"
-    nb = nbformat.read(notebook, as_version=4)
-    nb.cells += [nbformat.v4.new_markdown_cell("### Exercise: subtract"),
-                 nbformat.v4.new_code_cell(example["cell: exercise"].strip()),
-                 nbformat.v4.new_code_cell(example["cell: check"].strip())]
-    nbformat.write(nb, notebook)
+    notebook = add_the_example(course)
 
     said = run("student", "notebooks/01_computational_graphs.ipynb", "--out", tmp_path / "student", cwd=course)
     assert "part1.subtract" in said
