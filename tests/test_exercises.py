@@ -486,3 +486,31 @@ def test_my_pieces_uses_yours_when_it_passes_and_says_why_not(double_exercise, t
 
 def test_html_repr_escapes_and_mentions_the_id(solutions):
     assert "part1.add" in check("part1.add", namespace=solutions)._repr_html_()
+
+
+def test_the_course_is_found_from_the_environment_then_by_walking_up_then_shipped(tmp_path, monkeypatch):
+    from tensorslow_edu.exercises.course import SHIPPED, CourseError, find_course
+    monkeypatch.delenv("TENSORSLOW_EDU_COURSE", raising=False)
+    course = tmp_path / "course"
+    (course / "student" / "week1").mkdir(parents=True)
+    (course / "course.toml").write_text('title = "Mine"\nshipped_parts = [1, 2]\n')
+    found = find_course(course / "student" / "week1")
+    assert found.root == course.resolve() and found.title == "Mine" and found.shipped_parts == (1, 2)
+    assert {e.part for e in all_exercises(found).values()} == {1, 2}
+    assert find_course(tmp_path) is SHIPPED
+    monkeypatch.setenv("TENSORSLOW_EDU_COURSE", str(course))
+    assert find_course(tmp_path).root == course.resolve()
+    monkeypatch.setenv("TENSORSLOW_EDU_COURSE", str(tmp_path))
+    with pytest.raises(CourseError, match="has no course.toml .*tensorslow-edu init"):
+        find_course()
+    (course / "course.toml").write_text("shipped_parts = [7]\n")
+    monkeypatch.delenv("TENSORSLOW_EDU_COURSE")
+    with pytest.raises(CourseError, match="shipped_parts must be a list of part numbers"):
+        find_course(course)
+
+
+def test_an_exercise_of_another_course_says_where_the_course_files_go(tmp_path, monkeypatch):
+    monkeypatch.delenv("TENSORSLOW_EDU_COURSE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    text = str(check("part9.momentum_update", namespace={}))
+    assert "keep the course's course.toml and exercises folder beside the notebook" in text

@@ -311,8 +311,18 @@ def unknown_id_message(exercise_id):
     close = closest_ids(exercise_id)
     hint = f" The closest is {close[0]!r}" + (f" (or {', '.join(map(repr, close[1:]))})" if close[1:] else "") \
         + "." if close else ""
-    return (f"there is no exercise {exercise_id!r}.{hint} Each exercise's check cell gives its id, "
+    text = (f"there is no exercise {exercise_id!r}.{hint} Each exercise's check cell gives its id, "
             f"for example check(\"part1.run_graph\").")
+    course = current_course()
+    typo = difflib.get_close_matches(str(exercise_id), list(all_exercises()), n=1, cutoff=0.8)
+    if typo or not re.fullmatch(r"part[0-9]+\.\w+", str(exercise_id)):  # a mistyped id, most likely
+        return text
+    if course.shipped:
+        text += (" If it is an exercise of your course, keep the course's course.toml and exercises folder "
+                 "beside the notebook (or set TENSORSLOW_EDU_COURSE to that folder).")
+    else:
+        text += f" (The course in use is {course.root}.)"
+    return text
 
 
 def get_exercise(exercise_id):

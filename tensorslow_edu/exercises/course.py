@@ -14,10 +14,11 @@ replaces that one. Nothing in the installed package needs editing.
 
 Which course ``check()``, ``student``, ``grade`` and ``gradescope`` use, first match wins:
 
-1. the folder named by the environment variable ``TENSORSLOW_EDU_COURSE``;
-2. the nearest folder holding a ``course.toml``, walking up from the notebook's folder
-   (the current directory, for ``check()``);
-3. the shipped course: the six parts of the installed package.
+1. ``--course DIR``, for the commands;
+2. the folder named by the environment variable ``TENSORSLOW_EDU_COURSE``;
+3. the nearest folder holding a ``course.toml``, walking up from the notebook's folder
+   (for ``check()`` in Jupyter, the current directory is the notebook's folder);
+4. the shipped course: the six parts of the installed package.
 """
 
 import ast
