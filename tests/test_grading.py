@@ -547,3 +547,42 @@ def test_an_exercise_added_in_a_course_folder_works_from_an_installed_wheel(tmp_
     rows = [json.loads(line) for line in (tmp_path / "key" / "results.jsonl").read_text().splitlines()]
     mine = [r for r in rows if r.get("exercise") == "part1.subtract"]
     assert {r["hidden"] for r in mine} == {False, True} and all(r["passed"] for r in mine), mine
+
+
+def test_a_new_part_in_a_course_folder_is_graded_with_no_edit_to_the_package(tmp_path):
+    from tensorslow_edu.exercises.core import use_course
+    course = tmp_path / "course"
+    for folder in ("exercises", "hidden", "notebooks"):
+        (course / folder).mkdir(parents=True)
+    (course / "course.toml").write_text('title = "Seven parts"\n')
+    (course / "exercises" / "part7.py").write_text(
+        "import numpy as np\n"
+        "from tensorslow_edu.exercises.core import Case, Exercise, as_array, hand, register\n\n"
+        "@register\nclass MomentumStep(Exercise):\n"
+        "    id, points, obj = 'part7.momentum_step', 2, 'momentum_step'\n"
+        "    summary = '`momentum_step(v, grad, beta)`: the new velocity'\n"
+        "    cases = [Case('one step', v=np.array([1.0, 0.0]), grad=np.array([0.5, -1.0]), beta=0.9)]\n\n"
+        "    def call(self, f, inputs):\n"
+        "        return as_array(f(hand(inputs['v'], 'v'), hand(inputs['grad'], 'grad'), inputs['beta']))\n\n"
+        "    def expected(self, inputs):\n"
+        "        return inputs['beta'] * inputs['v'] + inputs['grad']\n")
+    (course / "hidden" / "part7.py").write_text(
+        "import numpy as np\nfrom tensorslow_edu.exercises.core import Case\n"
+        "HIDDEN = {'part7.momentum_step': [Case('no momentum', v=np.ones(3), grad=np.arange(3.0), beta=0.0),\n"
+        "                                  Case('a matrix', v=np.eye(2), grad=np.ones((2, 2)), beta=0.5)]}\n")
+    nb = nbformat.v4.new_notebook(metadata={"tensorslow_edu": {"part": 7}})
+    nb.cells = [nbformat.v4.new_code_cell("import numpy as np\nfrom tensorslow_edu.exercises import check"),
+                nbformat.v4.new_code_cell("def momentum_step(v, grad, beta):\n    ### BEGIN SOLUTION\n"
+                                          "    return beta * v + grad\n    ### END SOLUTION"),
+                nbformat.v4.new_code_cell('check("part7.momentum_step")')]
+    key = course / "notebooks" / "07_momentum.ipynb"
+    nbformat.write(nb, key)
+    use_course(course)
+    try:
+        student, ids = make_student(nb, "07_momentum.ipynb")
+        assert ids == ["part7.momentum_step"] and "beta * v" not in student.cells[1].source
+    finally:
+        use_course(None)
+    records = grade_class([key], tmp_path / "grades", course=course, progress=False)
+    assert records[0]["total"] == 2 and records[0]["maximum"] == 2, records[0]
+    assert [c["passed"] for c in records[0]["exercises"]["part7.momentum_step"]["hidden"]] == [True, True]
