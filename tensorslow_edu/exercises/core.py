@@ -25,7 +25,8 @@ import warnings
 import numpy as np
 
 __all__ = ["Case", "Exercise", "Verdict", "BadReturn", "Mistake", "register", "get_exercise",
-           "exercises_of_part", "all_exercises", "use_course", "current_course", "catalogue", "closest_ids", "encode", "decode", "run_case", "evaluate",
+           "exercises_of_part", "all_exercises", "use_course", "current_course", "catalogue", "closest_ids",
+           "encode", "decode", "run_case", "evaluate",
            "fmt_array", "fmt_value"]
 
 MAX_ELEMENTS = 1_000_000  # a learner's result larger than this is refused, not serialized
@@ -227,7 +228,8 @@ def register(cls):
     target = _COLLECTING[-1]
     if exercise.id in target:
         raise ValueError(f"exercise {exercise.id!r} is defined twice")
-    if not (isinstance(exercise.id, str) and re.fullmatch(r"part[0-9]+\.[A-Za-z_][A-Za-z0-9_]*", exercise.id)):
+    well_formed = isinstance(exercise.id, str) and re.fullmatch(r"part[0-9]+\.[A-Za-z_]\w*", exercise.id)
+    if not well_formed:
         raise ValueError(f"{cls.__name__}: the exercise id {exercise.id!r} must read 'partN.name' "
                          f"(the part's number, a dot, the name of the object the learner writes)")
     target[exercise.id] = exercise

@@ -28,7 +28,8 @@ import sys
 import traceback
 from pathlib import Path
 
-from ..exercises.core import Case, all_exercises, current_course, decode, encode_inputs, evaluate, exercises_of_part
+from ..exercises.core import (Case, all_exercises, current_course, decode, encode_inputs, evaluate,
+                              exercises_of_part)
 from . import forbid, notebooks, report
 from .sandbox import Limits, run_submission
 
@@ -75,7 +76,8 @@ def load_hidden(folder):
         table = getattr(module, "HIDDEN", None)
         if not isinstance(table, dict) or not all(
                 isinstance(c, Case) for cases in table.values() for c in cases):
-            raise GradingSetupError(f"{path}: define a dict HIDDEN mapping each exercise id to a list of Case(...).")
+            raise GradingSetupError(f"{path}: define a dict HIDDEN mapping each exercise id to a list "
+                                    f"of Case(...).")
         for exercise_id, cases in table.items():
             hidden.setdefault(exercise_id, []).extend(cases)
     return hidden

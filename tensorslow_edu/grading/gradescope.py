@@ -222,7 +222,8 @@ def add_arguments(parser):
                         help="the course folder (default: as for grade: $TENSORSLOW_EDU_COURSE, the nearest "
                              "course.toml above the current folder, else the shipped parts)")
     parser.add_argument("--hidden", metavar="DIR",
-                        help=f"folder of hidden tests (default: the course's; for the shipped parts {DEFAULT_HIDDEN})")
+                        help=f"folder of hidden tests (default: the course's; for the shipped parts "
+                             f"{DEFAULT_HIDDEN})")
     parser.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
                         help="wall-clock limit for the submission on Gradescope (default 120)")
     parser.add_argument("--hidden-visibility", choices=VISIBILITIES, default="visible",
