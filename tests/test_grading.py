@@ -501,6 +501,9 @@ def test_an_exercise_added_in_a_course_folder_works_from_an_installed_wheel(tmp_
     purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                              capture_output=True, text=True, check=True).stdout.strip()
     Path(purelib, "instructor-extra.pth").write_text("\n".join(site.getsitepackages()) + "\n")
+    where = subprocess.run([str(python), "-c", "import tensorslow_edu; print(tensorslow_edu.__file__)"],
+                           cwd=tmp_path, capture_output=True, text=True, check=True).stdout
+    assert where.startswith(str(venv)), where  # the wheel's package, not this repository's
     command = str(venv / "bin" / "tensorslow-edu")
     env = {k: v for k, v in os.environ.items() if k != "TENSORSLOW_EDU_COURSE"}
 
