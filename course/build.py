@@ -38,7 +38,6 @@ COURSE = ROOT / "course"
 CONFIG = ROOT / "jupyter_book.yml"
 NOTEBOOKS = ROOT / "notebooks"
 LIBRARY = ROOT / "tensorslow_edu"
-EXERCISES = COURSE / "instructor" / "exercises.md"
 
 # The files of course/ that are not pages of the site.
 NOT_COPIED = {"build.py", "instructor", "_build", "__pycache__", ".ipynb_checkpoints"}
@@ -225,15 +224,9 @@ def page_notebook(student_path, page_path):
 # ---------------------------------------------------------------------- exercises page
 
 def exercise_rows():
-    """(id, points, text) of each row of the instructor's exercise table."""
-    if not EXERCISES.exists():
-        return []
-    rows = []
-    for line in EXERCISES.read_text().splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) >= 3 and re.fullmatch(r"`part\d+\.\w+`", cells[0]):
-            rows.append((cells[0].strip("`"), cells[1], " | ".join(cells[2:])))
-    return rows
+    """(id, points, text) of each exercise of the course, from the exercise registry."""
+    from tensorslow_edu.exercises import all_exercises
+    return [(e.id, f"{e.points:g}", e.summary or f"`{e.obj}`") for e in all_exercises().values()]
 
 
 def exercise_list(parts):

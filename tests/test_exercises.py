@@ -24,70 +24,6 @@ pytestmark = pytest.mark.grader
 
 ROOT = Path(__file__).resolve().parents[1]
 
-SOLUTIONS = r'''
-import numpy as np
-import tensorslow_edu as ts
-
-def _softmax(z):
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-def mlp_gradients(X, C, W1, b1, W2, b2):
-    H = 1 / (1 + np.exp(-(X @ W1 + b1)))
-    P = _softmax(H @ W2 + b2)
-    dZ2 = P - C
-    dZ1 = dZ2 @ W2.T * H * (1 - H)
-    return {"W1": X.T @ dZ1, "b1": dZ1.sum(axis=0), "W2": H.T @ dZ2, "b2": dZ2.sum(axis=0)}
-
-class Scalar:
-    def __init__(self, value, inputs=(), local_gradients=()):
-        self.value = float(value)
-        self.inputs = inputs
-        self.local_gradients = local_gradients
-        self.grad = 0.0
-    def __add__(self, other):
-        return Scalar(self.value + other.value, (self, other), (1.0, 1.0))
-    def __mul__(self, other):
-        return Scalar(self.value * other.value, (self, other), (other.value, self.value))
-    def sigmoid(self):
-        s = 1.0 / (1.0 + np.exp(-self.value))
-        return Scalar(s, (self,), (s * (1.0 - s),))
-    def backward(self):
-        tape, seen = [], set()
-        def record(node):
-            if id(node) not in seen:
-                seen.add(id(node))
-                for i in node.inputs:
-                    record(i)
-                tape.append(node)
-        record(self)
-        self.grad = 1.0
-        for node in reversed(tape):
-            for i, local in zip(node.inputs, node.local_gradients):
-                i.grad += node.grad * local
-
-class MomentumOptimizer:
-    def __init__(self, learning_rate, momentum):
-        self.learning_rate, self.momentum, self.velocity = learning_rate, momentum, {}
-    def step(self, params, grads):
-        new = {}
-        for name, value in params.items():
-            v = self.momentum * self.velocity.get(name, 0.0) + grads[name]
-            self.velocity[name] = v
-            new[name] = value - self.learning_rate * v
-        return new
-
-def squared_error(y, t, reduction):
-    d = ts.square(ts.subtract(y, t))
-    if reduction == "half_sum":
-        return ts.multiply(0.5, ts.reduce_sum(d))
-    if reduction == "sum":
-        return ts.reduce_sum(d)
-    if reduction == "mean":
-        return ts.reduce_mean(d)
-    raise ValueError(f"unknown reduction {reduction!r}: use 'half_sum', 'sum' or 'mean'")
-'''
-
 # one typical mistake per exercise: each must fail at least one visible case
 MISTAKES = {
     # Parts I-III: more mistakes, each with its specific message, in test_exercises_parts_1_3.py
@@ -334,10 +270,8 @@ def namespace_of(source):
 
 
 def all_solutions():
-    """Parts I-V from the instructor notebooks (one source of truth), Part VI from SOLUTIONS."""
-    ns = solutions_namespace([1, 2, 3, 4, 5])
-    exec(compile(textwrap.dedent(SOLUTIONS), "<solution>", "exec"), ns)
-    return ns
+    """Every part's solutions, from the instructor notebooks: the one source of truth."""
+    return solutions_namespace([1, 2, 3, 4, 5, 6])
 
 
 @pytest.fixture(scope="module")
@@ -346,11 +280,8 @@ def solutions():
 
 
 def hidden_cases():
-    path = ROOT / "course" / "instructor" / "hidden" / "__init__.py"
-    spec = importlib.util.spec_from_file_location("_hidden_for_tests", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.load_hidden()
+    from tensorslow_edu.grading.grade import load_hidden
+    return load_hidden(ROOT / "course" / "instructor" / "hidden")
 
 
 def judge(exercise, namespace, case):
@@ -358,17 +289,14 @@ def judge(exercise, namespace, case):
     return evaluate(exercise, inputs, decode(json.loads(json.dumps(run_case(exercise, namespace, inputs)))))
 
 
-def test_catalogue_matches_exercises_md():
-    text = (ROOT / "course" / "instructor" / "exercises.md").read_text()
-    rows = {}
-    for line in text.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 3 and cells[0].startswith("`part"):
-            rows[cells[0].strip("`")] = int(cells[1])
+def test_the_catalogue_is_made_from_the_registry():
+    from tensorslow_edu.exercises.core import catalogue
+    text = catalogue()
     exercises = all_exercises()
-    assert rows == {k: e.points for k, e in exercises.items()}
-    for k, e in exercises.items():
-        assert f"`{e.obj}" in text or f"class {e.obj}" in text, k
+    rows = re.findall(r"^\| `(part\d+\.\w+)` \| (\d+) \| (.+) \|$", text, re.M)
+    assert [(i, int(p)) for i, p, _ in rows] == [(k, e.points) for k, e in exercises.items()]
+    for (k, e), (_, _, summary) in zip(exercises.items(), rows):
+        assert e.summary and f"{e.obj}" in summary, k  # each says what the learner writes, by name
 
 
 # each exercise's tests carry its part's marker: `pytest -m part4` runs Part IV's
@@ -604,3 +532,31 @@ def test_my_pieces_uses_yours_when_it_passes_and_says_why_not(double_exercise, t
 
 def test_html_repr_escapes_and_mentions_the_id(solutions):
     assert "part1.add" in check("part1.add", namespace=solutions)._repr_html_()
+
+
+def test_the_course_is_found_from_the_environment_then_by_walking_up_then_shipped(tmp_path, monkeypatch):
+    from tensorslow_edu.exercises.course import SHIPPED, CourseError, find_course
+    monkeypatch.delenv("TENSORSLOW_EDU_COURSE", raising=False)
+    course = tmp_path / "course"
+    (course / "student" / "week1").mkdir(parents=True)
+    (course / "course.toml").write_text('title = "Mine"\nshipped_parts = [1, 2]\n')
+    found = find_course(course / "student" / "week1")
+    assert found.root == course.resolve() and found.title == "Mine" and found.shipped_parts == (1, 2)
+    assert {e.part for e in all_exercises(found).values()} == {1, 2}
+    assert find_course(tmp_path) is SHIPPED
+    monkeypatch.setenv("TENSORSLOW_EDU_COURSE", str(course))
+    assert find_course(tmp_path).root == course.resolve()
+    monkeypatch.setenv("TENSORSLOW_EDU_COURSE", str(tmp_path))
+    with pytest.raises(CourseError, match="has no course.toml .*tensorslow-edu init"):
+        find_course()
+    (course / "course.toml").write_text("shipped_parts = [7]\n")
+    monkeypatch.delenv("TENSORSLOW_EDU_COURSE")
+    with pytest.raises(CourseError, match="shipped_parts must be a list of part numbers"):
+        find_course(course)
+
+
+def test_an_exercise_of_another_course_says_where_the_course_files_go(tmp_path, monkeypatch):
+    monkeypatch.delenv("TENSORSLOW_EDU_COURSE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    text = str(check("part9.momentum_update", namespace={}))
+    assert "keep the course's course.toml and exercises folder beside the notebook" in text

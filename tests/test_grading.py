@@ -391,24 +391,31 @@ def test_a_roster_without_the_needed_columns_is_refused_before_grading(tmp_path)
     assert not (tmp_path / "out").exists()
 
 
-def test_installed_from_a_wheel_the_commands_find_the_course_files_and_need_only_numpy(tmp_path):
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    """The package's wheel, built once from a copy (building leaves nothing in the repository)."""
     import shutil
-    source = tmp_path / "source"  # a copy, so that building leaves nothing in the repository
-    for name in ("pyproject.toml", "README.md", "LICENSE", "tensorslow_edu", "course/instructor"):
+    tmp = tmp_path_factory.mktemp("wheel")
+    source = tmp / "source"
+    for name in ("pyproject.toml", "README.md", "LICENSE", "tensorslow_edu", "course/instructor", "notebooks"):
         if (ROOT / name).is_dir():
             shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
         else:
             (source / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(ROOT / name, source / name)
-    wheels = tmp_path / "wheels"
+    wheels = tmp / "wheels"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
                     "--wheel-dir", str(wheels), str(source)], check=True, timeout=300, capture_output=True)
+    return next(wheels.glob("*.whl"))
+
+
+def test_installed_from_a_wheel_the_commands_find_the_course_files_and_need_only_numpy(tmp_path, wheel):
     venv = tmp_path / "venv"
     subprocess.run([getattr(sys, "_base_executable", sys.executable), "-m", "venv", str(venv)], check=True,
                    timeout=300)
     import numpy
     subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                    f"numpy=={numpy.__version__}", *map(str, wheels.glob("*.whl"))],
+                    f"numpy=={numpy.__version__}", str(wheel)],
                    check=True, timeout=600, capture_output=True)
     command = str(venv / "bin" / "tensorslow-edu")
     elsewhere = tmp_path / "elsewhere"  # not in the repository: only the installed files can be found
@@ -448,3 +455,144 @@ def test_grading_leaves_the_graders_environment_as_it_was(tmp_path):
     before = {var: os.environ.get(var) for var in ("MPLBACKEND", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
     grade_class([SAMPLE_CLASS / "perfect.ipynb"], tmp_path / "grades", part=1, limits=LIMITS, progress=False)
     assert {var: os.environ.get(var) for var in before} == before
+
+
+def authoring_example():
+    """{"file: exercises/subtract.py" or "cell: exercise": code} from AUTHORING.md's complete example."""
+    import re
+    text = (ROOT / "tensorslow_edu" / "exercises" / "AUTHORING.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n# ((?:file|cell): \S+)\n(.*?)```", text, re.S)
+    return dict(blocks)
+
+
+def add_the_example(course):
+    """Add AUTHORING.md's example to a course made by init; return the instructor notebook it changed."""
+    example = authoring_example()
+    for key in ("file: exercises/subtract.py", "file: hidden/subtract.py"):
+        (course / key.split(": ")[1]).write_text(example[key])
+    notebook = course / "notebooks" / "01_computational_graphs.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells += [nbformat.v4.new_markdown_cell("### Exercise: subtract"),
+                 nbformat.v4.new_code_cell(example["cell: exercise"].strip()),
+                 nbformat.v4.new_code_cell(example["cell: check"].strip())]
+    nbformat.write(nb, notebook)
+    return notebook
+
+
+def test_the_gradescope_zip_of_a_course_folder_carries_its_exercises_and_grades_them(tmp_path):
+    from tensorslow_edu.grading.init import init_course
+    course = init_course(tmp_path / "my-course")
+    notebook = add_the_example(course)
+    root = unpacked_autograder(tmp_path, course=course)
+    names = {str(p.relative_to(root / "source")) for p in (root / "source").rglob("*") if p.is_file()}
+    assert {"course/course.toml", "course/exercises/subtract.py", "hidden/subtract.py"} <= names
+    assert not any(n.startswith("course/notebooks") or n.endswith(".ipynb") for n in names)
+    (root / "submission" / "mine.ipynb").write_bytes(notebook.read_bytes())
+    results = run_autograder(root, sys.executable)
+    maximum = sum(e.points for e in exercises_of_part(1)) + 1
+    assert results["score"] == pytest.approx(maximum), results["output"]
+    subtract = [t for t in results["tests"] if t["name"] == "part1.subtract"]
+    assert subtract and "hidden tests: 2 of 2 passed" in subtract[0]["output"], subtract
+
+
+def test_an_exercise_added_in_a_course_folder_works_from_an_installed_wheel(tmp_path, wheel):
+    """AUTHORING.md's example, as written there: init, add the files, then student, check() and grade."""
+    import site
+    venv = tmp_path / "venv"
+    subprocess.run([getattr(sys, "_base_executable", sys.executable), "-m", "venv", str(venv)], check=True,
+                   timeout=300)
+    python = venv / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
+                    str(wheel)], check=True, timeout=600, capture_output=True)
+    # the instructor extra's packages come from this environment (offline and fast); the package is the wheel's
+    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    Path(purelib, "instructor-extra.pth").write_text("\n".join(site.getsitepackages()) + "\n")
+    where = subprocess.run([str(python), "-c", "import tensorslow_edu; print(tensorslow_edu.__file__)"],
+                           cwd=tmp_path, capture_output=True, text=True, check=True).stdout
+    assert where.startswith(str(venv)), where  # the wheel's package, not this repository's
+    command = str(venv / "bin" / "tensorslow-edu")
+    env = {k: v for k, v in os.environ.items() if k != "TENSORSLOW_EDU_COURSE"}
+
+    def run(*args, cwd=tmp_path):
+        done = subprocess.run([command, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=600,
+                              env=env)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    run("init", "my-course")
+    course = tmp_path / "my-course"
+    assert {p.name for p in course.iterdir()} >= {"course.toml", "notebooks", "exercises", "hidden", "AUTHORING.md"}
+    notebook = add_the_example(course)
+
+    said = run("student", "notebooks/01_computational_graphs.ipynb", "--out", tmp_path / "student", cwd=course)
+    assert "part1.subtract" in said
+    student = tmp_path / "student"
+    assert (student / "course.toml").is_file() and (student / "exercises" / "subtract.py").is_file()
+    assert not (student / "hidden").exists() and not (student / "notebooks").exists()
+    stub = nbformat.read(student / "01_computational_graphs.ipynb", as_version=4).cells[-2].source
+    assert "a_value - b_value" not in stub and "part1.subtract: not started yet" in stub
+
+    learner = ("import tensorslow_edu as ts\nfrom tensorslow_edu.exercises import check\n"
+               "class subtract(ts.Operation):\n"
+               "    def __init__(self, a, b, name=None):\n        super().__init__([a, b], name)\n"
+               "    def compute(self, a_value, b_value):\n        return a_value - b_value\n"
+               "print(check('part1.subtract'))\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for cwd, expected in [(student, "part1.subtract: all 2 visible tests passed"),
+                          (elsewhere, "there is no exercise 'part1.subtract'")]:
+        done = subprocess.run([str(python), "-c", learner], cwd=cwd, capture_output=True, text=True, timeout=120,
+                              env=env)
+        assert expected in done.stdout, done.stdout + done.stderr
+
+    run("grade", notebook, "--out", tmp_path / "key", "--timeout", "60", "--jobs", "1", "--quiet", cwd=course)
+    run("grade", student / "01_computational_graphs.ipynb", "--course", course, "--out", tmp_path / "stubs",
+        "--timeout", "60", "--jobs", "1", "--quiet", cwd=tmp_path)
+    maximum = sum(e.points for e in exercises_of_part(1)) + 1
+    for out, total in (("key", maximum), ("stubs", 0)):
+        with open(tmp_path / out / "grades.csv", newline="") as f:
+            row = next(csv.DictReader(f))
+        assert float(row["total"]) == total, (out, row)
+    rows = [json.loads(line) for line in (tmp_path / "key" / "results.jsonl").read_text().splitlines()]
+    mine = [r for r in rows if r.get("exercise") == "part1.subtract"]
+    assert {r["hidden"] for r in mine} == {False, True} and all(r["passed"] for r in mine), mine
+
+
+def test_a_new_part_in_a_course_folder_is_graded_with_no_edit_to_the_package(tmp_path):
+    from tensorslow_edu.exercises.core import use_course
+    course = tmp_path / "course"
+    for folder in ("exercises", "hidden", "notebooks"):
+        (course / folder).mkdir(parents=True)
+    (course / "course.toml").write_text('title = "Seven parts"\n')
+    (course / "exercises" / "part7.py").write_text(
+        "import numpy as np\n"
+        "from tensorslow_edu.exercises.core import Case, Exercise, as_array, hand, register\n\n"
+        "@register\nclass MomentumStep(Exercise):\n"
+        "    id, points, obj = 'part7.momentum_step', 2, 'momentum_step'\n"
+        "    summary = '`momentum_step(v, grad, beta)`: the new velocity'\n"
+        "    cases = [Case('one step', v=np.array([1.0, 0.0]), grad=np.array([0.5, -1.0]), beta=0.9)]\n\n"
+        "    def call(self, f, inputs):\n"
+        "        return as_array(f(hand(inputs['v'], 'v'), hand(inputs['grad'], 'grad'), inputs['beta']))\n\n"
+        "    def expected(self, inputs):\n"
+        "        return inputs['beta'] * inputs['v'] + inputs['grad']\n")
+    (course / "hidden" / "part7.py").write_text(
+        "import numpy as np\nfrom tensorslow_edu.exercises.core import Case\n"
+        "HIDDEN = {'part7.momentum_step': [Case('no momentum', v=np.ones(3), grad=np.arange(3.0), beta=0.0),\n"
+        "                                  Case('a matrix', v=np.eye(2), grad=np.ones((2, 2)), beta=0.5)]}\n")
+    nb = nbformat.v4.new_notebook(metadata={"tensorslow_edu": {"part": 7}})
+    nb.cells = [nbformat.v4.new_code_cell("import numpy as np\nfrom tensorslow_edu.exercises import check"),
+                nbformat.v4.new_code_cell("def momentum_step(v, grad, beta):\n    ### BEGIN SOLUTION\n"
+                                          "    return beta * v + grad\n    ### END SOLUTION"),
+                nbformat.v4.new_code_cell('check("part7.momentum_step")')]
+    key = course / "notebooks" / "07_momentum.ipynb"
+    nbformat.write(nb, key)
+    use_course(course)
+    try:
+        student, ids = make_student(nb, "07_momentum.ipynb")
+        assert ids == ["part7.momentum_step"] and "beta * v" not in student.cells[1].source
+    finally:
+        use_course(None)
+    records = grade_class([key], tmp_path / "grades", course=course, progress=False)
+    assert records[0]["total"] == 2 and records[0]["maximum"] == 2, records[0]
+    assert [c["passed"] for c in records[0]["exercises"]["part7.momentum_step"]["hidden"]] == [True, True]

@@ -3,7 +3,8 @@
 The report is deterministic plain text (what nbval compares and what a
 terminal shows) and a small HTML table in Jupyter. It never raises for a wrong
 answer, so a notebook with stubs still runs top to bottom. Hidden tests are
-not part of the package and are never run here.
+not part of the package and are never run here. The exercises are those of the course
+in use (``course.py``): a course folder found from the notebook's folder, else the shipped parts.
 """
 
 import html

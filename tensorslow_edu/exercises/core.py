@@ -18,13 +18,15 @@ process, with the visible cases only.
 import base64
 import difflib
 import math
+import re
 import traceback
 import warnings
 
 import numpy as np
 
 __all__ = ["Case", "Exercise", "Verdict", "BadReturn", "Mistake", "register", "get_exercise",
-           "exercises_of_part", "all_exercises", "closest_ids", "encode", "decode", "run_case", "evaluate",
+           "exercises_of_part", "all_exercises", "use_course", "current_course", "catalogue", "closest_ids",
+           "encode", "decode", "run_case", "evaluate",
            "fmt_array", "fmt_value"]
 
 MAX_ELEMENTS = 1_000_000  # a learner's result larger than this is refused, not serialized
@@ -175,6 +177,7 @@ class Exercise:
     id = None
     points = 0
     obj = None
+    summary = ""  # what the learner writes, one sentence: the catalogue page shows it
     also = ()
     kind = "function"  # or "class"
     cases = ()
@@ -214,29 +217,86 @@ class Exercise:
         return compare_values(got, want, self.rtol, self.atol)
 
 
-_REGISTRY = {}
+_REGISTRY = {}  # the shipped parts' exercises, registered as their modules are imported
+_COLLECTING = [_REGISTRY]  # where @register puts an exercise: a course file being loaded, else the shipped
+_COURSE_FILES = {}  # Course -> {id: exercise} of its own exercise files, loaded once
+_IN_USE = []  # a course chosen explicitly (use_course), else find_course() decides
 
 
 def register(cls):
-    """Class decorator: add an exercise to the catalogue."""
+    """Class decorator: add an exercise to the catalogue of the course being loaded."""
     exercise = cls()
-    if exercise.id in _REGISTRY:
+    target = _COLLECTING[-1]
+    if exercise.id in target:
         raise ValueError(f"exercise {exercise.id!r} is defined twice")
-    _REGISTRY[exercise.id] = exercise
+    well_formed = isinstance(exercise.id, str) and re.fullmatch(r"part[0-9]+\.[A-Za-z_]\w*", exercise.id)
+    if not well_formed:
+        raise ValueError(f"{cls.__name__}: the exercise id {exercise.id!r} must read 'partN.name' "
+                         f"(the part's number, a dot, the name of the object the learner writes)")
+    target[exercise.id] = exercise
     return cls
 
 
-def _load_all():
+def _load_shipped():
     from . import part1, part2, part3, part4, part5, part6  # noqa: F401  (they register themselves)
 
 
-def all_exercises():
-    _load_all()
-    return dict(sorted(_REGISTRY.items(), key=lambda kv: (kv[1].part, list(_REGISTRY).index(kv[0]))))
+def _load_course_files(course):
+    if course not in _COURSE_FILES:
+        import importlib.util
+        import sys
+        own = {}
+        _COLLECTING.append(own)
+        try:
+            for path in course.exercise_files():
+                name = f"_tensorslow_course_{abs(hash(str(path))):x}_{path.stem}"
+                spec = importlib.util.spec_from_file_location(name, path)
+                module = importlib.util.module_from_spec(spec)
+                sys.modules[name] = module  # dataclasses and pickling look their module up
+                spec.loader.exec_module(module)
+        finally:
+            _COLLECTING.pop()
+        _COURSE_FILES[course] = own
+    return _COURSE_FILES[course]
 
 
-def exercises_of_part(part):
-    return [e for e in all_exercises().values() if e.part == int(part)]
+def use_course(course):
+    """Make ``course`` (a Course, a folder, or None for the automatic choice) the one in use."""
+    from .course import Course
+    _IN_USE.clear()
+    if course is not None:
+        _IN_USE.append(course if isinstance(course, Course) else Course(course))
+
+
+def current_course():
+    from .course import find_course
+    return _IN_USE[0] if _IN_USE else find_course()
+
+
+def all_exercises(course=None):
+    """{id: exercise} of ``course`` (default: the course in use), by part then in order of definition."""
+    _load_shipped()
+    course = current_course() if course is None else course
+    shipped = [e for e in _REGISTRY.values() if course.shipped or e.part in course.shipped_parts]
+    own = list(_load_course_files(course).values())
+    chosen = {e.id: e for e in shipped}
+    chosen.update({e.id: e for e in own})
+    order = {e.id: i for i, e in enumerate(shipped + own)}
+    return dict(sorted(chosen.items(), key=lambda kv: (kv[1].part, order[kv[0]])))
+
+
+def exercises_of_part(part, course=None):
+    return [e for e in all_exercises(course).values() if e.part == int(part)]
+
+
+def catalogue(course=None):
+    """Markdown: the table of the course's exercises (id, points, what the learner writes), made
+    from the registry; the site's exercise page and the instructors read it."""
+    lines = ["| id | points | the learner writes |", "|---|---|---|"]
+    for exercise in all_exercises(course).values():
+        summary = exercise.summary or f"`{exercise.obj}`"
+        lines.append(f"| `{exercise.id}` | {exercise.points:g} | {summary.replace('|', '&#124;')} |")
+    return "\n".join(lines) + "\n"
 
 
 def closest_ids(exercise_id, n=3):
@@ -254,8 +314,18 @@ def unknown_id_message(exercise_id):
     close = closest_ids(exercise_id)
     hint = f" The closest is {close[0]!r}" + (f" (or {', '.join(map(repr, close[1:]))})" if close[1:] else "") \
         + "." if close else ""
-    return (f"there is no exercise {exercise_id!r}.{hint} Each exercise's check cell gives its id, "
+    text = (f"there is no exercise {exercise_id!r}.{hint} Each exercise's check cell gives its id, "
             f"for example check(\"part1.run_graph\").")
+    course = current_course()
+    typo = difflib.get_close_matches(str(exercise_id), list(all_exercises()), n=1, cutoff=0.8)
+    if typo or not re.fullmatch(r"part[0-9]+\.\w+", str(exercise_id)):  # a mistyped id, most likely
+        return text
+    if course.shipped:
+        text += (" If it is an exercise of your course, keep the course's course.toml and exercises folder "
+                 "beside the notebook (or set TENSORSLOW_EDU_COURSE to that folder).")
+    else:
+        text += f" (The course in use is {course.root}.)"
+    return text
 
 
 def get_exercise(exercise_id):

@@ -56,6 +56,10 @@ class TraversePostorder(Exercise):
     id = "part1.traverse_postorder"
     points = 2
     obj = "traverse_postorder"
+    summary = (
+        "`traverse_postorder(operation)`: a list of the nodes `operation` depends on (itself last), each "
+        "node once and after all of its input nodes (recursive post-order)"
+    )
     forbids = ("tensorslow_edu.graph._post_order", "tensorslow_edu.graph.Graph.execution_order")
     piece = True
     cases = [
@@ -143,6 +147,12 @@ class RunGraph(Exercise):
     id = "part1.run_graph"
     points = 3
     obj = "run_graph"
+    summary = (
+        "`run_graph(operation, feed_dict)`: the value of `operation`, computed like `Session.run`, storing "
+        "every node's value in `node.output` and each operation's input values in `node.inputs` "
+        "(placeholders from `feed_dict`, operations from `compute(*input values)`, Variables and constants "
+        "from `.value`)"
+    )
     forbids = ("tensorslow_edu.graph.Session.run", "tensorslow_edu.graph.Session.plain_run", "tensorslow_edu._fast.run")
     piece = True
     reference = staticmethod(_reference_run_graph)
@@ -428,6 +438,10 @@ class Add(OwnOperation):
     id = "part1.add"
     points = 1
     obj = "add"
+    summary = (
+        "`class add(ts.Operation)`: two input nodes, `compute` gives `a + b` with broadcasting, never "
+        "changing its inputs"
+    )
     forbids = ("tensorslow_edu.graph.add.compute",)
     reference = g.add
 
@@ -465,6 +479,10 @@ class Matmul(OwnOperation):
     id = "part1.matmul"
     points = 2
     obj = "matmul"
+    summary = (
+        "`class matmul(ts.Operation)`: `compute` gives `a @ b` for matrices, batches and vectors, and "
+        "raises a `ValueError` naming both shapes when they do not align"
+    )
     forbids = ("tensorslow_edu.graph.matmul.compute",)
     reference = matmul
 

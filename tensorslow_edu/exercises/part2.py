@@ -16,6 +16,10 @@ class Sigmoid(OwnOperation):
     id = "part2.sigmoid"
     points = 2
     obj = "sigmoid"
+    summary = (
+        "`class sigmoid(ts.Operation)`: σ element-wise without overflow for large inputs of either sign, "
+        "never changing its input"
+    )
     forbids = ("tensorslow_edu.perceptron.sigmoid.compute", "tensorslow_edu._fast._sigmoid")
     input_names = ("a",)
     reference = pc.sigmoid
@@ -42,6 +46,10 @@ class Softmax(OwnOperation):
     id = "part2.softmax"
     points = 2
     obj = "softmax"
+    summary = (
+        "`class softmax(ts.Operation)`: the softmax of each row, shifted by each row's own maximum, never "
+        "changing its input"
+    )
     forbids = ("tensorslow_edu.perceptron.softmax.compute", "tensorslow_edu._fast._softmax")
     input_names = ("a",)
     reference = pc.softmax
@@ -89,6 +97,10 @@ class SoftmaxWeights(Exercise):
     id = "part2.softmax_weights"
     points = 1
     obj = "softmax_weights"
+    summary = (
+        "`softmax_weights(w, b)`: `(W, b_vector)` of a two-class softmax perceptron whose column 0 (blue) "
+        "equals the sigmoid perceptron's σ(w·x + b)"
+    )
     POINTS = np.array([[3.0, 2.0], [-1.0, 0.5], [0.0, 0.0], [-2.0, -2.5], [0.3, -0.1]])
     cases = [
         Case("the hand-made line: w = (1, 1), b = 0", w=np.array([1.0, 1.0]), b=0.0, hint=[
@@ -180,6 +192,10 @@ class Perceptron(Exercise):
     id = "part2.perceptron"
     points = 2
     obj = "Perceptron"
+    summary = (
+        "`class Perceptron`: `Perceptron(W, b)` builds a softmax perceptron's graph once; "
+        "`probabilities(X)` runs it, `classify(X)` gives class numbers from 0, without adding nodes"
+    )
     kind = "class"
     cases = [
         Case("the hand-made W on a blue and a red point",

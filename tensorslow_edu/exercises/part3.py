@@ -18,6 +18,10 @@ class MultiplyNegative(OwnOperation):
     id = "part3.multiply"
     points = 2
     obj = "multiply"
+    summary = (
+        "`class multiply(ts.Operation)` (`a * b` element-wise with broadcasting) and `class "
+        "negative(ts.Operation)` (`-a`), in one cell, never changing their inputs"
+    )
     also = ("negative",)
     forbids = ("tensorslow_edu.criterion.multiply.compute", "tensorslow_edu.criterion.negative.compute")
     input_names = {"multiply": ("a", "b"), "negative": ("a",)}
@@ -59,6 +63,11 @@ class ReduceSum(OwnOperation):
     id = "part3.reduce_sum"
     points = 2
     obj = "reduce_sum"
+    summary = (
+        "`class reduce_sum(ts.Operation)`: `reduce_sum(A, axis=None, name=None)`, the sum of all entries or "
+        "along `axis` (the axis kept as `self.axis`; the summed axis dropped; a `ValueError` naming the "
+        "shape and the axis for an axis the array does not have)"
+    )
     forbids = ("tensorslow_edu.criterion.reduce_sum.compute", "tensorslow_edu._fast._reduce_sum")
     input_names = ("A",)
     reference = reduce_sum
@@ -130,6 +139,10 @@ class Log(OwnOperation):
     id = "part3.log"
     points = 2
     obj = "log"
+    summary = (
+        "`class log(ts.Operation)`: the natural logarithm, raising a `ValueError` that says how many input "
+        "values are <= 0 when there are any"
+    )
     forbids = ("tensorslow_edu.criterion.log.compute", "tensorslow_edu._fast._log")
     input_names = ("a",)
     reference = criterion.log
@@ -200,6 +213,10 @@ class CrossEntropy(Exercise):
     id = "part3.cross_entropy"
     points = 2
     obj = "cross_entropy"
+    summary = (
+        "`cross_entropy(c, p)`: from nodes (one-hot targets, probabilities) build the node `J = −Σ_i Σ_j "
+        "c_ij log p_ij` (the sum, not the mean) from the learner's own four operations"
+    )
     piece = True
     reference = staticmethod(_reference_cross_entropy)
     cases = [

@@ -215,6 +215,11 @@ class BroadcastGradients(_GradientFamily):
     id = "part4.broadcast_gradients"
     points = 2
     obj = "add_gradient"
+    summary = (
+        "`add_gradient(op, grad)` and `multiply_gradient(op, grad)`, each returning one gradient per input, "
+        "summed back over the axes broadcasting added or stretched (with the learner's helper "
+        "`unbroadcast(grad, shape)`)"
+    )
     also = ("multiply_gradient",)
     forbids = ("tensorslow_edu.train._add_gradient", "tensorslow_edu.train.unbroadcast", "tensorslow_edu.criterion._multiply_gradient", "tensorslow_edu._fast._add_gradient", "tensorslow_edu._fast._unbroadcast")
     reference = {"add_gradient": _add_gradient, "multiply_gradient": _multiply_gradient}
@@ -250,6 +255,10 @@ class MatmulGradient(_GradientFamily):
     id = "part4.matmul_gradient"
     points = 2
     obj = "matmul_gradient"
+    summary = (
+        "`matmul_gradient(op, grad)`: the gradients of a matrix product for batches and for 1-D vectors on "
+        "either side (`x @ w`, `h @ W`, `h @ w`)"
+    )
     forbids = ("tensorslow_edu.train._matmul_gradient",)
     reference = staticmethod(_matmul_gradient)
     VECTOR_HINTS = [
@@ -298,6 +307,11 @@ class OneInputGradients(_GradientFamily):
     id = "part4.one_input_gradients"
     points = 3
     obj = "sigmoid_gradient"
+    summary = (
+        "`sigmoid_gradient`, `softmax_gradient` (rows), `log_gradient`, `negative_gradient` and "
+        "`reduce_sum_gradient` (all entries or along `op.axis`), each `(op, grad) -> [gradient]`, never "
+        "changing `grad` in place"
+    )
     also = ("softmax_gradient", "log_gradient", "negative_gradient", "reduce_sum_gradient")
     forbids = ("tensorslow_edu.perceptron._sigmoid_gradient", "tensorslow_edu.perceptron._softmax_gradient", "tensorslow_edu.criterion._log_gradient", "tensorslow_edu.criterion._negative_gradient", "tensorslow_edu.criterion._reduce_sum_gradient", "tensorslow_edu._fast._sigmoid_gradient", "tensorslow_edu._fast._softmax_gradient")
     reference = {f"{name}_gradient": GRADIENTS[name] for name in ONE_INPUT}
@@ -402,6 +416,12 @@ class Backprop(Exercise):
     id = "part4.backprop"
     points = 3
     obj = "backprop"
+    summary = (
+        "`backprop(loss, gradients)`: after a forward pass, a dict from every node the loss depends on to "
+        "∂loss/∂node, in reverse topological order (the learner's `traverse_postorder` read backwards), "
+        "summing the shares of several consumers; `gradients` maps `type(op).__name__` to a gradient "
+        "function"
+    )
     forbids = ("tensorslow_edu.train.backprop", "tensorslow_edu.train.compute_gradients", "tensorslow_edu.train.backprop_trace")
     piece = True
     reference = staticmethod(_backprop)
@@ -495,6 +515,11 @@ class Optimizer(Exercise):
     id = "part4.optimizer"
     points = 2
     obj = "GradientDescentOptimizer"
+    summary = (
+        "`class GradientDescentOptimizer`: `__init__(self, learning_rate, gradients)` and `minimize(self, "
+        "loss, feed_dict)`, one step (forward pass on its own feed_dict with `run_graph`, `backprop`, "
+        "`v.value = v.value - η·grad`) returning the loss before the step"
+    )
     forbids = ("tensorslow_edu.train.GradientDescentOptimizer.minimize", "tensorslow_edu.train.minimize.compute", "tensorslow_edu._fast.train_step")
     kind = "class"
     piece = True
@@ -593,6 +618,11 @@ class MinibatchSgd(Exercise):
     id = "part4.minibatch_sgd"
     points = 2
     obj = "minibatch_sgd"
+    summary = (
+        "`minibatch_sgd(optimizer, loss, x, c, X, C, batch_size, epochs, seed)`: one generator "
+        "`np.random.default_rng(seed)`, one permutation per epoch cut into batches (the last one smaller), "
+        "a `minimize` per batch; the list of the losses"
+    )
     piece = True
     reference = staticmethod(_minibatch_sgd)
     cases = [

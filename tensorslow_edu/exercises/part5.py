@@ -174,6 +174,11 @@ class DenseLayer(Exercise):
     id = "part5.dense_layer"
     points = 2
     obj = "dense_layer"
+    summary = (
+        "`dense_layer(x, n_in, n_out, activation, rng)`: creates `W` (Glorot's range, drawn from `rng` as "
+        "`ts.dense` does) and `b` (zeros) and returns `activation(add(matmul(x, W), b))` with the learner's "
+        "operations (`activation=None`: the scores)"
+    )
     forbids = ("tensorslow_edu.mlp.dense",)
     piece = True
     composes = True  # the stand-in is made of the engine's pieces (see bind)
@@ -239,6 +244,10 @@ class MlpForward(Exercise):
     id = "part5.mlp_forward"
     points = 2
     obj = "mlp_forward"
+    summary = (
+        "`mlp_forward(X, W1, b1, W2, b2)`: NumPy: the class probabilities of the 2-layer MLP (sigmoid "
+        "hidden layer, stable softmax output)"
+    )
     cases = [
         Case("the 2-2-2 XOR network on 4 points",
              X=np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]),
@@ -265,6 +274,10 @@ class LeakyRelu(Exercise):
     id = "part5.leaky_relu"
     points = 2
     obj = "leaky_relu"
+    summary = (
+        "`class leaky_relu(ts.Operation)` (slope 0.1 below zero) and `leaky_relu_gradient(op, grad)` for "
+        "the learner's table of gradients (no registration)"
+    )
     also = ("leaky_relu_gradient",)
     kind = "class"
     piece = True
@@ -306,6 +319,11 @@ class Fit(Exercise):
     id = "part5.fit"
     points = 3
     obj = "fit"
+    summary = (
+        "`fit(X, C, n_hidden, activation, learning_rate, batch_size, epochs, seed)`: a one-hidden-layer "
+        "network built with `dense_layer` from one seeded generator, summed cross-entropy, the learner's "
+        "optimizer and `minibatch_sgd`; returns `predict(points)` and the list of losses"
+    )
     piece = True
     composes = True
     reference = staticmethod(LIBRARY_ENGINE["fit"])

@@ -19,6 +19,7 @@ class MlpGradients(Exercise):
     id = "part6.mlp_gradients"
     points = 3
     obj = "mlp_gradients"
+    summary = '`mlp_gradients(X, C, W1, b1, W2, b2)`: NumPy by hand: a dict with keys `"W1", "b1", "W2", "b2"` of the gradients of the summed cross-entropy of that MLP'
     cases = [
         Case("3 points, 2-2-2 network", X=_X, C=_C, W1=_W1, b1=np.array([0.1, -0.2]),
              W2=_W2, b2=np.array([0.0, 0.3]),
@@ -100,6 +101,7 @@ class ScalarTape(Exercise):
     id = "part6.Scalar"
     points = 3
     obj = "Scalar"
+    summary = '`class Scalar`: define by run: `__add__`, `__mul__` and `sigmoid` return a new Scalar that records its inputs and local gradients; `backward()` walks that record in reverse and adds each gradient into `.grad`'
     kind = "class"
     rtol, atol = 1e-9, 1e-12
     cases = [
@@ -178,6 +180,7 @@ class Momentum(Exercise):
     id = "part6.MomentumOptimizer"
     points = 2
     obj = "MomentumOptimizer"
+    summary = "`class MomentumOptimizer(learning_rate, momentum)`: `step(params, grads)` returns new arrays by the frameworks' rule v ← μv + g, p ← p − ηv, keeping each velocity between steps and leaving the given arrays unchanged"
     kind = "class"
     cases = [
         Case("3 steps, η = 0.1, μ = 0.9", w=np.array([1.0, -2.0]), b=np.array(0.0),
@@ -234,6 +237,7 @@ class SquaredError(Exercise):
     id = "part6.squared_error"
     points = 2
     obj = "squared_error"
+    summary = '`squared_error(y, t, reduction)`: from nodes, `½ Σ (y − t)²` (`"half_sum"`), `Σ (y − t)²` (`"sum"`) or the mean (`"mean"`); a ValueError naming the choices for any other reduction'
     cases = [
         Case("half_sum, vectors", y=np.array([1.0, 2.0, 3.0]), t=np.array([1.0, 0.0, 4.0]),
              reduction="half_sum",

@@ -4,6 +4,7 @@ import sys
 import time
 from pathlib import Path
 
+from ..exercises.course import CourseError
 from .grade import DEFAULT_HIDDEN, SAMPLE_CLASS, GradingSetupError, default_jobs, grade_class
 from .sandbox import Limits
 
@@ -19,8 +20,12 @@ def add_arguments(parser):
                         help="wall-clock limit per submission (default 60)")
     parser.add_argument("--memory-mb", type=int, default=1024, metavar="MB",
                         help="memory a submission may use (default 1024)")
-    parser.add_argument("--hidden", default=str(DEFAULT_HIDDEN), metavar="DIR",
-                        help=f"folder of hidden tests (default: {DEFAULT_HIDDEN})")
+    parser.add_argument("--course", metavar="DIR",
+                        help="the course folder (default: $TENSORSLOW_EDU_COURSE, else the nearest folder "
+                             "holding a course.toml above the current one, else the shipped parts)")
+    parser.add_argument("--hidden", metavar="DIR",
+                        help=f"folder of hidden tests (default: the course's; for the shipped parts "
+                             f"{DEFAULT_HIDDEN})")
     parser.add_argument("--visible-only", action="store_true", help="grade with the visible tests only")
     parser.add_argument("--demo", action="store_true", help=f"grade the sample class ({SAMPLE_CLASS.parent})")
     parser.add_argument("--decimals", type=int, default=2, metavar="N",
@@ -50,8 +55,8 @@ def run(args):
         records = grade_class(submissions, out, part=args.part, jobs=args.jobs, limits=limits,
                               hidden_dir=args.hidden, visible_only=args.visible_only,
                               progress=not args.quiet, decimals=args.decimals, roster=args.roster,
-                              assignment=args.assignment)
-    except GradingSetupError as exc:
+                              assignment=args.assignment, course=args.course)
+    except (GradingSetupError, CourseError) as exc:
         print(f"error: {exc}")
         return 2
     seconds = time.monotonic() - start

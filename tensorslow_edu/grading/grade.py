@@ -28,7 +28,8 @@ import sys
 import traceback
 from pathlib import Path
 
-from ..exercises.core import decode, encode_inputs, evaluate, exercises_of_part
+from ..exercises.core import (Case, all_exercises, current_course, decode, encode_inputs, evaluate,
+                              exercises_of_part)
 from . import forbid, notebooks, report
 from .sandbox import Limits, run_submission
 
@@ -54,17 +55,37 @@ class GradingSetupError(Exception):
 
 
 def load_hidden(folder):
+    """{exercise id: [Case, ...]} from every ``*.py`` file in ``folder`` (each defines ``HIDDEN``).
+
+    A hidden case is only inputs (and a name): the grader computes the right answers from the
+    reference library, in its own process; the files never reach a submission.
+    """
     folder = Path(folder)
-    init = folder / "__init__.py"
-    if not init.is_file():
+    files = sorted(p for p in folder.glob("*.py") if not p.name.startswith("_")) if folder.is_dir() else []
+    if not files:
         raise GradingSetupError(
-            f"no hidden tests in {folder} (expected {init}). Pass --hidden DIR pointing at "
-            f"course/instructor/hidden, or --visible-only to grade with the visible tests alone.")
+            f"no hidden tests in {folder} (expected files such as {folder / 'part1.py'} defining HIDDEN). "
+            f"Pass --hidden DIR pointing at the course's hidden tests, or --visible-only to grade with "
+            f"the visible tests alone.")
     import importlib.util
-    spec = importlib.util.spec_from_file_location("_tensorslow_hidden", init)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.load_hidden(folder)
+    hidden = {}
+    for path in files:
+        spec = importlib.util.spec_from_file_location(f"_tensorslow_hidden_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        table = getattr(module, "HIDDEN", None)
+        if not isinstance(table, dict) or not all(
+                isinstance(c, Case) for cases in table.values() for c in cases):
+            raise GradingSetupError(f"{path}: define a dict HIDDEN mapping each exercise id to a list "
+                                    f"of Case(...).")
+        for exercise_id, cases in table.items():
+            hidden.setdefault(exercise_id, []).extend(cases)
+    return hidden
+
+
+def hidden_folder(course):
+    """The hidden tests of ``course``: its own folder, or for the shipped course the shipped ones."""
+    return DEFAULT_HIDDEN if course.shipped else course.hidden_dir
 
 
 def find_submissions(paths):
@@ -92,12 +113,15 @@ def find_submissions(paths):
 class Grader:
     """Grades submissions for one part with fixed tests and right answers."""
 
-    def __init__(self, part, hidden=None, limits=None, deny=(), decimals=2):
+    def __init__(self, part, hidden=None, limits=None, deny=(), decimals=2, course=None):
         self.part = int(part)
+        self.course = current_course() if course is None else course
         self.decimals = int(decimals)  # of the totals; exercise scores keep two
-        self.exercises = exercises_of_part(self.part)
+        self.exercises = exercises_of_part(self.part, self.course)
         if not self.exercises:
-            raise GradingSetupError(f"there are no exercises for Part {part} (parts 1 to 6 have some).")
+            parts = sorted({int(i.split(".")[0][4:]) for i in all_exercises(self.course)})
+            raise GradingSetupError(f"there are no exercises for Part {part} in the course "
+                                    f"({self.course.root or 'the shipped parts'}: parts {parts} have some).")
         self.limits = limits or Limits()
         self.deny = [str(Path(d).resolve()) for d in deny]
         self.forbids = sorted({path for e in self.exercises for path in getattr(e, "forbids", ())})
@@ -149,7 +173,7 @@ class Grader:
                 f"this notebook is Part {loaded.part} (its metadata says so), but Part {self.part} "
                 f"is being graded: submit the Part {self.part} notebook")
         jobs = [{"key": key, "exercise": e.id, "inputs": encoded} for e, key, encoded, _, _ in self.cases]
-        outcome = run_submission(loaded.cells, jobs, self.limits, self.deny, self.forbids)
+        outcome = run_submission(loaded.cells, jobs, self.limits, self.deny, self.forbids, self.course.root)
         results, cell_errors, output, fatal, sandboxed = {}, [], "", None, None
         for event in outcome.events:
             if "case" in event and isinstance(event.get("case"), str) and event["case"] not in results:
@@ -284,9 +308,16 @@ def _message(exercise, state, verdicts):
     return ""
 
 
-def grade_class(paths, out, part=None, jobs=2, limits=None, hidden_dir=DEFAULT_HIDDEN,
-                visible_only=False, progress=True, decimals=2, roster=None, assignment=None):
-    """Grade every submission under ``paths``; write the gradebook and the feedback. Returns the records."""
+def grade_class(paths, out, part=None, jobs=2, limits=None, hidden_dir=None,
+                visible_only=False, progress=True, decimals=2, roster=None, assignment=None, course=None):
+    """Grade every submission under ``paths``; write the gradebook and the feedback. Returns the records.
+
+    ``course``: the course (a Course or its folder; default: the one found from the current
+    directory, see ``exercises/course.py``); ``hidden_dir``: default, the course's hidden tests.
+    """
+    from ..exercises.course import Course
+    course = current_course() if course is None else course if isinstance(course, Course) else Course(course)
+    hidden_dir = hidden_folder(course) if hidden_dir is None else hidden_dir
     submissions = find_submissions(paths)
     if not submissions:
         raise GradingSetupError("no submissions found: give notebook files or folders holding them.")
@@ -304,8 +335,9 @@ def grade_class(paths, out, part=None, jobs=2, limits=None, hidden_dir=DEFAULT_H
         except ValueError as exc:
             raise GradingSetupError(str(exc)) from None
     hidden = {} if visible_only else load_hidden(hidden_dir)
-    deny = denied_folders(out, hidden_dir if not visible_only else None, [path for _, path in submissions])
-    grader = Grader(part, hidden, limits, deny=deny, decimals=decimals)
+    deny = denied_folders(out, hidden_dir if not visible_only else None, [path for _, path in submissions],
+                          course)
+    grader = Grader(part, hidden, limits, deny=deny, decimals=decimals, course=course)
     out.mkdir(parents=True, exist_ok=True)
     records = []
     bar = None
@@ -382,7 +414,7 @@ def write_class_files(out, grader, roster=None, assignment=None):
     return records
 
 
-def denied_folders(out, hidden_dir, submission_paths):
+def denied_folders(out, hidden_dir, submission_paths, course=None):
     """What a submission may not read even inside the folders it may read.
 
     Submissions only read the Python installation and their own temporary
@@ -397,6 +429,8 @@ def denied_folders(out, hidden_dir, submission_paths):
         folders.add(Path(hidden_dir).resolve())
     folders.update(Path(p).resolve().parent for p in submission_paths)
     folders.update(PACKAGE_ROOT / name for name in ("notebooks", "course") if (PACKAGE_ROOT / name).is_dir())
+    if course is not None and course.root is not None:  # its exercise files are read before the lock-down
+        folders.add(course.root)
     if INSTALLED_FILES.is_dir():  # the installed hidden tests and sample class (its solutions)
         folders.add(INSTALLED_FILES.resolve())
     return sorted(str(f) for f in folders)

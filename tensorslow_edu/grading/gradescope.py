@@ -95,18 +95,24 @@ def grader_requirements():
     return list(dict.fromkeys(keep))
 
 
-def build_zip(out, part, hidden_dir=DEFAULT_HIDDEN, timeout=120, visibility="visible"):
+def build_zip(out, part, hidden_dir=None, timeout=120, visibility="visible", course=None):
     """Write the autograder zip to ``out``; return its path.
 
     ``visibility``: when students see the hidden tests' results (Gradescope's
-    ``visible``, ``after_due_date`` or ``hidden``).
+    ``visible``, ``after_due_date`` or ``hidden``). ``course``: the course (default: the one
+    in use); a course folder's ``course.toml`` and exercise files travel in the zip.
     """
+    from ..exercises.core import current_course
+    from ..exercises.course import Course
+    from .grade import hidden_folder
+    course = current_course() if course is None else course if isinstance(course, Course) else Course(course)
+    hidden_dir = hidden_folder(course) if hidden_dir is None else hidden_dir
     if visibility not in VISIBILITIES:
         raise ValueError(f"the hidden tests' visibility must be one of {', '.join(VISIBILITIES)}, "
                          f"not {visibility!r}")
     out = Path(out)
     hidden_dir = Path(hidden_dir)
-    if not (hidden_dir / "__init__.py").is_file():
+    if not any(p.suffix == ".py" and not p.name.startswith("_") for p in hidden_dir.glob("*.py")):
         raise FileNotFoundError(f"no hidden tests in {hidden_dir}; pass --hidden DIR.")
     package = PACKAGE_ROOT / "tensorslow_edu"
     lock = PACKAGE_ROOT / "requirements" / "lock.txt"
@@ -142,6 +148,10 @@ def build_zip(out, part, hidden_dir=DEFAULT_HIDDEN, timeout=120, visibility="vis
             if (PACKAGE_ROOT / name).is_file():
                 add(zf, PACKAGE_ROOT / name, f"package/{name}")
         add(zf, hidden_dir, "hidden")
+        if not course.shipped:  # the exercises the grader reads; never its notebooks (solutions)
+            add(zf, course.root / "course.toml", "course/course.toml")
+            for path in course.exercise_files():
+                add(zf, path, f"course/{path.relative_to(course.root).as_posix()}")
     shutil.move(tmp, out)
     return out
 
@@ -179,7 +189,11 @@ def autograde(root, part, timeout=120.0, visibility="visible"):
     from .report import gradescope_results, write_atomic
     from .sandbox import Limits
     from ..exercises.core import exercises_of_part
+    from ..exercises.core import use_course
+    from ..exercises.course import SHIPPED, Course
     root = Path(root)
+    course = Course(root / "source" / "course") if (root / "source" / "course").is_dir() else SHIPPED
+    use_course(course)
     start = time.monotonic()
     path, note = find_notebook(root / "submission", part)
     if path is None:
@@ -187,11 +201,12 @@ def autograde(root, part, timeout=120.0, visibility="visible"):
     else:
         try:
             records = grade_class([path], root / "grading", part=part, jobs=1, limits=Limits(timeout=timeout),
-                                  hidden_dir=root / "source" / "hidden", progress=False)
+                                  hidden_dir=root / "source" / "hidden", progress=False,
+                                  course=course.root)
         except GradingSetupError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
-        results = gradescope_results(records[0], exercises_of_part(part), visibility,
+        results = gradescope_results(records[0], exercises_of_part(part, course), visibility,
                                      graded_file=str(path.relative_to(root / "submission")), note=note)
     results["execution_time"] = round(time.monotonic() - start, 1)
     write_atomic(root / "results" / "results.json", json.dumps(results, indent=2, ensure_ascii=False) + "\n")
@@ -203,7 +218,12 @@ def add_arguments(parser):
     parser.add_argument("--part", type=int, required=True, help="the part this assignment grades")
     parser.add_argument("--out", default=None, metavar="ZIP",
                         help="where to write the zip (default: autograder-partN.zip)")
-    parser.add_argument("--hidden", default=str(DEFAULT_HIDDEN), metavar="DIR", help="folder of hidden tests")
+    parser.add_argument("--course", metavar="DIR",
+                        help="the course folder (default: as for grade: $TENSORSLOW_EDU_COURSE, the nearest "
+                             "course.toml above the current folder, else the shipped parts)")
+    parser.add_argument("--hidden", metavar="DIR",
+                        help=f"folder of hidden tests (default: the course's; for the shipped parts "
+                             f"{DEFAULT_HIDDEN})")
     parser.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
                         help="wall-clock limit for the submission on Gradescope (default 120)")
     parser.add_argument("--hidden-visibility", choices=VISIBILITIES, default="visible",
@@ -212,10 +232,11 @@ def add_arguments(parser):
 
 
 def run(args):
+    from ..exercises.course import CourseError
     out = Path(args.out or f"autograder-part{args.part}.zip")
     try:
-        path = build_zip(out, args.part, args.hidden, args.timeout, args.hidden_visibility)
-    except (FileNotFoundError, ValueError) as exc:
+        path = build_zip(out, args.part, args.hidden, args.timeout, args.hidden_visibility, args.course)
+    except (FileNotFoundError, ValueError, CourseError) as exc:
         print(f"error: {exc}")
         return 2
     print(f"wrote {path}: upload it as the Gradescope autograder of the Part {args.part} assignment "

@@ -92,17 +92,19 @@ def _target(job, connection):
     child.main(job, connection)
 
 
-def run_submission(cells, cases, limits, deny=(), forbids=()):
+def run_submission(cells, cases, limits, deny=(), forbids=(), course=None):
     """Run ``cells`` [(index, python source)] then ``cases`` [{key, exercise, inputs}] in a sandbox.
 
     ``deny``: folders the submission may not read even where it may read
     around them; ``forbids``: dotted paths of library functions to guard
-    (``forbid.py``).
+    (``forbid.py``); ``course``: the folder of the course whose exercises are graded
+    (None: the shipped course).
     """
     ctx = _ctx()
     workdir = tempfile.mkdtemp(prefix="tensorslow-grade-")
     job = {"cells": cells, "cases": cases, "limits": asdict(limits), "workdir": workdir,
-           "deny": [str(d) for d in deny], "forbids": list(forbids)}
+           "deny": [str(d) for d in deny], "forbids": list(forbids),
+           "course": None if course is None else str(course)}
     reader, writer = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_target, args=(job, writer), daemon=True)
     start = time.monotonic()

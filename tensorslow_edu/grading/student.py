@@ -128,6 +128,9 @@ def add_arguments(parser):
     parser.add_argument("notebooks", nargs="+", metavar="NOTEBOOK", help="instructor notebooks")
     parser.add_argument("--out", default="student", metavar="DIR",
                         help="folder for the student notebooks (default: ./student)")
+    parser.add_argument("--course", metavar="DIR",
+                        help="the course folder (default: $TENSORSLOW_EDU_COURSE, else the nearest folder "
+                             "holding a course.toml above each notebook, else the shipped parts)")
 
 
 def run(args):
@@ -138,13 +141,22 @@ def run(args):
               "pip install 'tensorslow-edu[instructor]'")
         return 2
 
+    from ..exercises.core import use_course
+    from ..exercises.course import Course, CourseError, find_course
     out = Path(args.out)
+    courses = set()
     try:
         results = []
         for path in map(Path, args.notebooks):
+            course = Course(args.course) if args.course else find_course(path.resolve().parent)
+            courses.add(course)
             nb = nbformat.read(path, as_version=4)
-            results.append((path, *make_student(nb, name=str(path))))
-    except AuthoringError as exc:
+            use_course(course)
+            try:
+                results.append((path, *make_student(nb, name=str(path))))
+            finally:
+                use_course(None)
+    except (AuthoringError, CourseError) as exc:
         print(f"error: {exc}")
         return 2
     except (OSError, nbformat.reader.NotJSONError) as exc:
@@ -159,4 +171,22 @@ def run(args):
             return 2
         write_atomic(target, nbformat.writes(nb) + "\n")
         print(f"{target}: {len(ids)} exercise(s) stubbed: {', '.join(ids) or 'none'}")
+    for course in courses:
+        if not course.shipped and out.resolve() != course.root:
+            copy_visible_course(course, out)
+            print(f"{out}: the course's course.toml and exercise files (visible tests) copied beside the "
+                  f"notebooks, so that check() knows the course's exercises")
     return 0
+
+
+def copy_visible_course(course, out):
+    """Copy what ``check()`` needs of a course folder into ``out``: course.toml and the exercise files.
+
+    Never the hidden tests nor the instructor notebooks.
+    """
+    from .report import write_atomic
+    write_atomic(out / "course.toml", (course.root / "course.toml").read_text(encoding="utf-8"))
+    for path in course.exercise_files():
+        target = out / path.relative_to(course.root)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, path.read_text(encoding="utf-8"))
