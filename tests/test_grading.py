@@ -596,3 +596,29 @@ def test_a_new_part_in_a_course_folder_is_graded_with_no_edit_to_the_package(tmp
     records = grade_class([key], tmp_path / "grades", course=course, progress=False)
     assert records[0]["total"] == 2 and records[0]["maximum"] == 2, records[0]
     assert [c["passed"] for c in records[0]["exercises"]["part7.momentum_step"]["hidden"]] == [True, True]
+
+
+def test_the_learners_wheel_holds_no_solution_hidden_test_or_sample_class(tmp_path, wheel):
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        from learner_wheel import strip_data
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    learners = strip_data(wheel, tmp_path)
+    with zipfile.ZipFile(wheel) as full:
+        assert any(".data/data/share/tensorslow-edu/hidden/" in n for n in full.namelist())  # the instructors'
+    with zipfile.ZipFile(learners) as z:
+        names = z.namelist()
+        assert names and not any(n.split("/", 1)[0].endswith(".data") for n in names)
+        assert not any(n.endswith(".ipynb") or "/hidden/" in n or "sample_class" in n for n in names)
+        record = next(n for n in names if n.endswith(".dist-info/RECORD"))
+        listed = {line.split(",", 1)[0] for line in z.read(record).decode().splitlines() if line}
+        assert listed == set(names)
+    venv = tmp_path / "venv"
+    subprocess.run([getattr(sys, "_base_executable", sys.executable), "-m", "venv", "--without-pip", str(venv)],
+                   check=True, timeout=300)
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install", "--quiet",
+                    "--disable-pip-version-check", "--no-deps", str(learners)], check=True, timeout=300,
+                   capture_output=True)
+    share = venv / "share" / "tensorslow-edu"
+    assert (venv / "lib").is_dir() and not share.exists()
