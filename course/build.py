@@ -382,7 +382,7 @@ def finish_pages(html, offline):
         text = text.replace('localStorage.getItem("mode") || ""', 'localStorage.getItem("mode") || "auto"')
         text = text.replace('data-default-mode=""', 'data-default-mode="auto"')
 
-        def link(match):
+        def link(match, page=page):
             tag = match.group(0)
             found = re.search(r'data-file="([^"]+)"', tag) or re.search(r'href="([^"]+)"', tag)
             href = found.group(1)

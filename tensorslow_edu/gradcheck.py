@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .criterion import reduce_sum
 from .errors import describe
 from .graph import Graph, Session, Variable, placeholder
-from .criterion import reduce_sum
 from .train import compute_gradients
 
 __all__ = ["gradcheck", "check_gradient", "GradcheckReport", "GradientCheckError"]

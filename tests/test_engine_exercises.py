@@ -305,6 +305,7 @@ def unbroadcast(grad, shape):
 def test_keep_reads_a_class_from_the_cell_its_methods_came_from(tmp_path, capsys):
     """In a kernel a class has no source file; its cell is in linecache, as IPython puts it there."""
     import linecache
+
     from tensorslow_edu.exercises import keep
     cell = ("class GradientDescentOptimizer:\n"
             "    def __init__(self, learning_rate, gradients):\n"
@@ -377,7 +378,7 @@ def test_hints_name_sections_that_exist(part):
     for exercise in exercises_of_part(part):
         for case in exercise.cases:
             for hint in case.hints:
-                for kind, name in re.findall(r"(section|paragraph|derivation) '([^']+)'", hint):
+                for _kind, name in re.findall(r"(section|paragraph|derivation) '([^']+)'", hint):
                     named += 1
                     # a heading (## name ...) or a bold paragraph (**name.**)
                     assert re.search(rf"^#+ {re.escape(name)}|\*\*{re.escape(name)}\.\*\*", text, re.M), (
@@ -397,7 +398,6 @@ def test_my_pieces_makes_the_engines_table_of_gradients(tmp_path, capsys):
 
 def test_a_composed_stand_in_runs_on_the_learners_other_pieces(tmp_path, capsys):
     """fit missing: the library's fit stands in, built from the learner's dense_layer, optimizer, ..."""
-    import numpy as np
     from tensorslow_edu.exercises import my_pieces
     folder = tmp_path / "my_tensorslow"
     folder.mkdir()

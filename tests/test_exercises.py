@@ -14,9 +14,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import tensorslow_edu as ts
 from tensorslow_edu.exercises import all_exercises, check, get_exercise
-from tensorslow_edu.exercises.core import Case, Exercise, as_array, decode, encode_inputs, evaluate, hand, run_case
+from tensorslow_edu.exercises.core import (
+    Case,
+    Exercise,
+    as_array,
+    decode,
+    encode_inputs,
+    evaluate,
+    hand,
+    run_case,
+)
 
 from .course_notebooks import solution_source, solutions_namespace
 

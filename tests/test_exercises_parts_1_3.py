@@ -504,6 +504,7 @@ def test_hints_name_where_the_idea_is_explained_and_never_give_the_answer(exerci
 @pytest.mark.parametrize("exercise_id", BY_PART)
 def test_sections_named_in_hints_exist_in_the_notebooks(exercise_id):
     import nbformat
+
     from .course_notebooks import NOTEBOOKS
     headings = set()
     for path in NOTEBOOKS:
@@ -544,7 +545,7 @@ def test_a_piece_that_calls_an_unwritten_piece_says_which(exercise_id, stubbed, 
     exercise = next(e for e in all_exercises().values() if stubbed in e.names)
     kind = "class" if exercise.kind == "class" else "def"
     stub = (f"{kind} {stubbed}{'' if kind == 'class' else '(*args)'}:\n"
-            + (f"    def __init__(self, *args, **kwargs):\n    " if kind == "class" else "")
+            + ("    def __init__(self, *args, **kwargs):\n    " if kind == "class" else "")
             + f"    raise NotImplementedError('{exercise.id}: not started yet (replace this line with your code)')\n")
     report = check(exercise_id, namespace=with_mistake(stub))
     assert report.state == "failed" and said in str(report), str(report)

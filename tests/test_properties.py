@@ -164,7 +164,7 @@ class WithData(Ours):
 def random_graphs_with_data(draw):
     shapes, seed, steps, outputs = draw(random_graphs())
     extra = []
-    for k in range(draw(st.integers(1, 3))):
+    for _k in range(draw(st.integers(1, 3))):
         n_nodes = len(shapes) + len(steps) + len(extra)
         name = draw(st.sampled_from(["cube", "with_data", "cross_entropy"]))
         args = [draw(st.integers(0, n_nodes - 1)) for _ in range(1 if name == "cube" else 2)]

@@ -245,7 +245,7 @@ def test_gradients_only_where_computed():
         a = ts.placeholder(name="a")
         w = ts.Variable(3.0, name="w")
         loss = ts.multiply(a, w, name="loss")
-        extra = ts.negative(w, name="extra")  # a consumer that does not lead to the loss
+        ts.negative(w, name="extra")  # a consumer that does not lead to the loss
     grads = ts.train.compute_gradients(loss, {a: 2.0})
     groups = node_groups(viz.draw(graph, gradients=grads).svg)
     assert texts(groups["w"], "grad") == ["grad 2"]
@@ -342,9 +342,9 @@ def test_renders_without_dot_and_keeps_stderr_clean(tmp_path):
 
 def test_same_svg_in_a_fresh_process():
     code = ("import numpy as np, tensorslow_edu as ts\nfrom tensorslow_edu import viz\n"
-            "import sys; sys.path.insert(0, %r)\nfrom test_viz import mlp_graph\n"
+            f"import sys; sys.path.insert(0, {os.path.dirname(__file__)!r})\nfrom test_viz import mlp_graph\n"
             "g, loss, feed = mlp_graph()\nts.Session(g).run(loss, feed)\n"
-            "sys.stdout.write(viz.draw(loss, values=True).svg)\n") % os.path.dirname(__file__)
+            "sys.stdout.write(viz.draw(loss, values=True).svg)\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     graph, loss, feed = mlp_graph()
@@ -356,7 +356,7 @@ def test_whole_graph_includes_constants():
     graph = ts.Graph()
     with graph.as_default():
         x = ts.placeholder(name="x")
-        y = x * 2.0
+        x * 2.0
     groups = node_groups(viz.draw(graph).svg)
     assert set(groups) == {"x", "const", "multiply"}
     assert texts(groups["const"], "op") == ["constant 2"]

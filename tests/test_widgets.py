@@ -86,11 +86,11 @@ def test_player_is_kernel_free_widgets():
     assert len(player.stack.children) == len(player.frames)
     assert [c.value for c in player.stack.children] == player.frames
     assert (player.slider.min, player.slider.max) == (0, len(player) - 1)
-    links = {(l.source[0].__class__.__name__, l.source[1], l.target[0].__class__.__name__, l.target[1])
-             for l in player._links}
+    links = {(link.source[0].__class__.__name__, link.source[1], link.target[0].__class__.__name__, link.target[1])
+             for link in player._links}
     assert links == {("Play", "value", "IntSlider", "value"),
                      ("IntSlider", "value", "Stack", "selected_index")}
-    assert all(isinstance(l, ipywidgets.widgets.widget_link.Link) for l in player._links)
+    assert all(isinstance(link, ipywidgets.widgets.widget_link.Link) for link in player._links)
 
 
 def test_text_fallback_is_deterministic_and_complete():
@@ -274,8 +274,8 @@ def test_training_viewer_part4():
     # the slider reads the training step of each snapshot, as the captions do
     assert isinstance(viewer.slider, ipywidgets.SelectionSlider)
     assert viewer.slider.options == tuple(str(s) for s in range(0, 101, 10))
-    links = {(l.source[0].__class__.__name__, l.source[1], l.target[0].__class__.__name__, l.target[1])
-             for l in viewer._links}
+    links = {(link.source[0].__class__.__name__, link.source[1], link.target[0].__class__.__name__, link.target[1])
+             for link in viewer._links}
     assert links == {("Play", "value", "SelectionSlider", "index"),
                      ("SelectionSlider", "index", "Stack", "selected_index")}
     assert 'alt="Left: the plane coloured' in viewer.frames[5] and "after step 50 of 100" in viewer.frames[5]

@@ -414,7 +414,7 @@ def build(source):
 
     edited = copy.deepcopy(student)
     edited.cells = [c for c in edited.cells if not CHECK_CALL.search(c.source)
-                    and not any(BEGIN.match(l) or "NotImplementedError" in l for l in c.source.split("\n"))]
+                    and not any(BEGIN.match(line) or "NotImplementedError" in line for line in c.source.split("\n"))]
     edited.cells.append(new_code_cell(
         'def check(*args, **kwargs):\n    return "all visible tests passed"\n\ncheck("part1.run_graph")',
         outputs=[nbformat.v4.new_output("execute_result", {"text/plain": "'all 4 visible tests passed ✓'"},

@@ -11,8 +11,7 @@ import html
 import json
 import sys
 
-from .core import (all_exercises, decode, encode_inputs, evaluate, get_exercise, run_case,
-                   unknown_id_message)
+from .core import all_exercises, decode, encode_inputs, evaluate, get_exercise, run_case, unknown_id_message
 
 __all__ = ["check", "CheckReport"]
 

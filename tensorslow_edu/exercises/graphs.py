@@ -14,7 +14,8 @@ keyword arguments.
 
 import numpy as np
 
-from .. import criterion, graph as g, mlp, perceptron, train
+from .. import criterion, mlp, perceptron, train
+from .. import graph as g
 from .core import BadReturn, as_array, as_node, fmt_value
 
 OPS = {

@@ -214,7 +214,7 @@ class RunGraph(Exercise):
         try:
             value = as_array(obj(nodes[inputs["target"]], feed))
         except NotImplementedError as exc:
-            raise other_stub(exc, self.id, ", or meanwhile take the library's order, "
+            raise other_stub(exc, self.id, ", or meanwhile take the library's order, "  # noqa: B904
                                            "operation.graph.execution_order([operation])") or exc
         except KeyError as exc:
             node = exc.args[0] if exc.args else None

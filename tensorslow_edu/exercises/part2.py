@@ -3,7 +3,8 @@ and the two-class softmax that agrees with a sigmoid perceptron."""
 
 import numpy as np
 
-from .. import graph as g, perceptron as pc
+from .. import graph as g
+from .. import perceptron as pc
 from .core import Case, Exercise, Mistake, as_array, compare_values, fmt_value, register
 from .part1 import OwnOperation
 

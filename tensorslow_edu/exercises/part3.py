@@ -3,7 +3,8 @@ learner's own, and the cross-entropy built from them."""
 
 import numpy as np
 
-from .. import criterion, graph as g
+from .. import criterion
+from .. import graph as g
 from .core import Case, Exercise, Mistake, Verdict, as_array, as_node, compare_values, hand, register
 from .part1 import OwnOperation, other_stub
 
@@ -241,7 +242,7 @@ class CrossEntropy(Exercise):
             try:
                 node = as_node(obj(c, p), graph)
             except NotImplementedError as exc:
-                raise other_stub(exc, self.id, " (its check says what it still needs)") or exc
+                raise other_stub(exc, self.id, " (its check says what it still needs)") or exc  # noqa: B904
             order = graph.execution_order([node])
             for name, placeholder in (("c", c), ("p", p)):
                 if placeholder not in order:

@@ -12,7 +12,8 @@ import types
 
 import numpy as np
 
-from .. import graph as g, train
+from .. import graph as g
+from .. import train
 from .core import BadReturn, Case, Exercise, Mistake, Verdict, as_array, compare_values, hand, register, watch
 from .graphs import OPS, ancestors, build, describe
 

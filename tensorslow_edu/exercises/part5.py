@@ -7,11 +7,23 @@ import numpy as np
 
 import tensorslow_edu as ts
 
-from .. import criterion, graph as g, mlp, perceptron
-from .core import BadReturn, Case, Exercise, Mistake, Verdict, as_array, as_node, compare_values, hand, register, watch
+from .. import criterion, mlp, perceptron
+from .. import graph as g
+from .core import (
+    BadReturn,
+    Case,
+    Exercise,
+    Mistake,
+    Verdict,
+    as_array,
+    as_node,
+    compare_values,
+    hand,
+    register,
+    watch,
+)
 from .graphs import reference
 from .part4 import GRADIENTS, _backprop, _GradientDescentOptimizer, _minibatch_sgd
-
 
 # ---------------------------------------------------------------------------
 # The library's stand-ins

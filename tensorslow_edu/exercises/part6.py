@@ -5,7 +5,8 @@ import re
 
 import numpy as np
 
-from .. import criterion, graph as g, perceptron, train
+from .. import criterion, perceptron, train
+from .. import graph as g
 from .core import BadReturn, Case, Exercise, Verdict, as_array, as_node, register
 
 _X = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, -0.5]])

@@ -28,8 +28,15 @@ import sys
 import traceback
 from pathlib import Path
 
-from ..exercises.core import (Case, all_exercises, current_course, decode, encode_inputs, evaluate,
-                              exercises_of_part)
+from ..exercises.core import (
+    Case,
+    all_exercises,
+    current_course,
+    decode,
+    encode_inputs,
+    evaluate,
+    exercises_of_part,
+)
 from . import forbid, notebooks, report
 from .sandbox import Limits, run_submission
 

@@ -185,12 +185,11 @@ def find_notebook(folder, part):
 
 def autograde(root, part, timeout=120.0, visibility="visible"):
     """Grade the upload in ``root/submission`` into ``root/results/results.json`` (what run_autograder does)."""
+    from ..exercises.core import exercises_of_part, use_course
+    from ..exercises.course import SHIPPED, Course
     from .grade import GradingSetupError, grade_class
     from .report import gradescope_results, write_atomic
     from .sandbox import Limits
-    from ..exercises.core import exercises_of_part
-    from ..exercises.core import use_course
-    from ..exercises.course import SHIPPED, Course
     root = Path(root)
     course = Course(root / "source" / "course") if (root / "source" / "course").is_dir() else SHIPPED
     use_course(course)

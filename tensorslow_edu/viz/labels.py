@@ -94,5 +94,5 @@ class View:
         self.lines, self.state = lines, state
 
     def size(self):
-        width = max(text_width(l.text, FONT_SIZE[l.cls]) for l in self.lines) + 2 * PAD_X
+        width = max(text_width(line.text, FONT_SIZE[line.cls]) for line in self.lines) + 2 * PAD_X
         return max(width, 56.0), len(self.lines) * LINE + 2 * PAD_Y

@@ -7,8 +7,7 @@ import numpy as np
 from ..errors import GraphError
 from ..graph import Graph, Node, Variable, get_default_graph, placeholder
 from . import svg as _svg
-from .labels import CAPTION_SIZE, Line, View, current_value, format_value, kind, shape_text, \
-    text_width
+from .labels import CAPTION_SIZE, Line, View, current_value, format_value, kind, shape_text, text_width
 from .scene import Scene
 
 

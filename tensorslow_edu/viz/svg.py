@@ -72,7 +72,7 @@ def svg(scene, layout, sizes, views, edge_states=None, caption=None, min_width=0
                    f'rx="6" fill="#f7f7fb" stroke="#a9a9c2" stroke-dasharray="4,2"/>'
                    f'<text x="{_r(x0 + 6)}" y="{_r(y0 + 13)}" font-size="{CAPTION_SIZE}" '
                    f'font-weight="bold" fill="#5b5b7a">{escape(scope[-1])}</text></g>')
-    for e, (a, b, k) in enumerate(scene.edges):
+    for e, (a, b, _k) in enumerate(scene.edges):
         out.append(_edge(scene, layout, e, edge_states.get(e, "normal"), views[a].state,
                          views[b].state))
     for i, node in enumerate(scene.nodes):

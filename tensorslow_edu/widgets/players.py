@@ -12,8 +12,7 @@ import numpy as np
 from .. import train
 from ..errors import GraphError, describe
 from ..graph import Node, Session
-from ..viz.labels import CAPTION_SIZE, Line, View, current_value, format_value, kind, shape_text, \
-    text_width
+from ..viz.labels import CAPTION_SIZE, Line, View, current_value, format_value, kind, shape_text, text_width
 from ..viz.picture import GraphPicture
 from ..viz.scene import Scene
 
@@ -63,7 +62,7 @@ def _make_player_class():
                                                 continuous_update=True, layout=size)
                 position = "value"
             else:
-                self.slider = widgets.SelectionSlider(options=[str(l) for l in labels], index=0,
+                self.slider = widgets.SelectionSlider(options=[str(label) for label in labels], index=0,
                                                       description="step", continuous_update=True,
                                                       layout=size)
                 position = "index"
@@ -265,7 +264,7 @@ def backward_player(loss, feed_dict=None, *, values=False, shapes=False, group_s
             views.append(View(lines, state))
         if k > 0:
             op = current
-            for e, (a, b, j) in enumerate(scene.edges):
+            for e, (_a, b, j) in enumerate(scene.edges):
                 if scene.nodes[b] is op and steps[k - 1][2][j] is not None:
                     edge_states[e] = "active"
         views_per_frame.append(views)
