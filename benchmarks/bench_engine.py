@@ -54,6 +54,7 @@ def make_problem(n, sizes, seed=0):
 
 # ----- the library ----------------------------------------------------------
 
+
 class Library:
     name = "tensorslow_edu"
 
@@ -84,6 +85,7 @@ class Library:
 
 
 # ----- the same network by hand ---------------------------------------------
+
 
 def _sigmoid(a):
     return 1.0 / (1.0 + np.exp(-a))
@@ -127,6 +129,7 @@ class Torch:
 
     def __init__(self, X, C, params):
         import torch
+
         self.torch = torch
         self.X = torch.tensor(X)
         self.labels = torch.tensor(C.argmax(axis=1))
@@ -160,6 +163,7 @@ def implementations(key):
     found = [LibraryAsTheTutorial if key == "a2" else Library, HandNumpy]
     try:
         import torch  # noqa: F401
+
         found.append(Torch)
     except ImportError:
         pass
@@ -195,7 +199,7 @@ def time_case(key, rounds, seconds_per_round):
     ratios = {impl.name: [] for impl in impls}
     for r in range(rounds):
         seconds = {}
-        for impl in (impls if r % 2 == 0 else impls[::-1]):
+        for impl in impls if r % 2 == 0 else impls[::-1]:
             start = time.perf_counter()
             for _ in range(steps):
                 impl.step()
@@ -216,7 +220,9 @@ def time_case(key, rounds, seconds_per_round):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer, shorter rounds")
-    parser.add_argument("cases", nargs="*", choices=[*CASES, []], help="a, a2 (that is a′), b and/or c (default: all)")
+    parser.add_argument(
+        "cases", nargs="*", choices=[*CASES, []], help="a, a2 (that is a′), b and/or c (default: all)"
+    )
     args = parser.parse_args()
     rounds, seconds = (30, 0.01) if args.quick else (150, 0.02)
     results = [time_case(key, rounds, seconds) for key in args.cases or CASES]

@@ -34,15 +34,18 @@ def main(argv=None):
             kind = kinds[i % len(kinds)]
             shutil.copy(SAMPLE_CLASS / f"{kind}.ipynb", folder / f"student{i:03d}_{kind}.ipynb")
         start = time.monotonic()
-        records = grade_class([folder], Path(tmp) / "out", part=1, jobs=args.jobs, limits=Limits(timeout=60),
-                              progress=True)
+        records = grade_class(
+            [folder], Path(tmp) / "out", part=1, jobs=args.jobs, limits=Limits(timeout=60), progress=True
+        )
         seconds = time.monotonic() - start
     totals = Counter((r["name"].split("_", 1)[1], r["total"], r["status"]) for r in records)
     for (kind, total, status), count in sorted(totals.items()):
         print(f"  {kind:<8} {total:>5g}/5  {status:<12} x{count}")
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    print(f"graded {len(records)} submissions in {seconds:.1f} s with --jobs {args.jobs} on {cores} core(s): "
-          f"{60 * len(records) / seconds:.0f} submissions per minute")
+    print(
+        f"graded {len(records)} submissions in {seconds:.1f} s with --jobs {args.jobs} on {cores} core(s): "
+        f"{60 * len(records) / seconds:.0f} submissions per minute"
+    )
 
 
 if __name__ == "__main__":

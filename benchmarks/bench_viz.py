@@ -64,9 +64,13 @@ def main():
     graph, z, feed = fifty_node_graph()
     ts.Session(graph).run(z, feed)
     grads = ts.train.compute_gradients(z, feed)
-    rows = [("render a 50-node graph (names and ops)", timed(lambda: viz.draw(graph))),
-            ("render a 50-node graph (values, shapes, gradients)",
-             timed(lambda: viz.draw(z, values=True, shapes=True, gradients=grads)))]
+    rows = [
+        ("render a 50-node graph (names and ops)", timed(lambda: viz.draw(graph))),
+        (
+            "render a 50-node graph (values, shapes, gradients)",
+            timed(lambda: viz.draw(z, values=True, shapes=True, gradients=grads)),
+        ),
+    ]
     loss, feed = part5_mlp()
     rows.append(("forward player, Part V MLP", timed(lambda: widgets.forward_player(loss, feed))))
     rows.append(("backward player, Part V MLP", timed(lambda: widgets.backward_player(loss, feed))))

@@ -55,8 +55,15 @@ OFFLINE = {
 }
 
 # What the build folder holds besides the copy of course/.
-BUILD_FILES = {"_build", "_toc.yml", "parts", "downloads", ".offline", "_config_effective.yml",
-               "_no_notebooks"}
+BUILD_FILES = {
+    "_build",
+    "_toc.yml",
+    "parts",
+    "downloads",
+    ".offline",
+    "_config_effective.yml",
+    "_no_notebooks",
+}
 
 ROMAN = {0: "", 1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI"}
 SOLUTION_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
@@ -95,6 +102,7 @@ def sync_tree(src, dst, skip=(), keep=()):
 
 # ---------------------------------------------------------------------- student notebooks
 
+
 def student_command():
     """The `tensorslow-edu student` command, if this version of the package has it."""
     try:
@@ -111,6 +119,7 @@ def make_student_notebooks(sources, outdir):
     if student_command():
         # the command takes a few seconds: skip it when neither the notebooks nor it changed
         import tensorslow_edu.grading.student as student
+
         package = Path(student.__file__).resolve().parents[1]
         digest = hashlib.sha256()
         for code in sorted([*package.glob("grading/*.py"), *package.glob("exercises/*.py")]):
@@ -118,12 +127,25 @@ def make_student_notebooks(sources, outdir):
         for src in sources:
             digest.update(src.name.encode() + src.read_bytes())
         stamp = outdir / ".student-stamp"
-        if stamp.exists() and stamp.read_text() == digest.hexdigest() and \
-                all((outdir / src.name).exists() for src in sources):
+        if (
+            stamp.exists()
+            and stamp.read_text() == digest.hexdigest()
+            and all((outdir / src.name).exists() for src in sources)
+        ):
             return
         with tempfile.TemporaryDirectory() as tmp:
-            run([sys.executable, "-m", "tensorslow_edu.cli", "student",
-                 *[str(src) for src in sources], "--out", tmp], quiet=True)
+            run(
+                [
+                    sys.executable,
+                    "-m",
+                    "tensorslow_edu.cli",
+                    "student",
+                    *[str(src) for src in sources],
+                    "--out",
+                    tmp,
+                ],
+                quiet=True,
+            )
             for src in sources:
                 write_if_changed(outdir / src.name, (Path(tmp) / src.name).read_bytes())
         stamp.write_text(digest.hexdigest())
@@ -147,7 +169,9 @@ def strip_solutions(source):
             inside = True
             indent = line[: len(line) - len(line.lstrip())]
             out.append(f"{indent}# YOUR CODE HERE")
-            out.append(f'{indent}raise NotImplementedError("not started yet (replace this line with your code)")')
+            out.append(
+                f'{indent}raise NotImplementedError("not started yet (replace this line with your code)")'
+            )
         elif "END SOLUTION" in line:
             inside = False
         elif not inside:
@@ -155,8 +179,10 @@ def strip_solutions(source):
     return "\n".join(out)
 
 
-_PLOT_TEXT = re.compile(r"\.(set_title|suptitle|title|set_xlabel|xlabel|set_ylabel|ylabel)"
-                        r"\(\s*[rf]?([\"'])(.*?)\2")
+_PLOT_TEXT = re.compile(
+    r"\.(set_title|suptitle|title|set_xlabel|xlabel|set_ylabel|ylabel)"
+    r"\(\s*[rf]?([\"'])(.*?)\2"
+)
 
 
 def plot_alt(source):
@@ -168,8 +194,11 @@ def plot_alt(source):
         if text and text not in words[kind]:
             words[kind].append(text)
     alt = "Plot: " + "; ".join(words["title"]) if words["title"] else "Plot drawn by the code above"
-    axes = [f"{name} axis: {', '.join(words[k])}" for k, name in (("x", "horizontal"), ("y", "vertical"))
-            if words[k]]
+    axes = [
+        f"{name} axis: {', '.join(words[k])}"
+        for k, name in (("x", "horizontal"), ("y", "vertical"))
+        if words[k]
+    ]
     return alt + (" (" + "; ".join(axes) + ")" if axes else "") + "."
 
 
@@ -188,8 +217,9 @@ def page_notebook(student_path, page_path):
     text = nbformat.writes(nb)
     for marker in SOLUTION_MARKERS:
         if marker in text:
-            sys.exit(f"[course] {student_path.name} still contains '{marker}': "
-                     "refusing to publish a solution")
+            sys.exit(
+                f"[course] {student_path.name} still contains '{marker}': refusing to publish a solution"
+            )
     for cell in nb.cells:
         if cell.cell_type == "code" and re.search(r"\bplt\.|\bax(es)?\b.*\.plot|subplots\(", cell.source):
             cell.metadata.setdefault("mystnb", {}).setdefault("image", {})["alt"] = plot_alt(cell.source)
@@ -202,20 +232,25 @@ def page_notebook(student_path, page_path):
             f"{{download}}`Download the student notebook <../downloads/{name}>` and open it in "
             "Jupyter: the exercises are left for you to write, and the check cell after each one "
             "tells you how you are doing. This page shows the same notebook run from top to "
-            "bottom, with the exercises not started yet.\n")
+            "bottom, with the exercises not started yet.\n"
+        )
     else:
         intro = (
             ":::{admonition} Run this notebook yourself\n"
             ":class: tip part-links\n"
             f"{{download}}`Download the notebook <../downloads/{name}>` and open it in "
-            "Jupyter to run it and try things out.\n")
+            "Jupyter to run it and try things out.\n"
+        )
     box = nbformat.v4.new_markdown_cell(intro + ":::")
     box.metadata["tags"] = ["course-download-box"]
-    box["id"] = "course-download-box"    # a fixed id: an unchanged page stays unchanged
+    box["id"] = "course-download-box"  # a fixed id: an unchanged page stays unchanged
     # after the title cell, so that the page starts with the part's title
     first = nb.cells[0] if nb.cells else None
-    at = 1 if first is not None and first.cell_type == "markdown" and \
-        first.source.lstrip().startswith("# ") else 0
+    at = (
+        1
+        if first is not None and first.cell_type == "markdown" and first.source.lstrip().startswith("# ")
+        else 0
+    )
     nb.cells.insert(at, box)
     write_if_changed(page_path, nbformat.writes(nb) + "\n")
     return notebook_title(nb, name)
@@ -223,9 +258,11 @@ def page_notebook(student_path, page_path):
 
 # ---------------------------------------------------------------------- exercises page
 
+
 def exercise_rows():
     """(id, points, text) of each exercise of the course, from the exercise registry."""
     from tensorslow_edu.exercises import all_exercises
+
     return [(e.id, f"{e.points:g}", e.summary or f"`{e.obj}`") for e in all_exercises().values()]
 
 
@@ -236,7 +273,7 @@ def exercise_list(parts):
         return "The list of exercises is not available in this build.\n"
     by_part = {}
     for ex_id, points, text in rows:
-        by_part.setdefault(int(ex_id[4:ex_id.index(".")]), []).append((ex_id, points, text))
+        by_part.setdefault(int(ex_id[4 : ex_id.index(".")]), []).append((ex_id, points, text))
     out = []
     for number in sorted(by_part):
         part = parts.get(number)
@@ -258,10 +295,16 @@ def exercise_list(parts):
 
 # ---------------------------------------------------------------------- the build
 
+
 def run(cmd, quiet=False, env=None):
-    result = subprocess.run(cmd, cwd=ROOT, env=env, text=True,
-                            stdout=subprocess.PIPE if quiet else None,
-                            stderr=subprocess.STDOUT if quiet else None)
+    result = subprocess.run(
+        cmd,
+        cwd=ROOT,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE if quiet else None,
+        stderr=subprocess.STDOUT if quiet else None,
+    )
     if result.returncode != 0:
         if quiet:
             print(result.stdout)
@@ -271,9 +314,8 @@ def run(cmd, quiet=False, env=None):
 
 def stage(book, notebooks_dir):
     """Gather pages, student notebooks and the table of contents into the book folder."""
-    pages = {page.name for page in COURSE.glob("*.md")}    # written below, after editing
-    sync_tree(COURSE, book, skip={"_toc.yml", "_vendor"} | pages,
-              keep=BUILD_FILES | {"_vendor"} | pages)
+    pages = {page.name for page in COURSE.glob("*.md")}  # written below, after editing
+    sync_tree(COURSE, book, skip={"_toc.yml", "_vendor"} | pages, keep=BUILD_FILES | {"_vendor"} | pages)
     # the offline build's scripts; the online build does not need them in its folder
     if book.joinpath(".offline").exists():
         sync_tree(COURSE / "_vendor", book / "_vendor")
@@ -283,9 +325,10 @@ def stage(book, notebooks_dir):
     for section in toc["parts"]:
         for chapter in section["chapters"]:
             if chapter["file"].startswith("parts/"):
-                wanted[chapter["file"][len("parts/"):]] = chapter
-    present = [notebooks_dir / f"{stem}.ipynb" for stem in wanted
-               if (notebooks_dir / f"{stem}.ipynb").exists()]
+                wanted[chapter["file"][len("parts/") :]] = chapter
+    present = [
+        notebooks_dir / f"{stem}.ipynb" for stem in wanted if (notebooks_dir / f"{stem}.ipynb").exists()
+    ]
     missing = [stem for stem in wanted if not (notebooks_dir / f"{stem}.ipynb").exists()]
     for stem in missing:
         say(f"notebooks/{stem}.ipynb does not exist yet: its page is left out")
@@ -311,9 +354,11 @@ def stage(book, notebooks_dir):
                 write_if_changed(book / "parts" / item.name, item.read_bytes())
 
     for section in toc["parts"]:
-        section["chapters"] = [c for c in section["chapters"]
-                               if not c["file"].startswith("parts/")
-                               or c["file"][len("parts/"):] in parts_stems(parts)]
+        section["chapters"] = [
+            c
+            for c in section["chapters"]
+            if not c["file"].startswith("parts/") or c["file"][len("parts/") :] in parts_stems(parts)
+        ]
     toc["parts"] = [s for s in toc["parts"] if s["chapters"]]
     write_if_changed(book / "_toc.yml", yaml.safe_dump(toc, sort_keys=False))
 
@@ -327,8 +372,10 @@ def stage(book, notebooks_dir):
 
 def unlink_missing_parts(text, stems):
     """{doc}`text </parts/STEM>` stays a link only if that part is built."""
+
     def replace(match):
         return match.group(0) if match.group(2) in stems else match.group(1).strip()
+
     return re.sub(r"\{doc\}`([^`<]*)</parts/([\w-]+)>`", replace, text)
 
 
@@ -344,10 +391,10 @@ def place_widget_fonts(html):
     the manager itself came from the CDN or from the site.
     """
     fonts = sorted((COURSE / "_vendor" / "@jupyter-widgets/html-manager/dist").glob("*.woff2"))
-    for page_dir in {p.parent for p in html.rglob("*.html")
-                     if "_static" not in p.parts and "_sources" not in p.parts}:
-        if not any("widget-view+json" in p.read_text(errors="ignore")
-                   for p in page_dir.glob("*.html")):
+    for page_dir in {
+        p.parent for p in html.rglob("*.html") if "_static" not in p.parts and "_sources" not in p.parts
+    }:
+        if not any("widget-view+json" in p.read_text(errors="ignore") for p in page_dir.glob("*.html")):
             continue
         for sub in ("@jupyter-widgets", "@jupyter-widgets/html-manager/dist"):
             for font in fonts:
@@ -377,8 +424,9 @@ def finish_pages(html, offline):
         for duplicate in thebe[1:]:
             head, _, tail = text.rpartition(duplicate)
             text = head + tail
-        text = re.sub(r'<link rel="preload" as="font" type="font/woff2" crossorigin href="[^"]+" />\n?',
-                      "", text)
+        text = re.sub(
+            r'<link rel="preload" as="font" type="font/woff2" crossorigin href="[^"]+" />\n?', "", text
+        )
         text = text.replace('localStorage.getItem("mode") || ""', 'localStorage.getItem("mode") || "auto"')
         text = text.replace('data-default-mode=""', 'data-default-mode="auto"')
 
@@ -393,8 +441,11 @@ def finish_pages(html, offline):
             if not offline:
                 return f'{start}href="{href}" download="{target.name}">'
             data = base64.b64encode(target.read_bytes()).decode("ascii")
-            return (f'{start}href="data:application/x-ipynb+json;base64,{data}" '
-                    f'data-file="{href}" download="{target.name}">')
+            return (
+                f'{start}href="data:application/x-ipynb+json;base64,{data}" '
+                f'data-file="{href}" download="{target.name}">'
+            )
+
         # (a page Sphinx did not rewrite keeps the link of the last build: rewrite it from its file)
         text = re.sub(r'<a class="reference download internal" [^>]*>', link, text)
         if text != original:
@@ -429,23 +480,37 @@ def book_config(offline, cache):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--offline", action="store_true",
-                        default=os.environ.get("OFFLINE", "") not in ("", "0"),
-                        help="serve the widget manager and MathJax from the site itself "
-                             "(also: OFFLINE=1)")
-    parser.add_argument("--strict", action="store_true",
-                        default=bool(os.environ.get("CI")),
-                        help="turn warnings into errors (the default when CI is set)")
-    parser.add_argument("--out", type=Path,
-                        help="build folder (default: _build/course or _build/course-offline)")
-    parser.add_argument("--cache", type=Path, default=ROOT / "_build" / ".jupyter_cache",
-                        help="Jupyter Book's execution cache (default: _build/.jupyter_cache)")
-    parser.add_argument("--notebooks", type=Path, default=NOTEBOOKS,
-                        help="folder of the instructor notebooks (default: notebooks/)")
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        default=os.environ.get("OFFLINE", "") not in ("", "0"),
+        help="serve the widget manager and MathJax from the site itself (also: OFFLINE=1)",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        default=bool(os.environ.get("CI")),
+        help="turn warnings into errors (the default when CI is set)",
+    )
+    parser.add_argument(
+        "--out", type=Path, help="build folder (default: _build/course or _build/course-offline)"
+    )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=ROOT / "_build" / ".jupyter_cache",
+        help="Jupyter Book's execution cache (default: _build/.jupyter_cache)",
+    )
+    parser.add_argument(
+        "--notebooks",
+        type=Path,
+        default=NOTEBOOKS,
+        help="folder of the instructor notebooks (default: notebooks/)",
+    )
     args = parser.parse_args(argv)
 
     start = time.time()
-    book = (args.out or ROOT / "_build" / ("course-offline" if args.offline else "course"))
+    book = args.out or ROOT / "_build" / ("course-offline" if args.offline else "course")
     book = book.resolve()
     book.mkdir(parents=True, exist_ok=True)
     marker = book / ".offline"
@@ -464,11 +529,20 @@ def main(argv=None):
     say(f"{len(parts)} notebook page(s): " + ", ".join(p["stem"] for p in parts.values()))
 
     config_path = book / "_config_effective.yml"
-    write_if_changed(config_path, "# written by course/build.py from jupyter_book.yml\n"
-                     + yaml.safe_dump(book_config(args.offline, library_cache(args.cache.resolve())),
-                                      sort_keys=False))
-    cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(book),
-           "--config", str(config_path), "--toc", str(book / "_toc.yml")]
+    write_if_changed(
+        config_path,
+        "# written by course/build.py from jupyter_book.yml\n"
+        + yaml.safe_dump(book_config(args.offline, library_cache(args.cache.resolve())), sort_keys=False),
+    )
+    cmd = [
+        str(Path(sys.executable).with_name("jupyter-book")),
+        "build",
+        str(book),
+        "--config",
+        str(config_path),
+        "--toc",
+        str(book / "_toc.yml"),
+    ]
     if args.strict:
         cmd += ["-W", "--keep-going"]
     say(("offline" if args.offline else "online") + " build: " + " ".join(cmd))

@@ -15,31 +15,31 @@ V          ``mlp``                          hidden layers (dense, relu, tanh)
 
 from . import datasets, train, viz, widgets
 from .criterion import (
-                        exp,
-                        log,
-                        multiply,
-                        negative,
-                        reduce_mean,
-                        reduce_sum,
-                        softmax_cross_entropy_with_logits,
-                        square,
-                        subtract,
+    exp,
+    log,
+    multiply,
+    negative,
+    reduce_mean,
+    reduce_sum,
+    softmax_cross_entropy_with_logits,
+    square,
+    subtract,
 )
 from .errors import FeedError, GradientError, GraphError, NumericalError, ShapeError, TensorslowError
 from .gradcheck import GradcheckReport, GradientCheckError, check_gradient, gradcheck
 from .graph import (
-                        Graph,
-                        Node,
-                        Operation,
-                        Session,
-                        Variable,
-                        add,
-                        constant,
-                        get_default_graph,
-                        matmul,
-                        name_scope,
-                        placeholder,
-                        reset_default_graph,
+    Graph,
+    Node,
+    Operation,
+    Session,
+    Variable,
+    add,
+    constant,
+    get_default_graph,
+    matmul,
+    name_scope,
+    placeholder,
+    reset_default_graph,
 )
 from .mlp import dense, relu, tanh
 from .perceptron import sigmoid, softmax

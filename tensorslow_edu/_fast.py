@@ -54,8 +54,9 @@ class _Schedule:
         self.placeholders = [n for n in order if isinstance(n, placeholder)]
         # each operation with the faster kernel of its compute, if it has one
         kernels = _kernels()
-        self.operations = [(n, kernels.get(type(n), (None, None))[0])
-                           for n in order if isinstance(n, Operation)]
+        self.operations = [
+            (n, kernels.get(type(n), (None, None))[0]) for n in order if isinstance(n, Operation)
+        ]
         # Variables and constants: their value is their output
         self.valued = [n for n in order if not isinstance(n, (placeholder, Operation))]
         self.copied = [isinstance(n, Variable) for n in fetches]
@@ -71,6 +72,7 @@ class _Schedule:
 # also a product with a vector of ones, several times faster: ``ones(n) @ a`` is
 # ``a.sum(axis=0)`` and ``a @ ones(k)`` is ``a.sum(axis=-1)``. Such a product adds
 # the terms in another order, so its last bit can differ from the sum's.
+
 
 @lru_cache(maxsize=64)
 def ones(n):
@@ -187,9 +189,15 @@ def _kernels():
     from .criterion import log, reduce_sum, softmax_cross_entropy_with_logits  # (they build on this module)
     from .graph import add
     from .perceptron import sigmoid, softmax
-    return {add: (None, _add_gradient), sigmoid: (_sigmoid, _sigmoid_gradient),
-            softmax: (_softmax, _softmax_gradient), log: (_log, None), reduce_sum: (_reduce_sum, None),
-            softmax_cross_entropy_with_logits: (_cross_entropy, _cross_entropy_gradient)}
+
+    return {
+        add: (None, _add_gradient),
+        sigmoid: (_sigmoid, _sigmoid_gradient),
+        softmax: (_softmax, _softmax_gradient),
+        log: (_log, None),
+        reduce_sum: (_reduce_sum, None),
+        softmax_cross_entropy_with_logits: (_cross_entropy, _cross_entropy_gradient),
+    }
 
 
 _schedules = weakref.WeakKeyDictionary()  # graph -> {key of the fetches: their _Schedule}
@@ -223,8 +231,12 @@ def run(session, fetches, feed_dict=None):
         feed_dict = session.check_feed(feed_dict)
     for node in schedule.placeholders:
         value = feed_dict.get(node)
-        if value is None or type(value) is not np.ndarray or value.dtype is not _FLOAT \
-                or node.shape is not None:
+        if (
+            value is None
+            or type(value) is not np.ndarray
+            or value.dtype is not _FLOAT
+            or node.shape is not None
+        ):
             if value is None:
                 session.check_feed(feed_dict)  # a wrong key explains a missing value best
             value = node.value_from(feed_dict)
@@ -313,7 +325,8 @@ class BackwardPlan:
         for op, needs in self._operations:
             rule = train.gradient_function(op)
             trusted = type(op) in train._library_operations and rule is train._library_gradients.get(
-                type(op).__name__)
+                type(op).__name__
+            )
             if trusted and kernels.get(type(op), (None, None))[1] is not None:
                 rule = kernels[type(op)][1]
             flags = needs if not all(needs) and _takes_needs_grad(rule) else None

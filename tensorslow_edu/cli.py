@@ -10,17 +10,27 @@ from . import __version__
 
 # (subcommand, module, help): the module defines add_arguments(parser) and run(args) -> exit code
 COMMANDS = [
-    ("init", "grading.init", "start a course folder from the six shipped parts (notebooks, exercises, hidden tests)"),
-    ("student", "grading.student", "write student notebooks (solutions replaced by stubs) from instructor notebooks"),
-    ("grade", "grading.cli_grade", "grade submitted notebooks: gradebook CSV, Gradescope results.json, feedback pages"),
+    (
+        "init",
+        "grading.init",
+        "start a course folder from the six shipped parts (notebooks, exercises, hidden tests)",
+    ),
+    (
+        "student",
+        "grading.student",
+        "write student notebooks (solutions replaced by stubs) from instructor notebooks",
+    ),
+    (
+        "grade",
+        "grading.cli_grade",
+        "grade submitted notebooks: gradebook CSV, Gradescope results.json, feedback pages",
+    ),
     ("gradescope", "grading.gradescope", "build the Gradescope autograder zip (setup.sh, run_autograder)"),
 ]
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(
-        prog="tensorslow-edu",
-        description="Tools of the tensorslow_edu course.")
+    parser = argparse.ArgumentParser(prog="tensorslow-edu", description="Tools of the tensorslow_edu course.")
     parser.add_argument("--version", action="version", version=f"tensorslow-edu {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules = {}

@@ -17,8 +17,17 @@ from .errors import NumericalError, ShapeError, describe
 from .graph import Operation, _Binary
 from .train import RegisterGradient, unbroadcast
 
-__all__ = ["log", "multiply", "reduce_sum", "negative", "softmax_cross_entropy_with_logits",
-           "subtract", "exp", "square", "reduce_mean"]
+__all__ = [
+    "log",
+    "multiply",
+    "reduce_sum",
+    "negative",
+    "softmax_cross_entropy_with_logits",
+    "subtract",
+    "exp",
+    "square",
+    "reduce_mean",
+]
 
 
 class log(Operation):
@@ -34,7 +43,8 @@ class log(Operation):
                 f"{describe(self)}: {bad} input value(s) are <= 0 (smallest {np.min(a):.3g}); "
                 f"log would give -inf or NaN and training would silently break. Probabilities "
                 f"that underflow to 0 are the usual cause: compute the loss with "
-                f"softmax_cross_entropy_with_logits(labels, logits) instead of log(softmax(...)).")
+                f"softmax_cross_entropy_with_logits(labels, logits) instead of log(softmax(...))."
+            )
         return np.log(a)
 
 
@@ -58,8 +68,10 @@ def _multiply_gradient(op, grad, needs_grad=(True, True)):
     # ∂(a b)/∂a = b and ∂(a b)/∂b = a, summed over the axes that broadcasting stretched
     a, b = op.inputs
     need_a, need_b = needs_grad
-    return [unbroadcast(grad * b, a.shape) if need_a else None,
-            unbroadcast(grad * a, b.shape) if need_b else None]
+    return [
+        unbroadcast(grad * b, a.shape) if need_a else None,
+        unbroadcast(grad * a, b.shape) if need_b else None,
+    ]
 
 
 class reduce_sum(Operation):
@@ -73,8 +85,10 @@ class reduce_sum(Operation):
         return A.sum(axis=self.axis)
 
     def _compute_error(self, values, exc):
-        return ShapeError(f"{describe(self)}: cannot reduce an array of shape "
-                          f"{np.shape(values[0])} over axis {self.axis}: {exc}")
+        return ShapeError(
+            f"{describe(self)}: cannot reduce an array of shape "
+            f"{np.shape(values[0])} over axis {self.axis}: {exc}"
+        )
 
 
 def _spread(grad, axis, shape):
@@ -134,8 +148,10 @@ class softmax_cross_entropy_with_logits(Operation):
 
     def compute(self, labels, logits):
         if labels.shape != logits.shape:
-            raise ShapeError(f"{describe(self)}: labels of shape {np.shape(labels)} and logits "
-                             f"of shape {np.shape(logits)} must have the same shape (one-hot labels).")
+            raise ShapeError(
+                f"{describe(self)}: labels of shape {np.shape(labels)} and logits "
+                f"of shape {np.shape(logits)} must have the same shape (one-hot labels)."
+            )
         # log p_j = z_j − log Σ_k e^(z_k). np.logaddexp(x, y) is log(e^x + e^y) computed without
         # overflow; reduced along a row, it gives the row's log Σ_k e^(z_k).
         log_p = logits - np.logaddexp.reduce(logits, axis=-1, keepdims=True)
@@ -152,8 +168,10 @@ def _softmax_cross_entropy_gradient(op, grad, needs_grad=(True, True)):
     # ∂/∂z_j of −Σ_i c_i log p_i is p_j Σ_i c_i − c_j (p − c for a one-hot row);
     # ∂/∂c_j is −log p_j.
     p = np.exp(log_p)
-    return [-g * log_p if need_labels else None,
-            g * (p * labels.sum(axis=-1, keepdims=True) - labels) if need_logits else None]
+    return [
+        -g * log_p if need_labels else None,
+        g * (p * labels.sum(axis=-1, keepdims=True) - labels) if need_logits else None,
+    ]
 
 
 class subtract(_Binary):

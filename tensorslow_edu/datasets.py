@@ -38,8 +38,9 @@ def one_hot(labels, n_classes=None):
 
 
 def _dataset(points, labels, class_names):
-    return Dataset(np.asarray(points, dtype=np.float64), one_hot(labels, len(class_names)),
-                   tuple(class_names))
+    return Dataset(
+        np.asarray(points, dtype=np.float64), one_hot(labels, len(class_names)), tuple(class_names)
+    )
 
 
 def red_blue_clouds(n_per_class=50, seed=0):
@@ -90,5 +91,6 @@ def spiral(n_per_class=100, n_classes=3, seed=0, noise=0.2):
         angle = np.linspace(k * 4.0, (k + 1) * 4.0, n_per_class) + noise * rng.standard_normal(n_per_class)
         points.append(np.stack([r * np.sin(angle), r * np.cos(angle)], axis=1))
         labels.append(np.full(n_per_class, k))
-    return _dataset(np.concatenate(points), np.concatenate(labels),
-                    tuple(f"arm {k}" for k in range(n_classes)))
+    return _dataset(
+        np.concatenate(points), np.concatenate(labels), tuple(f"arm {k}" for k in range(n_classes))
+    )

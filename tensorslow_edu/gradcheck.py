@@ -46,9 +46,11 @@ class GradcheckReport:
         lines = ["gradient check: " + ("passed" if self else "FAILED")]
         for e in self.entries:
             mark = "ok  " if e.ok else "BAD "
-            lines.append(f"  {mark}{e.name} {e.shape}: largest difference {e.max_abs_error:.2e} "
-                         f"at {e.worst_index} (backprop {e.analytic:.6g}, "
-                         f"finite differences {e.numeric:.6g})")
+            lines.append(
+                f"  {mark}{e.name} {e.shape}: largest difference {e.max_abs_error:.2e} "
+                f"at {e.worst_index} (backprop {e.analytic:.6g}, "
+                f"finite differences {e.numeric:.6g})"
+            )
         return "\n".join(lines)
 
 
@@ -66,7 +68,8 @@ def gradcheck(loss, feed_dict=None, wrt=None, eps=1e-6, rtol=1e-4, atol=1e-6, ra
         if not wrt:
             raise GradientCheckError(
                 f"gradient check: {describe(loss)} depends on no Variable, so there is nothing to "
-                f"check. Pass the placeholders to check in wrt=[...] (with their values in feed_dict).")
+                f"check. Pass the placeholders to check in wrt=[...] (with their values in feed_dict)."
+            )
     elif not wrt:
         raise GradientCheckError("gradient check: wrt is empty, so there is nothing to check.")
     grads = compute_gradients(loss, feed)
@@ -94,10 +97,17 @@ def gradcheck(loss, feed_dict=None, wrt=None, eps=1e-6, rtol=1e-4, atol=1e-6, ra
         bound = atol + rtol * np.abs(numeric)
         worst = np.unravel_index(np.argmax(error - bound), value.shape) if value.size else ()
         worst = tuple(int(i) for i in worst)
-        entries.append(_Entry(node.name, value.shape, float(error.max(initial=0.0)), worst,
-                              float(analytic[worst]) if value.size else 0.0,
-                              float(numeric[worst]) if value.size else 0.0,
-                              bool(np.all(error <= bound))))
+        entries.append(
+            _Entry(
+                node.name,
+                value.shape,
+                float(error.max(initial=0.0)),
+                worst,
+                float(analytic[worst]) if value.size else 0.0,
+                float(numeric[worst]) if value.size else 0.0,
+                bool(np.all(error <= bound)),
+            )
+        )
     report = GradcheckReport(entries)
     if raise_error and not report:
         raise GradientCheckError(repr(report))

@@ -22,15 +22,25 @@ import numpy as np
 from .errors import FeedError, GraphError, ShapeError, TensorslowError, describe, shapes_of
 
 __all__ = [
-    "Graph", "get_default_graph", "reset_default_graph", "name_scope",
-    "Node", "Operation", "placeholder", "Variable", "constant", "Session",
-    "add", "matmul",
+    "Graph",
+    "get_default_graph",
+    "reset_default_graph",
+    "name_scope",
+    "Node",
+    "Operation",
+    "placeholder",
+    "Variable",
+    "constant",
+    "Session",
+    "add",
+    "matmul",
 ]
 
 
 # ---------------------------------------------------------------------------
 # Graph
 # ---------------------------------------------------------------------------
+
 
 class Graph:
     """A container for the nodes of one model.
@@ -75,13 +85,17 @@ class Graph:
             if not isinstance(node, Node):
                 raise GraphError(f"execution_order needs nodes, got a {type(node).__name__}.")
             if node.graph is not self:
-                raise GraphError(f"{describe(node)} belongs to another graph than this one: ask its "
-                                 f"own graph, node.graph.execution_order([node]).")
+                raise GraphError(
+                    f"{describe(node)} belongs to another graph than this one: ask its "
+                    f"own graph, node.graph.execution_order([node])."
+                )
         return _post_order(nodes)
 
     def __repr__(self):
-        return (f"<Graph: {len(self.placeholders)} placeholders, {len(self.variables)} "
-                f"variables, {len(self.operations)} operations>")
+        return (
+            f"<Graph: {len(self.placeholders)} placeholders, {len(self.variables)} "
+            f"variables, {len(self.operations)} operations>"
+        )
 
 
 class _RestoreDefault:
@@ -137,7 +151,8 @@ def _post_order(roots):
             raise GraphError(
                 f"the graph has a cycle through {describe(node)}: a node cannot be computed from "
                 f"its own output. Build each operation from nodes that already exist, and do not "
-                f"change `input_nodes` afterwards.")
+                f"change `input_nodes` afterwards."
+            )
         in_progress.add(node)
         for input_node in node.input_nodes:
             visit(input_node)
@@ -151,13 +166,15 @@ def _post_order(roots):
     except RecursionError:
         raise GraphError(
             "the graph is deeper than Python's recursion limit: raise the limit with "
-            "sys.setrecursionlimit (each node of the longest chain takes one level).") from None
+            "sys.setrecursionlimit (each node of the longest chain takes one level)."
+        ) from None
     return order
 
 
 # ---------------------------------------------------------------------------
 # Nodes
 # ---------------------------------------------------------------------------
+
 
 class Node:
     """What placeholders, Variables and operations have in common.
@@ -221,27 +238,48 @@ class Node:
 
 
 # NumPy's names of the operators above, and the operations they build
-_OPERATORS = {"add": lambda: add, "matmul": lambda: matmul, "multiply": lambda: _criterion().multiply,
-              "subtract": lambda: _criterion().subtract, "negative": lambda: _criterion().negative}
+_OPERATORS = {
+    "add": lambda: add,
+    "matmul": lambda: matmul,
+    "multiply": lambda: _criterion().multiply,
+    "subtract": lambda: _criterion().subtract,
+    "negative": lambda: _criterion().negative,
+}
 # the library's operation to use instead of a NumPy function
-_INSTEAD = {"exp": "ts.exp", "log": "ts.log", "sum": "ts.reduce_sum", "mean": "ts.reduce_mean",
-            "square": "ts.square", "tanh": "ts.tanh", "maximum": "ts.relu (for the maximum with 0)",
-            "dot": "ts.matmul", "add": "ts.add", "subtract": "ts.subtract",
-            "multiply": "ts.multiply", "negative": "ts.negative", "matmul": "ts.matmul"}
+_INSTEAD = {
+    "exp": "ts.exp",
+    "log": "ts.log",
+    "sum": "ts.reduce_sum",
+    "mean": "ts.reduce_mean",
+    "square": "ts.square",
+    "tanh": "ts.tanh",
+    "maximum": "ts.relu (for the maximum with 0)",
+    "dot": "ts.matmul",
+    "add": "ts.add",
+    "subtract": "ts.subtract",
+    "multiply": "ts.multiply",
+    "negative": "ts.negative",
+    "matmul": "ts.matmul",
+}
 
 
 def _numpy_on_a_node(name, node):
     instead = _INSTEAD.get(name)
-    hint = (f"use the operation {instead} instead of np.{name}" if instead
-            else f"the library has no operation for np.{name}: write one as an Operation (Part I)")
+    hint = (
+        f"use the operation {instead} instead of np.{name}"
+        if instead
+        else f"the library has no operation for np.{name}: write one as an Operation (Part I)"
+    )
     raise TypeError(
         f"np.{name} was called on the node {describe(node)}. NumPy functions compute values, not nodes: to add this "
         f"step to the graph, {hint}. To apply np.{name} to a value, run the graph first: "
-        f"np.{name}(session.run(node)).")
+        f"np.{name}(session.run(node))."
+    )
 
 
 def _criterion():
     from . import criterion  # Part III's module, which builds on this one
+
     return criterion
 
 
@@ -267,8 +305,10 @@ class placeholder(Node):
     def _not_fed(self):
         users = ", ".join(describe(c) for c in self.consumers)
         needed = f" It is an input of {users}." if users else ""
-        return FeedError(f"placeholder {self.name!r} has no value: pass one in feed_dict, e.g. "
-                         f"session.run(..., feed_dict={{{self.name.split('/')[-1]}: ...}}).{needed}")
+        return FeedError(
+            f"placeholder {self.name!r} has no value: pass one in feed_dict, e.g. "
+            f"session.run(..., feed_dict={{{self.name.split('/')[-1]}: ...}}).{needed}"
+        )
 
     def _check(self, value):
         """``value`` as a float array, after checking it against the placeholder's shape."""
@@ -277,14 +317,17 @@ class placeholder(Node):
         except (TypeError, ValueError) as exc:
             raise FeedError(
                 f"cannot feed placeholder {self.name!r} with a {type(value).__name__}: "
-                f"it must be a number or an array of numbers ({exc}).") from None
+                f"it must be a number or an array of numbers ({exc})."
+            ) from None
         if self.shape is not None and (
-                value.ndim != len(self.shape)
-                or any(want is not None and want != got for want, got in zip(self.shape, value.shape))):
+            value.ndim != len(self.shape)
+            or any(want is not None and want != got for want, got in zip(self.shape, value.shape))
+        ):
             want = "(" + ", ".join(str(s) for s in self.shape) + ("," if len(self.shape) == 1 else "") + ")"
             raise FeedError(
                 f"placeholder {self.name!r} expects shape {want} (None: any length) "
-                f"but was fed shape {value.shape}.")
+                f"but was fed shape {value.shape}."
+            )
         return value
 
 
@@ -322,8 +365,9 @@ def _as_float_array(value, what):
     try:
         return np.array(value, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise GraphError(f"{what} must be a number or an array of numbers, "
-                         f"got {type(value).__name__} ({exc}).") from None
+        raise GraphError(
+            f"{what} must be a number or an array of numbers, got {type(value).__name__} ({exc})."
+        ) from None
 
 
 class Operation(Node):
@@ -346,7 +390,8 @@ class Operation(Node):
                 raise GraphError(
                     f"{type(self).__name__}: input {describe(n)} belongs to another graph than "
                     f"the default one. Build all nodes of a model inside the same "
-                    f"`with graph.as_default():` block.")
+                    f"`with graph.as_default():` block."
+                )
         super().__init__(nodes, name)
         self.inputs = None
         self.saved_values = ()
@@ -357,7 +402,8 @@ class Operation(Node):
     def compute(self, *values):
         raise NotImplementedError(
             f"{type(self).__name__} is an Operation without a compute method: define "
-            f"`def compute(self, *values):` returning the output value.")
+            f"`def compute(self, *values):` returning the output value."
+        )
 
     def save_for_backward(self, *values):
         """Keep values computed in ``compute`` that the gradient will need: ``op.saved_values``."""
@@ -377,8 +423,9 @@ class Operation(Node):
         """The value returned by ``compute``, as a float array (None if the operation has no value)."""
         if value is None:
             if self.has_value:
-                raise GraphError(f"compute of {describe(self)} returned None: it must return "
-                                 f"the operation's value.")
+                raise GraphError(
+                    f"compute of {describe(self)} returned None: it must return the operation's value."
+                )
             return None
         return np.asarray(value, dtype=np.float64)
 
@@ -390,6 +437,7 @@ class Operation(Node):
 # ---------------------------------------------------------------------------
 # Running a graph
 # ---------------------------------------------------------------------------
+
 
 class Session:
     """Runs the graph: ``Session().run(node, feed_dict={x: value})``."""
@@ -434,16 +482,20 @@ class Session:
         if isinstance(fetches, Node):
             fetches = [fetches]
         elif not isinstance(fetches, (list, tuple)) or not fetches:
-            raise GraphError(f"Session.run needs a node or a non-empty list/tuple of nodes, "
-                             f"got {type(fetches).__name__}.")
+            raise GraphError(
+                f"Session.run needs a node or a non-empty list/tuple of nodes, got {type(fetches).__name__}."
+            )
         for n in fetches:
             if not isinstance(n, Node):
-                raise GraphError(f"Session.run can only compute nodes, got a {type(n).__name__} "
-                                 f"({n!r:.60}). Fetch the node itself, e.g. session.run(z).")
+                raise GraphError(
+                    f"Session.run can only compute nodes, got a {type(n).__name__} "
+                    f"({n!r:.60}). Fetch the node itself, e.g. session.run(z)."
+                )
             if n.graph is not self.graph:
                 raise GraphError(
                     f"{describe(n)} belongs to another graph than this session's. Create the "
-                    f"session with Session(graph=g) or inside `with g.as_default():`.")
+                    f"session with Session(graph=g) or inside `with g.as_default():`."
+                )
         return list(fetches)
 
     def check_feed(self, feed_dict):
@@ -451,18 +503,23 @@ class Session:
         if feed_dict is None:
             return {}
         if not isinstance(feed_dict, dict):
-            raise FeedError(f"feed_dict must be a dict from placeholders to values, "
-                            f"got {type(feed_dict).__name__}.")
+            raise FeedError(
+                f"feed_dict must be a dict from placeholders to values, got {type(feed_dict).__name__}."
+            )
         for key in feed_dict:
             if not isinstance(key, placeholder):
                 if isinstance(key, Node):
-                    hint = (" To change a Variable, assign `variable.value = ...`."
-                            if isinstance(key, Variable) else "")
-                    raise FeedError(f"only placeholders can be fed, but feed_dict has "
-                                    f"{describe(key)}.{hint}")
-                raise FeedError(f"feed_dict keys must be placeholder objects, got the "
-                                f"{type(key).__name__} {key!r:.40}. Write feed_dict={{x: ...}} "
-                                f"with the placeholder x itself.")
+                    hint = (
+                        " To change a Variable, assign `variable.value = ...`."
+                        if isinstance(key, Variable)
+                        else ""
+                    )
+                    raise FeedError(f"only placeholders can be fed, but feed_dict has {describe(key)}.{hint}")
+                raise FeedError(
+                    f"feed_dict keys must be placeholder objects, got the "
+                    f"{type(key).__name__} {key!r:.40}. Write feed_dict={{x: ...}} "
+                    f"with the placeholder x itself."
+                )
             if key.graph is not self.graph:
                 raise FeedError(f"placeholder {key.name!r} belongs to another graph than this session's.")
         return feed_dict
@@ -481,6 +538,7 @@ class Session:
 # The operations of Part I
 # ---------------------------------------------------------------------------
 
+
 class _Binary(Operation):
     """An element-wise operation of two inputs, with NumPy broadcasting."""
 
@@ -493,7 +551,8 @@ class _Binary(Operation):
         a, b = values
         return ShapeError(
             f"{describe(self)}: shapes {np.shape(a)} and {np.shape(b)} cannot be broadcast "
-            f"together for '{self.symbol}'. Trailing dimensions must be equal or 1.")
+            f"together for '{self.symbol}'. Trailing dimensions must be equal or 1."
+        )
 
 
 class add(_Binary):

@@ -24,18 +24,25 @@ import numpy as np
 from .errors import GradientError, GraphError, NumericalError, describe
 from .graph import Node, Operation, Session, Variable
 
-__all__ = ["RegisterGradient", "gradient_function", "unbroadcast", "backprop", "compute_gradients",
-           "backprop_trace", "GradientDescentOptimizer"]
+__all__ = [
+    "RegisterGradient",
+    "gradient_function",
+    "unbroadcast",
+    "backprop",
+    "compute_gradients",
+    "backprop_trace",
+    "GradientDescentOptimizer",
+]
 
 
 # ---------------------------------------------------------------------------
 # The gradient registry
 # ---------------------------------------------------------------------------
 
-_gradients = {}          # operation type name -> gradient function
+_gradients = {}  # operation type name -> gradient function
 _library_gradients = {}  # the ones the library registered itself (its tests check them)
 _library_operations = set()  # the library's operation classes
-registrations = 0        # how many registrations so far: a look-up made before the last one may be stale
+registrations = 0  # how many registrations so far: a look-up made before the last one may be stale
 
 
 class RegisterGradient:
@@ -72,7 +79,8 @@ class RegisterGradient:
                 f"{self.op_type}: backprop will use yours, and check what it returns at every "
                 f"step. To go back, register the original: "
                 f"ts.RegisterGradient({self.op_type!r})(ts.train.library_gradient({self.op_type!r})).",
-                stacklevel=2)
+                stacklevel=2,
+            )
         _gradients[self.op_type] = function
         registrations += 1
         return function
@@ -90,7 +98,8 @@ def gradient_function(op):
         f"the loss cannot be differentiated through it. Register one:\n\n"
         f"    @ts.RegisterGradient({name!r})\n"
         f"    def _{name}_gradient(op, grad):\n"
-        f"        return [...]  # one gradient per input, shaped like the input")
+        f"        return [...]  # one gradient per input, shaped like the input"
+    )
 
 
 def library_gradient(op_type):
@@ -111,6 +120,7 @@ def _remember_library_gradients():
 # ---------------------------------------------------------------------------
 # Broadcasting, and the gradients of Part I's operations
 # ---------------------------------------------------------------------------
+
 
 def unbroadcast(grad, shape):
     """Sum ``grad`` over the axes that broadcasting added or stretched, back to ``shape``.
@@ -146,8 +156,7 @@ def _matmul_gradient(op, grad, needs_grad=(True, True)):
     # matrices broadcast like any other operand.
     a2 = a[np.newaxis, :] if a.ndim == 1 else a
     b2 = b[:, np.newaxis] if b.ndim == 1 else b
-    g2 = np.reshape(grad, np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
-                    + (a2.shape[-2], b2.shape[-1]))
+    g2 = np.reshape(grad, np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2]) + (a2.shape[-2], b2.shape[-1]))
     grad_a = grad_b = None
     if need_a:
         grad_a = unbroadcast(g2 @ np.swapaxes(b2, -1, -2), a2.shape).reshape(a.shape)
@@ -159,6 +168,7 @@ def _matmul_gradient(op, grad, needs_grad=(True, True)):
 # ---------------------------------------------------------------------------
 # Backpropagation
 # ---------------------------------------------------------------------------
+
 
 def backprop(loss, on_step=None):
     """∂loss/∂node for every node ``loss`` depends on, from the values of the last forward pass.
@@ -188,35 +198,43 @@ def checked_gradients(op, results, needs_grad=None):
         results = [results]  # the gradient alone, for an operation of one input
     if not isinstance(results, (list, tuple)) or len(results) != len(inputs):
         got = f"{len(results)} values" if isinstance(results, (list, tuple)) else repr(results)[:60]
-        raise GradientError(f"the gradient function of {describe(op)} must return a list with one "
-                            f"gradient per input ({len(inputs)}), got {got}.")
+        raise GradientError(
+            f"the gradient function of {describe(op)} must return a list with one "
+            f"gradient per input ({len(inputs)}), got {got}."
+        )
     checked = []
     for k, (node, g) in enumerate(zip(inputs, results)):
         if needs_grad is not None and not needs_grad[k]:
             checked.append(None)
             continue
         if g is None:
-            raise GradientError(f"the gradient function of {describe(op)} returned None for input "
-                                f"{describe(node)}, which needs a gradient.")
+            raise GradientError(
+                f"the gradient function of {describe(op)} returned None for input "
+                f"{describe(node)}, which needs a gradient."
+            )
         try:
             g = np.asarray(g, dtype=np.float64)
         except (TypeError, ValueError) as exc:
-            raise GradientError(f"the gradient function of {describe(op)} returned a "
-                                f"{type(g).__name__} for input {describe(node)}, which is not an "
-                                f"array of numbers ({exc}).") from None
+            raise GradientError(
+                f"the gradient function of {describe(op)} returned a "
+                f"{type(g).__name__} for input {describe(node)}, which is not an "
+                f"array of numbers ({exc})."
+            ) from None
         want = np.shape(node.output)
         if g.shape != want:
             raise GradientError(
                 f"the gradient function of {describe(op)} returned shape {g.shape} for input "
                 f"{describe(node)}, whose value has shape {want}. A gradient must have the shape of "
-                f"its input (sum over broadcast axes).")
+                f"its input (sum over broadcast axes)."
+            )
         if not np.all(np.isfinite(g)):
             bad = int(np.sum(~np.isfinite(g)))
             raise NumericalError(
                 f"the gradient function of {describe(op)} returned {bad} value(s) that are NaN or "
                 f"infinite for input {describe(node)}. Check it on these inputs (of shapes "
                 f"{', '.join(str(np.shape(v)) for v in op.inputs)}): a division by zero or a log of "
-                f"0 are the usual causes.")
+                f"0 are the usual causes."
+            )
         checked.append(g)
     return checked
 
@@ -256,6 +274,7 @@ def _check_loss(loss):
 # ---------------------------------------------------------------------------
 # Gradient descent
 # ---------------------------------------------------------------------------
+
 
 class GradientDescentOptimizer:
     """Plain gradient descent: ``W ← W − learning_rate · ∂loss/∂W`` for every Variable."""
@@ -318,7 +337,9 @@ class minimize(Operation):
         grads = backprop(self.loss)
         for v in self.var_list:
             # W ← W − learning_rate · ∂loss/∂W, as a new array: values read from W earlier never change
-            v.value = np.asarray(v.value - self.learning_rate * grads[v])  # (asarray: NumPy makes 0-d results scalars)
+            v.value = np.asarray(
+                v.value - self.learning_rate * grads[v]
+            )  # (asarray: NumPy makes 0-d results scalars)
 
     def _watch(self, loss_value):
         loss = float(loss_value) if loss_value.ndim == 0 else float(loss_value.sum())
@@ -336,11 +357,14 @@ class minimize(Operation):
         if lowest is not None and math.isfinite(last) and last - lowest > 0.1 * abs(lowest):
             signs.append(f"over {self.steps_taken} steps the loss grew from {lowest:.4g} to {last:.4g}")
         if self._before is not None:
-            moved = math.sqrt(sum(np.sum((v.value - old) ** 2) for v, old in zip(self.var_list, self._before)))
-            size = math.sqrt(sum(np.sum(old ** 2) for old in self._before))
+            moved = math.sqrt(
+                sum(np.sum((v.value - old) ** 2) for v, old in zip(self.var_list, self._before))
+            )
+            size = math.sqrt(sum(np.sum(old**2) for old in self._before))
             if moved > size:
-                signs.append(f"the last step changed the weights by {moved / max(size, 1e-300):.3g} "
-                             f"times their size")
+                signs.append(
+                    f"the last step changed the weights by {moved / max(size, 1e-300):.3g} times their size"
+                )
         if not signs:
             return error
         return NumericalError(
@@ -348,7 +372,8 @@ class minimize(Operation):
             f"({str(error).split('; ')[0]}). Each step, "
             f"learning_rate · gradient, overshoots: the learning rate {self.learning_rate:g} is too "
             f"large. Start again from the initial weights with a smaller one, for example "
-            f"{self.learning_rate / 10:g}.")
+            f"{self.learning_rate / 10:g}."
+        )
 
 
 from . import _fast  # noqa: E402  (the faster executor builds on this module)

@@ -23,8 +23,13 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 HTML_MANAGER_VERSION = "1.0.15"
 REQUIREJS_VERSION = "2.3.8"
 REPO = Path(__file__).resolve().parent.parent
@@ -57,12 +62,15 @@ def chromium_executable():
     if path is None and _in_ci() and shutil.which("apt-get"):
         sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
         for command in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
-            subprocess.run(sudo + command, check=False, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.STDOUT, timeout=900)
+            subprocess.run(
+                sudo + command, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, timeout=900
+            )
         path = _find_chromium()
     if path is None:
-        _unavailable("Chromium is not installed: run `apt-get install -y chromium` (Debian/Ubuntu) "
-                     "or set CHROMIUM_PATH to a Chromium binary")
+        _unavailable(
+            "Chromium is not installed: run `apt-get install -y chromium` (Debian/Ubuntu) "
+            "or set CHROMIUM_PATH to a Chromium binary"
+        )
     return path
 
 
@@ -84,30 +92,47 @@ def open_browser():
 
 def _has_widget_js(folder):
     folder = Path(folder)
-    return ((folder / "@jupyter-widgets/html-manager/dist/embed-amd.js").is_file()
-            and (folder / "requirejs/require.js").is_file())
+    return (folder / "@jupyter-widgets/html-manager/dist/embed-amd.js").is_file() and (
+        folder / "requirejs/require.js"
+    ).is_file()
 
 
 def widget_js_dir():
     """A folder holding ``@jupyter-widgets/html-manager/dist/embed-amd.js`` and ``requirejs/require.js``."""
-    for vendored in (REPO / "course/_vendor", REPO / "course/_vendor/node_modules",
-                     REPO / "course/_static_widgets", REPO / "course/widgets"):
+    for vendored in (
+        REPO / "course/_vendor",
+        REPO / "course/_vendor/node_modules",
+        REPO / "course/_static_widgets",
+        REPO / "course/widgets",
+    ):
         if _has_widget_js(vendored):
             return vendored
-    cache = Path(os.environ.get("TS_WIDGET_JS_CACHE",
-                                Path.home() / ".cache/tensorslow-edu/widget-js"))
+    cache = Path(os.environ.get("TS_WIDGET_JS_CACHE", Path.home() / ".cache/tensorslow-edu/widget-js"))
     modules = cache / "node_modules"
     if _has_widget_js(modules):
         return modules
     npm = shutil.which("npm")
     if npm is None:
-        _unavailable("the widget manager's JavaScript is needed to test pages offline and npm is "
-                     "not installed to fetch it (apt-get install -y npm)")
+        _unavailable(
+            "the widget manager's JavaScript is needed to test pages offline and npm is "
+            "not installed to fetch it (apt-get install -y npm)"
+        )
     cache.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
-        [npm, "install", "--no-audit", "--no-fund", "--prefix", str(cache),
-         f"@jupyter-widgets/html-manager@{HTML_MANAGER_VERSION}", f"requirejs@{REQUIREJS_VERSION}"],
-        capture_output=True, text=True, timeout=600)
+        [
+            npm,
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--prefix",
+            str(cache),
+            f"@jupyter-widgets/html-manager@{HTML_MANAGER_VERSION}",
+            f"requirejs@{REQUIREJS_VERSION}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if result.returncode != 0 or not _has_widget_js(modules):
         _unavailable(f"npm could not install the widget manager into {cache}:\n{result.stderr[-2000:]}")
     return modules
@@ -128,8 +153,9 @@ def serve_offline(page, js_dir):
             return route.continue_()
         name = url.split("?")[0].rsplit("/", 1)[-1]
         if "require" in name and name.endswith(".js") and "html-manager" not in url:
-            return route.fulfill(path=str(js_dir / "requirejs/require.js"),
-                                 content_type="application/javascript")
+            return route.fulfill(
+                path=str(js_dir / "requirejs/require.js"), content_type="application/javascript"
+            )
         if "@jupyter-widgets/html-manager" in url and (manager / name).is_file():
             return route.fulfill(path=str(manager / name), content_type=_content_type(name))
         blocked.append(url)

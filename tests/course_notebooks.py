@@ -20,6 +20,7 @@ BY_PART = [_param(p) for p in NOTEBOOKS]
 def solution_source(part):
     """The exercise cells (those with solution markers) of part ``part``'s instructor notebook."""
     import nbformat
+
     path = next(p for p in NOTEBOOKS if int(p.name[:2]) == int(part))
     cells = nbformat.read(path, as_version=4).cells
     return "\n\n".join(c.source for c in cells if c.cell_type == "code" and "### BEGIN SOLUTION" in c.source)

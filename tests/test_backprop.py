@@ -10,6 +10,7 @@ pytestmark = pytest.mark.part4
 
 # ----- the original library's defects (COURSE_NOTES) ------------------------
 
+
 def test_defect1_reverse_topological_order():
     # Breadth-first backprop reached x before its second consumer and failed with KeyError.
     with ts.Graph().as_default():
@@ -80,7 +81,7 @@ def test_loss_fetched_with_step_is_the_value_before_the_update():
         value, nothing = s.run([loss, step])
         assert value == pytest.approx(9.0) and nothing is None
         assert w.value == pytest.approx(3.0 - 0.1 * 6.0)
-        assert s.run(loss) == pytest.approx(2.4 ** 2)
+        assert s.run(loss) == pytest.approx(2.4**2)
 
 
 def test_step_is_learning_rate_times_the_gradient_for_every_variable():
@@ -138,7 +139,11 @@ def test_a_gradient_function_of_one_input_may_return_the_gradient_itself():
     with ts.Graph().as_default():
         x = ts.Variable([1.0, 2.0], name="x")
         loss = ts.reduce_sum(triple(x))
-        for returned in (lambda op, grad: 3 * grad, lambda op, grad: [3 * grad], lambda op, grad: (3 * grad,)):
+        for returned in (
+            lambda op, grad: 3 * grad,
+            lambda op, grad: [3 * grad],
+            lambda op, grad: (3 * grad,),
+        ):
             ts.RegisterGradient("triple")(returned)
             np.testing.assert_array_equal(ts.train.compute_gradients(loss)[x], [3.0, 3.0])
         x.value = np.array([1.0, 2.0])
@@ -157,7 +162,13 @@ def test_a_gradient_that_returns_nan_is_named():
     ts.RegisterGradient("halve")(lambda op, grad: [grad / 2 * np.log(op.inputs[0] - 1)])  # wrong, NaN below 1
     with ts.Graph().as_default():
         x = ts.Variable([0.5, 2.0], name="x")
-        loss = ts.reduce_sum(ts.square(halve(x, )))
+        loss = ts.reduce_sum(
+            ts.square(
+                halve(
+                    x,
+                )
+            )
+        )
         step = ts.train.GradientDescentOptimizer(0.1).minimize(loss)
         message = r"gradient function of halve 'halve' returned 1 value\(s\) that are NaN or infinite for input Variable 'x'"
         with np.errstate(invalid="ignore"), pytest.raises(ts.NumericalError, match=message):
@@ -206,6 +217,7 @@ def test_gradcheck_with_nothing_to_check_says_so():
 
 # ----- what backprop computes and what it skips -----------------------------
 
+
 def test_gradient_accumulates_over_several_paths():
     # g = x·x + x·y: ∂g/∂x = 2x + y (x is used by three consumer edges).
     with ts.Graph().as_default():
@@ -229,8 +241,11 @@ def test_compute_gradients_covers_every_node_with_matching_shapes():
     with ts.Graph().as_default():
         x = ts.placeholder(name="x")
         h = ts.dense(x, 3, 4, rng=np.random.default_rng(1), name="h")
-        loss = ts.reduce_sum(ts.softmax_cross_entropy_with_logits(
-            ts.constant(np.eye(4)[[0, 1]]), ts.dense(h, 4, 4, activation=None, name="out")))
+        loss = ts.reduce_sum(
+            ts.softmax_cross_entropy_with_logits(
+                ts.constant(np.eye(4)[[0, 1]]), ts.dense(h, 4, 4, activation=None, name="out")
+            )
+        )
         grads = ts.train.compute_gradients(loss, {x: np.ones((2, 3))})
         assert set(grads) == set(loss.graph.execution_order([loss]))
         for node, grad in grads.items():
@@ -272,12 +287,15 @@ def test_user_defined_operation_the_tutorial_way():
             super().__init__([a])
 
         def compute(self, a_value):
-            return a_value ** 3
+            return a_value**3
 
     with ts.Graph().as_default():
         x = ts.Variable([1.0, -2.0])
         loss = ts.reduce_sum(cube(x))
-        with pytest.raises(ts.GradientError, match=r"(?s)no gradient is registered for operation type 'cube'.*RegisterGradient\('cube'\)"):
+        with pytest.raises(
+            ts.GradientError,
+            match=r"(?s)no gradient is registered for operation type 'cube'.*RegisterGradient\('cube'\)",
+        ):
             ts.train.GradientDescentOptimizer(0.1).minimize(loss)
 
         @ts.RegisterGradient("cube")
@@ -300,11 +318,17 @@ def test_misbehaving_gradient_functions_are_reported():
 
     with ts.Graph().as_default():
         x = ts.Variable([1.0, 2.0], name="x")
-        loss = ts.reduce_sum(twice(x, ))
-        for returned, message in [(lambda op, g: None, "must return a list with one gradient per input"),
-                                  (lambda op, g: [g, g], r"one gradient per input \(1\), got 2 values"),
-                                  (lambda op, g: [None], "returned None for input Variable 'x'"),
-                                  (lambda op, g: [np.ones(3)], r"returned shape \(3,\) for input Variable 'x'.*\(2,\)")]:
+        loss = ts.reduce_sum(
+            twice(
+                x,
+            )
+        )
+        for returned, message in [
+            (lambda op, g: None, "must return a list with one gradient per input"),
+            (lambda op, g: [g, g], r"one gradient per input \(1\), got 2 values"),
+            (lambda op, g: [None], "returned None for input Variable 'x'"),
+            (lambda op, g: [np.ones(3)], r"returned shape \(3,\) for input Variable 'x'.*\(2,\)"),
+        ]:
             ts.RegisterGradient("twice")(returned)
             with pytest.raises(ts.GradientError, match=message):
                 ts.train.compute_gradients(loss)
@@ -331,6 +355,7 @@ def test_backprop_trace_shows_accumulation():
 
 
 # ----- training, as in Parts IV and V ---------------------------------------
+
 
 @pytest.mark.part5
 def test_part5_xor_mlp_learns():

@@ -5,8 +5,13 @@ import pytest
 
 import tensorslow_edu as ts
 
-MAKERS = [ts.datasets.red_blue_clouds, ts.datasets.xor_clusters, ts.datasets.moons,
-          ts.datasets.circles, ts.datasets.spiral]
+MAKERS = [
+    ts.datasets.red_blue_clouds,
+    ts.datasets.xor_clusters,
+    ts.datasets.moons,
+    ts.datasets.circles,
+    ts.datasets.spiral,
+]
 
 
 @pytest.mark.parametrize("make", MAKERS)
@@ -36,7 +41,9 @@ def test_xor_clusters_follow_part_five():
     assert len(data) == 100
     for centre, label in [((0, 1), 0), ((1, 0), 0), ((0, 0), 1), ((1, 1), 1)]:
         near = np.linalg.norm(data.X - centre, axis=1) < 0.8
-        assert near.sum() >= 20 and np.all(data.labels[near & (np.linalg.norm(data.X - centre, axis=1) < 0.3)] == label)
+        assert near.sum() >= 20 and np.all(
+            data.labels[near & (np.linalg.norm(data.X - centre, axis=1) < 0.3)] == label
+        )
 
 
 def test_one_hot():

@@ -16,31 +16,48 @@ from .test_exercises import all_solutions
 pytestmark = [pytest.mark.grader]
 
 MISTAKES = {
-"no_reduction": ("part4.broadcast_gradients", '''
+    "no_reduction": (
+        "part4.broadcast_gradients",
+        """
 def add_gradient(op, grad):
     return [grad, grad]
-'''),
-"matmul_matrix_only": ("part4.matmul_gradient", '''
+""",
+    ),
+    "matmul_matrix_only": (
+        "part4.matmul_gradient",
+        """
 def matmul_gradient(op, grad):
     a, b = op.inputs
     return [grad @ b.T, a.T @ grad]
-'''),
-"sigmoid_in_place": ("part4.one_input_gradients", '''
+""",
+    ),
+    "sigmoid_in_place": (
+        "part4.one_input_gradients",
+        """
 def sigmoid_gradient(op, grad):
     s = op.output
     grad *= s * (1 - s)
     return [grad]
-'''),
-"wrong_axis": ("part4.one_input_gradients", '''
+""",
+    ),
+    "wrong_axis": (
+        "part4.one_input_gradients",
+        """
 def reduce_sum_gradient(op, grad):
     return [np.broadcast_to(grad, op.inputs[0].shape).copy()]
-'''),
-"softmax_axis0": ("part4.one_input_gradients", '''
+""",
+    ),
+    "softmax_axis0": (
+        "part4.one_input_gradients",
+        """
 def softmax_gradient(op, grad):
     s = op.output
     return [(grad - np.sum(grad * s, axis=0, keepdims=True)) * s]
-'''),
-"breadth_first": ("part4.backprop", '''
+""",
+    ),
+    "breadth_first": (
+        "part4.backprop",
+        """
 def backprop(loss, gradients):
     grads = {loss: np.ones_like(loss.output)}
     queue = [loss]
@@ -52,8 +69,11 @@ def backprop(loss, gradients):
                 grads[inp] = grads[inp] + share if inp in grads else share
                 queue.append(inp)
     return grads
-'''),
-"overwrite": ("part4.backprop", '''
+""",
+    ),
+    "overwrite": (
+        "part4.backprop",
+        """
 def backprop(loss, gradients):
     grads = {loss: np.ones_like(loss.output)}
     for node in reversed(traverse_postorder(loss)):
@@ -61,8 +81,11 @@ def backprop(loss, gradients):
             for inp, share in zip(node.input_nodes, gradients[type(node).__name__](node, grads[node])):
                 grads[inp] = share
     return grads
-'''),
-"plus_equals": ("part4.backprop", '''
+""",
+    ),
+    "plus_equals": (
+        "part4.backprop",
+        """
 def backprop(loss, gradients):
     grads = {loss: np.ones_like(loss.output)}
     for node in reversed(traverse_postorder(loss)):
@@ -73,8 +96,11 @@ def backprop(loss, gradients):
                 else:
                     grads[inp] = share
     return grads
-'''),
-"minus_equals": ("part4.optimizer", '''
+""",
+    ),
+    "minus_equals": (
+        "part4.optimizer",
+        """
 class GradientDescentOptimizer:
     def __init__(self, learning_rate, gradients):
         self.learning_rate = learning_rate
@@ -85,8 +111,11 @@ class GradientDescentOptimizer:
             if isinstance(node, ts.Variable):
                 node.value -= self.learning_rate * grad
         return value
-'''),
-"ignores_feed": ("part4.optimizer", '''
+""",
+    ),
+    "ignores_feed": (
+        "part4.optimizer",
+        """
 class GradientDescentOptimizer:
     def __init__(self, learning_rate, gradients):
         self.learning_rate = learning_rate
@@ -96,8 +125,11 @@ class GradientDescentOptimizer:
             if isinstance(node, ts.Variable):
                 node.value = node.value - self.learning_rate * grad
         return loss.output
-'''),
-"loss_after_the_step": ("part4.optimizer", '''
+""",
+    ),
+    "loss_after_the_step": (
+        "part4.optimizer",
+        """
 class GradientDescentOptimizer:
     def __init__(self, learning_rate, gradients):
         self.learning_rate = learning_rate
@@ -108,16 +140,22 @@ class GradientDescentOptimizer:
             if isinstance(node, ts.Variable):
                 node.value = node.value - self.learning_rate * grad
         return run_graph(loss, feed_dict)
-'''),
-"no_shuffle": ("part4.minibatch_sgd", '''
+""",
+    ),
+    "no_shuffle": (
+        "part4.minibatch_sgd",
+        """
 def minibatch_sgd(optimizer, loss, x, c, X, C, batch_size, epochs, seed):
     losses = []
     for _ in range(epochs):
         for start in range(0, len(X), batch_size):
             losses.append(optimizer.minimize(loss, {x: X[start:start + batch_size], c: C[start:start + batch_size]}))
     return losses
-'''),
-"rng_each_epoch": ("part4.minibatch_sgd", '''
+""",
+    ),
+    "rng_each_epoch": (
+        "part4.minibatch_sgd",
+        """
 def minibatch_sgd(optimizer, loss, x, c, X, C, batch_size, epochs, seed):
     losses = []
     for _ in range(epochs):
@@ -126,8 +164,11 @@ def minibatch_sgd(optimizer, loss, x, c, X, C, batch_size, epochs, seed):
             batch = order[start:start + batch_size]
             losses.append(optimizer.minimize(loss, {x: X[batch], c: C[batch]}))
     return losses
-'''),
-"drops_last": ("part4.minibatch_sgd", '''
+""",
+    ),
+    "drops_last": (
+        "part4.minibatch_sgd",
+        """
 def minibatch_sgd(optimizer, loss, x, c, X, C, batch_size, epochs, seed):
     rng = np.random.default_rng(seed)
     losses = []
@@ -137,24 +178,33 @@ def minibatch_sgd(optimizer, loss, x, c, X, C, batch_size, epochs, seed):
             batch = order[start:start + batch_size]
             losses.append(optimizer.minimize(loss, {x: X[batch], c: C[batch]}))
     return losses
-'''),
-"dense_np_random": ("part5.dense_layer", '''
+""",
+    ),
+    "dense_np_random": (
+        "part5.dense_layer",
+        """
 def dense_layer(x, n_in, n_out, activation, rng):
     limit = np.sqrt(6 / (n_in + n_out))
     W = ts.Variable(np.random.default_rng().uniform(-limit, limit, size=(n_in, n_out)))   # not the rng given
     b = ts.Variable(np.zeros(n_out))
     z = add(matmul(x, W), b)
     return z if activation is None else activation(z)
-'''),
-"dense_operators": ("part5.dense_layer", '''
+""",
+    ),
+    "dense_operators": (
+        "part5.dense_layer",
+        """
 def dense_layer(x, n_in, n_out, activation, rng):
     limit = np.sqrt(6 / (n_in + n_out))
     W = ts.Variable(rng.uniform(-limit, limit, size=(n_in, n_out)))
     b = ts.Variable(np.zeros(n_out))
     z = x @ W + b   # the operators build the library's matmul and add
     return z if activation is None else activation(z)
-'''),
-"fit_library_loss": ("part5.fit", '''
+""",
+    ),
+    "fit_library_loss": (
+        "part5.fit",
+        """
 def fit(X, C, n_hidden, activation, learning_rate, batch_size, epochs, seed):
     rng = np.random.default_rng(seed)
     with ts.Graph().as_default():
@@ -165,13 +215,19 @@ def fit(X, C, n_hidden, activation, learning_rate, batch_size, epochs, seed):
         J = -ts.reduce_sum(c * ts.log(p))
     losses = minibatch_sgd(GradientDescentOptimizer(learning_rate, gradients), J, x, c, X, C, batch_size, epochs, seed)
     return (lambda points: run_graph(p, {x: points})), losses
-'''),
-"leaky_in_place": ("part5.leaky_relu", '''
+""",
+    ),
+    "leaky_in_place": (
+        "part5.leaky_relu",
+        """
 def leaky_relu_gradient(op, grad):
     grad[op.inputs[0] <= 0] *= 0.1
     return [grad]
-'''),
-"fit_mean": ("part5.fit", '''
+""",
+    ),
+    "fit_mean": (
+        "part5.fit",
+        """
 def fit(X, C, n_hidden, activation, learning_rate, batch_size, epochs, seed):
     rng = np.random.default_rng(seed)
     with ts.Graph().as_default():
@@ -182,35 +238,40 @@ def fit(X, C, n_hidden, activation, learning_rate, batch_size, epochs, seed):
         J = negative(multiply(1 / batch_size, reduce_sum(reduce_sum(multiply(c, log(p)), axis=1))))
     losses = minibatch_sgd(GradientDescentOptimizer(learning_rate, gradients), J, x, c, X, C, batch_size, epochs, seed)
     return (lambda points: run_graph(p, {x: points})), losses
-'''),
+""",
+    ),
 }
 
 # what check() must say about each mistake: the specific explanation, not only "values differ"
 SAYS = {
-    'no_reduction': 'the gradient for b has shape (3, 2), but b has shape (2,)',
-    'matmul_matrix_only': 'NumPy reads a 1-D operand as a row',
-    'sigmoid_in_place': 'grad was changed in place: at index (0, 0) it was 2',
-    'wrong_axis': 'grad was copied along the wrong axis',
-    'softmax_axis0': 'was summed down the columns (axis 0)',
-    'breadth_first': 'backprop handled a too early: its gradient function ran before that of its consumer b',
-    'overwrite': "∂loss/∂node['x']: expected: shape (2,) [ 6., -2.]", 'plus_equals': 'the gradient sq passed back to x was changed in place',
-    'minus_equals': 'the value of Variable W was changed in place',
-    'ignores_feed': 'a step starts with the forward pass on its feed_dict',
-    'loss_after_the_step': 'the Variables moved exactly as they should, but minimize returned another loss',
-    'no_shuffle': "the points come in the data's order", 'rng_each_epoch': 'every epoch uses the same order',
-    'drops_last': '4 steps instead of 6',
-    'dense_np_random': "W lies in Glorot's range but holds other numbers",
-    'leaky_in_place': 'grad was changed in place',
-    'dense_operators': "the layer holds the library's ts.add (`+` between nodes makes it), ts.matmul (`@` between",
-    'fit_library_loss': "the network fit built holds the library's ts.log, ts.multiply (`*` between nodes makes it), "
-                        "ts.negative (`-` in front of a node makes it), ts.reduce_sum, ts.softmax, not yours",
-    'fit_mean': 'the first loss is the sum divided by the batch size',
+    "no_reduction": "the gradient for b has shape (3, 2), but b has shape (2,)",
+    "matmul_matrix_only": "NumPy reads a 1-D operand as a row",
+    "sigmoid_in_place": "grad was changed in place: at index (0, 0) it was 2",
+    "wrong_axis": "grad was copied along the wrong axis",
+    "softmax_axis0": "was summed down the columns (axis 0)",
+    "breadth_first": "backprop handled a too early: its gradient function ran before that of its consumer b",
+    "overwrite": "∂loss/∂node['x']: expected: shape (2,) [ 6., -2.]",
+    "plus_equals": "the gradient sq passed back to x was changed in place",
+    "minus_equals": "the value of Variable W was changed in place",
+    "ignores_feed": "a step starts with the forward pass on its feed_dict",
+    "loss_after_the_step": "the Variables moved exactly as they should, but minimize returned another loss",
+    "no_shuffle": "the points come in the data's order",
+    "rng_each_epoch": "every epoch uses the same order",
+    "drops_last": "4 steps instead of 6",
+    "dense_np_random": "W lies in Glorot's range but holds other numbers",
+    "leaky_in_place": "grad was changed in place",
+    "dense_operators": "the layer holds the library's ts.add (`+` between nodes makes it), ts.matmul (`@` between",
+    "fit_library_loss": "the network fit built holds the library's ts.log, ts.multiply (`*` between nodes makes it), "
+    "ts.negative (`-` in front of a node makes it), ts.reduce_sum, ts.softmax, not yours",
+    "fit_mean": "the first loss is the sum divided by the batch size",
 }
 
 
 # each mistake carries its part's marker: `pytest -m part4` runs Part IV's
-BY_PART = [pytest.param(name, marks=getattr(pytest.mark, MISTAKES[name][0].split(".")[0]), id=name)
-           for name in sorted(MISTAKES)]
+BY_PART = [
+    pytest.param(name, marks=getattr(pytest.mark, MISTAKES[name][0].split(".")[0]), id=name)
+    for name in sorted(MISTAKES)
+]
 
 
 @pytest.mark.parametrize("name", BY_PART)
@@ -230,8 +291,9 @@ def test_the_optimizer_ignoring_its_feed_dict_is_named_after_a_stale_run():
     ns = all_solutions()
     exec(MISTAKES["ignores_feed"][1], ns)
     text = str(check("part4.optimizer", namespace=ns))
-    assert ("  ✗ a second step on other data — hint 1: Each call of minimize trains on the feed_dict it is "
-            "given") in text
+    assert (
+        "  ✗ a second step on other data — hint 1: Each call of minimize trains on the feed_dict it is given"
+    ) in text
     ns["run_graph"] = lambda node, feed_dict: None  # a forward pass that stores nothing
     verdict_lines = check("part4.optimizer", namespace=ns, hint=2)
     assert "three stages in order" in str(verdict_lines)
@@ -241,7 +303,8 @@ def test_the_optimizer_ignoring_its_feed_dict_is_named_after_a_stale_run():
 def test_fit_may_use_the_cross_entropy_of_part_3():
     """The loss of fit built with the learner's cross_entropy, a piece of Part III, passes."""
     ns = all_solutions()
-    exec('''
+    exec(
+        """
 def fit(X, C, n_hidden, activation, learning_rate, batch_size, epochs, seed):
     rng = np.random.default_rng(seed)
     with ts.Graph().as_default():
@@ -252,7 +315,9 @@ def fit(X, C, n_hidden, activation, learning_rate, batch_size, epochs, seed):
         J = cross_entropy(c, p)
     losses = minibatch_sgd(GradientDescentOptimizer(learning_rate, gradients), J, x, c, X, C, batch_size, epochs, seed)
     return (lambda points: run_graph(p, {x: points})), losses
-''', ns)
+""",
+        ns,
+    )
     assert "cross_entropy" not in ns or callable(ns["cross_entropy"])
     assert check("part5.fit", namespace=ns).passed
 
@@ -267,6 +332,7 @@ def test_optimizer_is_judged_with_the_library_engine_and_the_names_come_back():
 
 def test_engine_pieces_have_library_stand_ins_that_pass_their_own_checks():
     from tensorslow_edu.exercises import exercises_of_part
+
     pieces = [e for e in exercises_of_part(4) + exercises_of_part(5) if e.piece]
     assert {e.id for e in pieces} >= {e.id for e in exercises_of_part(4)} | {"part5.dense_layer", "part5.fit"}
     for exercise in pieces:
@@ -279,13 +345,16 @@ def test_engine_pieces_have_library_stand_ins_that_pass_their_own_checks():
 
 def test_a_family_half_written_reports_both_the_failure_and_the_stub():
     ns = all_solutions()
-    exec('''
+    exec(
+        """
 def sigmoid_gradient(op, grad):
     s = op.output
     return [s * (1 - s)]
 def log_gradient(op, grad):
     raise NotImplementedError("part4.one_input_gradients: not started yet (replace this line with your code)")
-''', ns)
+""",
+        ns,
+    )
     text = str(check("part4.one_input_gradients", namespace=ns))
     assert text.splitlines()[0] == "part4.one_input_gradients: 4 of 6 visible tests passed"
     assert "  ✗ log — not started yet (log_gradient still raises NotImplementedError)" in text
@@ -294,12 +363,16 @@ def log_gradient(op, grad):
 
 def test_a_stub_helper_is_named():
     ns = all_solutions()
-    exec('''
+    exec(
+        """
 def unbroadcast(grad, shape):
     raise NotImplementedError("part4.broadcast_gradients: not started yet (replace this line with your code)")
-''', ns)
+""",
+        ns,
+    )
     assert str(check("part4.broadcast_gradients", namespace=ns)) == (
-        "part4.broadcast_gradients: not started yet (unbroadcast still raises NotImplementedError)")
+        "part4.broadcast_gradients: not started yet (unbroadcast still raises NotImplementedError)"
+    )
 
 
 def test_keep_reads_a_class_from_the_cell_its_methods_came_from(tmp_path, capsys):
@@ -307,21 +380,27 @@ def test_keep_reads_a_class_from_the_cell_its_methods_came_from(tmp_path, capsys
     import linecache
 
     from tensorslow_edu.exercises import keep
-    cell = ("class GradientDescentOptimizer:\n"
-            "    def __init__(self, learning_rate, gradients):\n"
-            "        self.learning_rate = learning_rate\n"
-            "\n\n\n\n"
-            "class Other:\n"
-            "    def f(self):\n"
-            "        return 1\n"
-            "def g():\n"
-            "    return 2\n")
+
+    cell = (
+        "class GradientDescentOptimizer:\n"
+        "    def __init__(self, learning_rate, gradients):\n"
+        "        self.learning_rate = learning_rate\n"
+        "\n\n\n\n"
+        "class Other:\n"
+        "    def f(self):\n"
+        "        return 1\n"
+        "def g():\n"
+        "    return 2\n"
+    )
     name = "<cell-for-keep-test>"
     linecache.cache[name] = (len(cell), None, cell.splitlines(keepends=True), name)
     ns = {"__name__": "__main__"}
     exec(compile(cell, name, "exec"), ns)
     folder = tmp_path / "my_tensorslow"
-    exec("keep('part4', GradientDescentOptimizer, Other, g, folder=folder)", {**ns, "keep": keep, "folder": folder})
+    exec(
+        "keep('part4', GradientDescentOptimizer, Other, g, folder=folder)",
+        {**ns, "keep": keep, "folder": folder},
+    )
     kept = (folder / "part4.py").read_text()
     assert "class GradientDescentOptimizer:" in kept
     # kept definitions stand two blank lines apart, as in any tidy module, and the file ends in one newline
@@ -333,7 +412,8 @@ def test_keep_reads_a_class_from_the_cell_its_methods_came_from(tmp_path, capsys
 
 def test_backprop_asking_a_placeholder_for_its_gradient_function_is_explained():
     ns = all_solutions()
-    exec('''
+    exec(
+        """
 def backprop(loss, gradients):
     grads = {loss: np.ones_like(loss.output)}
     for node in reversed(traverse_postorder(loss)):
@@ -341,15 +421,20 @@ def backprop(loss, gradients):
         for inp, share in zip(node.input_nodes, rule(node, grads[node])):
             grads[inp] = grads[inp] + share if inp in grads else share
     return grads
-''', ns)
+""",
+        ns,
+    )
     text = str(check("part4.backprop", namespace=ns))
-    assert "backprop looked up a gradient function for a placeholder" in text or \
-           "backprop looked up a gradient function for a Variable" in text, text
+    assert (
+        "backprop looked up a gradient function for a placeholder" in text
+        or "backprop looked up a gradient function for a Variable" in text
+    ), text
 
 
 def test_shuffling_the_callers_data_in_place_is_explained():
     ns = all_solutions()
-    exec('''
+    exec(
+        """
 def minibatch_sgd(optimizer, loss, x, c, X, C, batch_size, epochs, seed):
     rng = np.random.default_rng(seed)
     losses = []
@@ -358,7 +443,9 @@ def minibatch_sgd(optimizer, loss, x, c, X, C, batch_size, epochs, seed):
         for start in range(0, len(X), batch_size):
             losses.append(optimizer.minimize(loss, {x: X[start:start + batch_size], c: C[start:start + batch_size]}))
     return losses
-''', ns)
+""",
+        ns,
+    )
     text = str(check("part4.minibatch_sgd", namespace=ns))
     assert "x and c were fed different points" in text
     assert "X was changed in place" in text and "shuffle an order of indices" in text, text
@@ -371,9 +458,13 @@ def test_hints_name_sections_that_exist(part):
     from pathlib import Path
 
     from tensorslow_edu.exercises import exercises_of_part
+
     notebook = next((Path(__file__).resolve().parents[1] / "notebooks").glob(f"0{part}_*.ipynb"))
-    text = "\n".join("".join(c["source"]) for c in json.loads(notebook.read_text())["cells"]
-                     if c["cell_type"] == "markdown")
+    text = "\n".join(
+        "".join(c["source"])
+        for c in json.loads(notebook.read_text())["cells"]
+        if c["cell_type"] == "markdown"
+    )
     named = 0
     for exercise in exercises_of_part(part):
         for case in exercise.cases:
@@ -382,16 +473,29 @@ def test_hints_name_sections_that_exist(part):
                     named += 1
                     # a heading (## name ...) or a bold paragraph (**name.**)
                     assert re.search(rf"^#+ {re.escape(name)}|\*\*{re.escape(name)}\.\*\*", text, re.M), (
-                        exercise.id, case.name, name)
+                        exercise.id,
+                        case.name,
+                        name,
+                    )
     assert named >= 2
 
 
 def test_my_pieces_makes_the_engines_table_of_gradients(tmp_path, capsys):
     from tensorslow_edu.exercises import my_pieces
+
     mine = my_pieces("part4", "part5", folder=tmp_path / "nothing_kept")
     assert "part4: there is no" in capsys.readouterr().out
-    assert set(mine.gradients) == {"add", "multiply", "matmul", "sigmoid", "softmax", "log", "negative",
-                                   "reduce_sum", "leaky_relu"}
+    assert set(mine.gradients) == {
+        "add",
+        "multiply",
+        "matmul",
+        "sigmoid",
+        "softmax",
+        "log",
+        "negative",
+        "reduce_sum",
+        "leaky_relu",
+    }
     assert mine.gradients["leaky_relu"] is mine.leaky_relu_gradient
     assert all(whose == "library" for whose in mine.whose.values())
 
@@ -399,6 +503,7 @@ def test_my_pieces_makes_the_engines_table_of_gradients(tmp_path, capsys):
 def test_a_composed_stand_in_runs_on_the_learners_other_pieces(tmp_path, capsys):
     """fit missing: the library's fit stands in, built from the learner's dense_layer, optimizer, ..."""
     from tensorslow_edu.exercises import my_pieces
+
     folder = tmp_path / "my_tensorslow"
     folder.mkdir()
     (folder / "part5.py").write_text(
@@ -408,7 +513,8 @@ def test_a_composed_stand_in_runs_on_the_learners_other_pieces(tmp_path, capsys)
         "    W = ts.Variable(rng.uniform(-limit, limit, size=(n_in, n_out)))\n"
         "    b = ts.Variable(np.zeros(n_out))\n"
         "    z = add(matmul(x, W), b)\n"
-        "    return z if activation is None else activation(z)\n")
+        "    return z if activation is None else activation(z)\n"
+    )
     mine = my_pieces("part1", "part2", "part3", "part4", "part5", folder=folder)  # I-IV: the library's
     out = capsys.readouterr().out
     assert "part5: yours: dense_layer" in out and "    fit: not kept; using the library's" in out

@@ -128,22 +128,22 @@ class log(ts.Operation):
 def cross_entropy(c, p):
     return reduce_sum(multiply(c, log(p)))   # forgot the minus
 """,
-    "part4.broadcast_gradients": '''
+    "part4.broadcast_gradients": """
 def add_gradient(op, grad):
     return [grad, grad]             # forgot the sum over the broadcast axes
-''',
-    "part4.matmul_gradient": '''
+""",
+    "part4.matmul_gradient": """
 def matmul_gradient(op, grad):
     a, b = op.inputs
     return [grad @ b.T, a.T @ grad]  # the matrix rule only: fails on vectors
-''',
-    "part4.one_input_gradients": '''
+""",
+    "part4.one_input_gradients": """
 def sigmoid_gradient(op, grad):
     s = op.output
     grad *= s * (1 - s)             # changes the incoming gradient in place
     return [grad]
-''',
-    "part4.backprop": '''
+""",
+    "part4.backprop": """
 def backprop(loss, gradients):
     grads = {loss: np.ones_like(loss.output)}
     queue = [loss]
@@ -155,8 +155,8 @@ def backprop(loss, gradients):
                 grads[inp] = grads[inp] + share if inp in grads else share
                 queue.append(inp)
     return grads
-''',
-    "part4.optimizer": '''
+""",
+    "part4.optimizer": """
 class GradientDescentOptimizer:
     def __init__(self, learning_rate, gradients):
         self.learning_rate = learning_rate
@@ -167,8 +167,8 @@ class GradientDescentOptimizer:
             if isinstance(node, ts.Variable):
                 node.value -= self.learning_rate * grad   # in place
         return value
-''',
-    "part4.minibatch_sgd": '''
+""",
+    "part4.minibatch_sgd": """
 def minibatch_sgd(optimizer, loss, x, c, X, C, batch_size, epochs, seed):
     losses = []
     for _ in range(epochs):         # no shuffle
@@ -176,15 +176,15 @@ def minibatch_sgd(optimizer, loss, x, c, X, C, batch_size, epochs, seed):
             feed = {x: X[start:start + batch_size], c: C[start:start + batch_size]}
             losses.append(optimizer.minimize(loss, feed))
     return losses
-''',
-    "part5.dense_layer": '''
+""",
+    "part5.dense_layer": """
 def dense_layer(x, n_in, n_out, activation, rng):
     W = ts.Variable(rng.standard_normal((n_in, n_out)), name="W")   # not Glorot's range
     b = ts.Variable(np.zeros(n_out), name="b")
     z = add(matmul(x, W), b)
     return z if activation is None else activation(z)
-''',
-    "part5.leaky_relu": '''
+""",
+    "part5.leaky_relu": """
 class leaky_relu(ts.Operation):
     def __init__(self, a, name=None):
         super().__init__([a], name)
@@ -193,8 +193,8 @@ class leaky_relu(ts.Operation):
 
 def leaky_relu_gradient(op, grad):
     return [grad * (op.inputs[0] > 0)]      # the slope below zero is 0.1, not 0
-''',
-    "part5.fit": '''
+""",
+    "part5.fit": """
 def fit(X, C, n_hidden, activation, learning_rate, batch_size, epochs, seed):
     rng = np.random.default_rng(seed)
     with ts.Graph().as_default():
@@ -206,14 +206,14 @@ def fit(X, C, n_hidden, activation, learning_rate, batch_size, epochs, seed):
     optimizer = GradientDescentOptimizer(learning_rate, gradients)
     losses = minibatch_sgd(optimizer, J, x, c, X, C, batch_size, epochs, seed)
     return (lambda points: run_graph(p, {x: points})), losses
-''',
-    "part5.mlp_forward": '''
+""",
+    "part5.mlp_forward": """
 def mlp_forward(X, W1, b1, W2, b2):
     H = 1 / (1 + np.exp(-(X @ W1 + b1)))
     Z = H @ W2 + b2
     return np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)
-''',
-    "part6.mlp_gradients": '''
+""",
+    "part6.mlp_gradients": """
 def mlp_gradients(X, C, W1, b1, W2, b2):
     H = 1 / (1 + np.exp(-(X @ W1 + b1)))
     Z = H @ W2 + b2
@@ -221,8 +221,8 @@ def mlp_gradients(X, C, W1, b1, W2, b2):
     dZ2 = P - C
     dZ1 = dZ2 @ W2.T                # forgot the sigmoid's derivative
     return {"W1": X.T @ dZ1, "b1": dZ1.sum(axis=0), "W2": H.T @ dZ2, "b2": dZ2.sum(axis=0)}
-''',
-    "part6.Scalar": '''
+""",
+    "part6.Scalar": """
 class Scalar:
     def __init__(self, value, inputs=(), local_gradients=()):
         self.value, self.inputs, self.local_gradients, self.grad = float(value), inputs, local_gradients, 0.0
@@ -246,8 +246,8 @@ class Scalar:
         for node in reversed(tape):
             for i, local in zip(node.inputs, node.local_gradients):
                 i.grad = node.grad * local              # overwrites instead of adding up
-''',
-    "part6.MomentumOptimizer": '''
+""",
+    "part6.MomentumOptimizer": """
 class MomentumOptimizer:
     def __init__(self, learning_rate, momentum):
         self.learning_rate, self.momentum = learning_rate, momentum
@@ -258,8 +258,8 @@ class MomentumOptimizer:
             velocity[name] = self.momentum * velocity[name] + grads[name]
             new[name] = value - self.learning_rate * velocity[name]
         return new
-''',
-    "part6.squared_error": '''
+""",
+    "part6.squared_error": """
 def squared_error(y, t, reduction):
     d = ts.square(ts.subtract(y, t))
     if reduction == "half_sum":
@@ -267,7 +267,7 @@ def squared_error(y, t, reduction):
     if reduction == "sum":
         return ts.reduce_sum(d)
     return ts.reduce_mean(d)
-''',
+""",
 }
 
 
@@ -289,6 +289,7 @@ def solutions():
 
 def hidden_cases():
     from tensorslow_edu.grading.grade import load_hidden
+
     return load_hidden(ROOT / "course" / "instructor" / "hidden")
 
 
@@ -299,6 +300,7 @@ def judge(exercise, namespace, case):
 
 def test_the_catalogue_is_made_from_the_registry():
     from tensorslow_edu.exercises.core import catalogue
+
     text = catalogue()
     exercises = all_exercises()
     rows = re.findall(r"^\| `(part\d+\.\w+)` \| (\d+) \| (.+) \|$", text, re.M)
@@ -324,13 +326,20 @@ def test_correct_solution_passes_visible_and_hidden(exercise_id, solutions):
 
 
 # some typical mistakes are numerically unstable on purpose (a softmax that overflows)
-@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning",
-                            "ignore:invalid value encountered:RuntimeWarning")
+@pytest.mark.filterwarnings(
+    "ignore:overflow encountered:RuntimeWarning", "ignore:invalid value encountered:RuntimeWarning"
+)
 @pytest.mark.parametrize("exercise_id", BY_PART)
 def test_typical_mistake_fails_with_specific_feedback(exercise_id, solutions):
     ns = all_solutions()
-    exec(compile("import numpy as np\nimport tensorslow_edu as ts\n" + textwrap.dedent(MISTAKES[exercise_id]),
-                 "<mistake>", "exec"), ns)
+    exec(
+        compile(
+            "import numpy as np\nimport tensorslow_edu as ts\n" + textwrap.dedent(MISTAKES[exercise_id]),
+            "<mistake>",
+            "exec",
+        ),
+        ns,
+    )
     report = check(exercise_id, namespace=ns)
     assert report.state == "failed", str(report)
     text = str(report)
@@ -341,8 +350,10 @@ def test_typical_mistake_fails_with_specific_feedback(exercise_id, solutions):
 @pytest.mark.parametrize("exercise_id", BY_PART)
 def test_stub_is_not_started_and_missing_is_named(exercise_id):
     exercise = get_exercise(exercise_id)
-    stub = "".join(f"def {name}(*args, **kwargs):\n"
-                   f"    raise NotImplementedError('{exercise_id}: not started yet')\n" for name in exercise.names)
+    stub = "".join(
+        f"def {name}(*args, **kwargs):\n    raise NotImplementedError('{exercise_id}: not started yet')\n"
+        for name in exercise.names
+    )
     assert check(exercise_id, namespace=namespace_of(stub)).state == "not_started"
     renamed = namespace_of(stub.replace(f"def {exercise.obj}(", f"def {exercise.obj}_v2("))
     report = check(exercise_id, namespace=renamed)
@@ -355,15 +366,20 @@ def test_check_text_is_deterministic_and_detailed(solutions):
     ns.update(namespace_of("import numpy as np\nimport tensorslow_edu as ts\n" + MISTAKES["part1.run_graph"]))
     first, second = str(check("part1.run_graph", namespace=ns)), str(check("part1.run_graph", namespace=ns))
     assert first == second
-    assert first.splitlines()[0] == "part1.run_graph: 1 of 5 visible tests passed"  # the one without Variables
+    assert (
+        first.splitlines()[0] == "part1.run_graph: 1 of 5 visible tests passed"
+    )  # the one without Variables
     assert "expected: shape (2,) [ 2., -1.]" in first
     assert "largest difference" in first
     assert "0x" not in first  # no memory addresses
 
 
 def test_check_finds_the_callers_globals():
-    ns = namespace_of("import numpy as np\nimport tensorslow_edu as ts\nfrom tensorslow_edu.exercises import check\n"
-                      + solution_source(1) + "\nreport = check('part1.add')\n")
+    ns = namespace_of(
+        "import numpy as np\nimport tensorslow_edu as ts\nfrom tensorslow_edu.exercises import check\n"
+        + solution_source(1)
+        + "\nreport = check('part1.add')\n"
+    )
     assert ns["report"].passed
 
 
@@ -374,12 +390,12 @@ def test_check_reports_overflow_as_a_failure(solutions):
 
 
 def test_always_equal_object_does_not_pass():
-    ns = namespace_of('''
+    ns = namespace_of("""
 class Anything:
     def __eq__(self, other): return True
     def __array__(self, dtype=None, copy=None): raise TypeError("no")
 def traverse_postorder(operation): return Anything()
-''')
+""")
     report = check("part1.traverse_postorder", namespace=ns)
     assert report.state == "failed" and "Anything" in str(report)
 
@@ -396,16 +412,21 @@ def test_unknown_id_is_a_report_with_the_closest_id():
 
 # ----- the core of check(): arrays changed in place, NaN, one line per other failure, hint levels
 
+
 class _Double(Exercise):
     """A small exercise of a made-up part 9, for testing the machinery: double(a) = 2a."""
+
     id = "part9.double"
     points = 1
     obj = "double"
     piece = True
     reference = staticmethod(lambda a: 2 * a)
     cases = [
-        Case("a vector", a=np.array([1.0, 2.0]), hint=["Doubling is the idea (section Doubling).",
-                                                        "Multiply by a number, not by the array."]),
+        Case(
+            "a vector",
+            a=np.array([1.0, 2.0]),
+            hint=["Doubling is the idea (section Doubling).", "Multiply by a number, not by the array."],
+        ),
         Case("a matrix", a=np.array([[1.0, -1.0]]), hint="Same as for a vector."),
         Case("a number", a=np.array(3.0)),
     ]
@@ -420,6 +441,7 @@ class _Double(Exercise):
 @pytest.fixture
 def double_exercise():
     from tensorslow_edu.exercises import core
+
     exercise = _Double()
     core._REGISTRY[exercise.id] = exercise
     yield exercise
@@ -461,8 +483,12 @@ def test_nan_and_inf_are_named(double_exercise):
     assert "the result holds 2 infinite values (the first, -inf, at index (0,))" in text
     assert "division by 0 or log(0)" in text
     from tensorslow_edu.exercises.core import compare_values
+
     verdict = compare_values(np.array([1.0, np.nan]), np.array([1.0, 2.0]))
-    assert "the result holds 1 NaN value (the first, NaN, at index (1,)); NaN (not a number)" in verdict.lines[-1]
+    assert (
+        "the result holds 1 NaN value (the first, NaN, at index (1,)); NaN (not a number)"
+        in verdict.lines[-1]
+    )
 
 
 def test_a_family_exercise_names_the_missing_function():
@@ -475,6 +501,7 @@ def test_a_family_exercise_names_the_missing_function():
 
         def expected(self, inputs):
             return 2.0
+
     ns = namespace_of("def f(a):\n    return a\ndef h(a):\n    return a\n")
     result = run_case(Family(), ns, {"a": 1.0})
     assert result["status"] == "missing" and "no function named 'g'" in result["message"]
@@ -516,6 +543,7 @@ def test_keep_writes_the_pieces_and_their_helpers(double_exercise, tmp_path, cap
 
 def test_my_pieces_uses_yours_when_it_passes_and_says_why_not(double_exercise, tmp_path, capsys):
     from tensorslow_edu.exercises import my_pieces
+
     folder = tmp_path / "my_tensorslow"
     mine = my_pieces("part9", folder=folder)
     assert "part9: there is no " in capsys.readouterr().out
@@ -544,6 +572,7 @@ def test_html_repr_escapes_and_mentions_the_id(solutions):
 
 def test_the_course_is_found_from_the_environment_then_by_walking_up_then_shipped(tmp_path, monkeypatch):
     from tensorslow_edu.exercises.course import SHIPPED, CourseError, find_course
+
     monkeypatch.delenv("TENSORSLOW_EDU_COURSE", raising=False)
     course = tmp_path / "course"
     (course / "student" / "week1").mkdir(parents=True)

@@ -21,8 +21,11 @@ pytestmark = pytest.mark.grader
 
 IDS = [e for e in all_exercises() if e.split(".")[0] in ("part1", "part2", "part3")]
 BY_PART = [pytest.param(e, marks=getattr(pytest.mark, e.split(".")[0]), id=e) for e in IDS]
-PIECES = {"part1": ["traverse_postorder", "run_graph", "add", "matmul"], "part2": ["sigmoid", "softmax"],
-          "part3": ["log", "multiply", "negative", "reduce_sum", "cross_entropy"]}
+PIECES = {
+    "part1": ["traverse_postorder", "run_graph", "add", "matmul"],
+    "part2": ["sigmoid", "softmax"],
+    "part3": ["log", "multiply", "negative", "reduce_sum", "cross_entropy"],
+}
 
 
 def with_mistake(source):
@@ -34,7 +37,10 @@ def with_mistake(source):
 
 # (id, what the learner got wrong, their code, fragments the report must hold[, the case that fails in full])
 MISTAKES = [
-    ("part1.traverse_postorder", "no memo of visited nodes", """
+    (
+        "part1.traverse_postorder",
+        "no memo of visited nodes",
+        """
 def traverse_postorder(operation):
     order = []
     def visit(node):
@@ -43,8 +49,13 @@ def traverse_postorder(operation):
         order.append(node)
     visit(operation)
     return order
-""", ["✗ a node used twice", "listed more than once: ['x']"]),
-    ("part1.traverse_postorder", "pre-order: the node before its inputs", """
+""",
+        ["✗ a node used twice", "listed more than once: ['x']"],
+    ),
+    (
+        "part1.traverse_postorder",
+        "pre-order: the node before its inputs",
+        """
 def traverse_postorder(operation):
     order, seen = [], set()
     def visit(node):
@@ -56,8 +67,13 @@ def traverse_postorder(operation):
             visit(n)
     visit(operation)
     return order
-""", ["wrong order: z comes before its input y"]),
-    ("part1.traverse_postorder", "breadth-first, then reversed", """
+""",
+        ["wrong order: z comes before its input y"],
+    ),
+    (
+        "part1.traverse_postorder",
+        "breadth-first, then reversed",
+        """
 def traverse_postorder(operation):
     order, queue = [], [operation]
     while queue:
@@ -66,12 +82,22 @@ def traverse_postorder(operation):
             order.append(node)
         queue.extend(node.input_nodes)
     return order[::-1]
-""", ["✗ a node used at two depths", "wrong order: sq comes before its input x", "breadth-first"]),
-    ("part1.traverse_postorder", "only the direct inputs, no recursion", """
+""",
+        ["✗ a node used at two depths", "wrong order: sq comes before its input x", "breadth-first"],
+    ),
+    (
+        "part1.traverse_postorder",
+        "only the direct inputs, no recursion",
+        """
 def traverse_postorder(operation):
     return list(operation.input_nodes) + [operation]
-""", ["missing: ['A', 'x']"]),
-    ("part1.run_graph", "values computed recursively, nothing stored", """
+""",
+        ["missing: ['A', 'x']"],
+    ),
+    (
+        "part1.run_graph",
+        "values computed recursively, nothing stored",
+        """
 def run_graph(operation, feed_dict):
     def value(node):
         if isinstance(node, ts.placeholder):
@@ -80,8 +106,13 @@ def run_graph(operation, feed_dict):
             return node.compute(*[value(n) for n in node.input_nodes])
         return node.value
     return value(operation)
-""", ["the value is right, but node A has no output stored (node.output is None)", "Part IV"]),
-    ("part1.run_graph", "outputs stored, inputs not", """
+""",
+        ["the value is right, but node A has no output stored (node.output is None)", "Part IV"],
+    ),
+    (
+        "part1.run_graph",
+        "outputs stored, inputs not",
+        """
 def run_graph(operation, feed_dict):
     for node in traverse_postorder(operation):
         if isinstance(node, ts.placeholder):
@@ -91,8 +122,13 @@ def run_graph(operation, feed_dict):
         else:
             node.output = node.value
     return operation.output
-""", ["operation y has no inputs stored (node.inputs is None)", "(the values of A, x)"]),
-    ("part1.run_graph", "Variables looked up in feed_dict like placeholders", """
+""",
+        ["operation y has no inputs stored (node.inputs is None)", "(the values of A, x)"],
+    ),
+    (
+        "part1.run_graph",
+        "Variables looked up in feed_dict like placeholders",
+        """
 def run_graph(operation, feed_dict):
     for node in traverse_postorder(operation):
         if isinstance(node, ts.Operation):
@@ -101,10 +137,18 @@ def run_graph(operation, feed_dict):
         else:
             node.output = np.asarray(feed_dict[node], dtype=float)
     return operation.output
-""", ["KeyError: <Variable 'A'>. run_graph looked up the Variable 'A' in feed_dict, which holds only",
-      "the third kind of node", "the three kinds",
-      "✗ a Variable alone — hint 1: A Variable is neither fed nor computed: it is the third kind"]),
-    ("part1.run_graph", "only placeholders and operations: Variables and constants left empty", """
+""",
+        [
+            "KeyError: <Variable 'A'>. run_graph looked up the Variable 'A' in feed_dict, which holds only",
+            "the third kind of node",
+            "the three kinds",
+            "✗ a Variable alone — hint 1: A Variable is neither fed nor computed: it is the third kind",
+        ],
+    ),
+    (
+        "part1.run_graph",
+        "only placeholders and operations: Variables and constants left empty",
+        """
 def run_graph(operation, feed_dict):
     for node in traverse_postorder(operation):
         if isinstance(node, ts.placeholder):
@@ -113,8 +157,13 @@ def run_graph(operation, feed_dict):
             node.inputs = [n.output for n in node.input_nodes]
             node.output = node.compute(*node.inputs)
     return operation.output
-""", ["An input value was None: Variable 'A' was given no output before its consumer 'y' was computed"]),
-    ("part1.run_graph", "fed values kept as they came, lists included", """
+""",
+        ["An input value was None: Variable 'A' was given no output before its consumer 'y' was computed"],
+    ),
+    (
+        "part1.run_graph",
+        "fed values kept as they came, lists included",
+        """
 def run_graph(operation, feed_dict):
     for node in traverse_postorder(operation):
         if isinstance(node, ts.placeholder):
@@ -125,8 +174,13 @@ def run_graph(operation, feed_dict):
         else:
             node.output = node.value
     return operation.output
-""", ["placeholder 'x' keeps the list it was fed, [1.0, 2.0], as its output"]),
-    ("part1.run_graph", "constants forgotten", """
+""",
+        ["placeholder 'x' keeps the list it was fed, [1.0, 2.0], as its output"],
+    ),
+    (
+        "part1.run_graph",
+        "constants forgotten",
+        """
 def run_graph(operation, feed_dict):
     for node in traverse_postorder(operation):
         if isinstance(node, ts.placeholder):
@@ -137,41 +191,76 @@ def run_graph(operation, feed_dict):
             node.inputs = [n.output for n in node.input_nodes]
             node.output = node.compute(*node.inputs)
     return operation.output
-""", ["✗ a constant", "An input value was None: constant 'k' was given no output",
-      "become constant nodes, which keep their value like Variables"]),
-    ("part1.add", "the input changed in place", """
+""",
+        [
+            "✗ a constant",
+            "An input value was None: constant 'k' was given no output",
+            "become constant nodes, which keep their value like Variables",
+        ],
+    ),
+    (
+        "part1.add",
+        "the input changed in place",
+        """
 class add(ts.Operation):
     def __init__(self, a, b, name=None):
         super().__init__([a, b], name)
     def compute(self, a, b):
         a += b
         return a
-""", ["the input a was changed in place: at index (0,) it was 1 and is now 2",
-      "must not change its input in place"]),
-    ("part1.add", "only one input handed to Operation", """
+""",
+        [
+            "the input a was changed in place: at index (0,) it was 1 and is now 2",
+            "must not change its input in place",
+        ],
+    ),
+    (
+        "part1.add",
+        "only one input handed to Operation",
+        """
 class add(ts.Operation):
     def __init__(self, a, b, name=None):
         super().__init__([a], name)
         self.b = b
     def compute(self, a):
         return a + self.b.output
-""", ["its input_nodes are ['a'], but they must be the nodes it was given, ['a', 'b']"]),
-    ("part1.add", "a function that returns the library's operation", """
+""",
+        ["its input_nodes are ['a'], but they must be the nodes it was given, ['a', 'b']"],
+    ),
+    (
+        "part1.add",
+        "a function that returns the library's operation",
+        """
 def add(a, b, name=None):
     return a + b
-""", ["add is a function, not a class: write class add(ts.Operation)"]),
-    ("part1.add", "the library's compute inherited", """
+""",
+        ["add is a function, not a class: write class add(ts.Operation)"],
+    ),
+    (
+        "part1.add",
+        "the library's compute inherited",
+        """
 class add(ts.add):
     pass
-""", ["the compute of your add is not yours: it comes from tensorslow_edu."]),
-    ("part1.matmul", "NumPy's own error, which names no shapes", """
+""",
+        ["the compute of your add is not yours: it comes from tensorslow_edu."],
+    ),
+    (
+        "part1.matmul",
+        "NumPy's own error, which names no shapes",
+        """
 class matmul(ts.Operation):
     def __init__(self, a, b, name=None):
         super().__init__([a, b], name)
     def compute(self, a, b):
         return a @ b
-""", ["✗ shapes that do not fit", "it must name the shapes (2, 2) and (3,)"]),
-    ("part1.matmul", "the wrong size of b compared", """
+""",
+        ["✗ shapes that do not fit", "it must name the shapes (2, 2) and (3,)"],
+    ),
+    (
+        "part1.matmul",
+        "the wrong size of b compared",
+        """
 class matmul(ts.Operation):
     def __init__(self, a, b, name=None):
         super().__init__([a, b], name)
@@ -179,48 +268,87 @@ class matmul(ts.Operation):
         if a.shape[-1] != b.shape[-1]:
             raise ValueError(f"shapes {a.shape} and {b.shape} do not align")
         return a @ b
-""", ["✗ one point as a vector times a matrix", "ValueError: shapes (2,) and (2, 3) do not align",
-      "its length must match the rows of b"]),
-    ("part1.matmul", "the element-wise product", """
+""",
+        [
+            "✗ one point as a vector times a matrix",
+            "ValueError: shapes (2,) and (2, 3) do not align",
+            "its length must match the rows of b",
+        ],
+    ),
+    (
+        "part1.matmul",
+        "the element-wise product",
+        """
 class matmul(ts.Operation):
     def __init__(self, a, b, name=None):
         super().__init__([a, b], name)
     def compute(self, a, b):
         return a * b
-""", ["✗ A x: a matrix times a vector", "the shapes differ: (2, 2) instead of (2,)"]),
-    ("part2.sigmoid", "the formula as printed: overflow", """
+""",
+        ["✗ A x: a matrix times a vector", "the shapes differ: (2, 2) instead of (2,)"],
+    ),
+    (
+        "part2.sigmoid",
+        "the formula as printed: overflow",
+        """
 class sigmoid(ts.Operation):
     def __init__(self, a, name=None):
         super().__init__([a], name)
     def compute(self, a):
         return 1 / (1 + np.exp(-a))
-""", ["✗ large scores", "NumPy warned while computing them: overflow encountered in exp",
-      "shows that the form used is not safe", "hint 1: e^(−a) overflows"]),
-    ("part2.sigmoid", "np.where: both forms computed everywhere", """
+""",
+        [
+            "✗ large scores",
+            "NumPy warned while computing them: overflow encountered in exp",
+            "shows that the form used is not safe",
+            "hint 1: e^(−a) overflows",
+        ],
+    ),
+    (
+        "part2.sigmoid",
+        "np.where: both forms computed everywhere",
+        """
 class sigmoid(ts.Operation):
     def __init__(self, a, name=None):
         super().__init__([a], name)
     def compute(self, a):
         return np.where(a >= 0, 1 / (1 + np.exp(-a)), np.exp(a) / (1 + np.exp(a)))
-""", ["the values are right, but NumPy warned while computing them: overflow encountered in exp",
-      "np.where(condition, x, y) is no way around it, since it computes both x and y for every element"]),
-    ("part2.sigmoid", "the input clipped in place", """
+""",
+        [
+            "the values are right, but NumPy warned while computing them: overflow encountered in exp",
+            "np.where(condition, x, y) is no way around it, since it computes both x and y for every element",
+        ],
+    ),
+    (
+        "part2.sigmoid",
+        "the input clipped in place",
+        """
 class sigmoid(ts.Operation):
     def __init__(self, a, name=None):
         super().__init__([a], name)
     def compute(self, a):
         np.clip(a, -500, 500, out=a)
         return 1 / (1 + np.exp(-a))
-""", ["the input a was changed in place: at index (0,) it was -1000 and is now -500"]),
-    ("part2.softmax", "no shift: overflow", """
+""",
+        ["the input a was changed in place: at index (0,) it was -1000 and is now -500"],
+    ),
+    (
+        "part2.softmax",
+        "no shift: overflow",
+        """
 class softmax(ts.Operation):
     def __init__(self, a, name=None):
         super().__init__([a], name)
     def compute(self, a):
         e = np.exp(a)
         return e / e.sum(axis=1, keepdims=True)
-""", ["✗ large scores", "overflow"]),
-    ("part2.softmax", "the input shifted in place", """
+""",
+        ["✗ large scores", "overflow"],
+    ),
+    (
+        "part2.softmax",
+        "the input shifted in place",
+        """
 class softmax(ts.Operation):
     def __init__(self, a, name=None):
         super().__init__([a], name)
@@ -228,41 +356,81 @@ class softmax(ts.Operation):
         a -= a.max(axis=1, keepdims=True)
         e = np.exp(a)
         return e / e.sum(axis=1, keepdims=True)
-""", ["the input a was changed in place: at index (0, 0) it was 1 and is now -2",
-      "must not change its input in place"]),
-    ("part2.softmax", "one maximum for the whole array", """
+""",
+        [
+            "the input a was changed in place: at index (0, 0) it was 1 and is now -2",
+            "must not change its input in place",
+        ],
+    ),
+    (
+        "part2.softmax",
+        "one maximum for the whole array",
+        """
 class softmax(ts.Operation):
     def __init__(self, a, name=None):
         super().__init__([a], name)
     def compute(self, a):
         e = np.exp(a - a.max())
         return e / e.sum(axis=1, keepdims=True)
-""", ["✗ large scores", "NumPy warned: invalid value encountered"]),
-    ("part2.softmax", "sum over the wrong axis", """
+""",
+        ["✗ large scores", "NumPy warned: invalid value encountered"],
+    ),
+    (
+        "part2.softmax",
+        "sum over the wrong axis",
+        """
 class softmax(ts.Operation):
     def __init__(self, a, name=None):
         super().__init__([a], name)
     def compute(self, a):
         e = np.exp(a - a.max(axis=0, keepdims=True))
         return e / e.sum(axis=0, keepdims=True)
-""", ["each row must sum to 1; the rows of yours sum to [3.0]", "✗ two rows — hint 1: Each row is one point"]),
-    ("part2.softmax_weights", "columns swapped: red in column 0", """
+""",
+        [
+            "each row must sum to 1; the rows of yours sum to [3.0]",
+            "✗ two rows — hint 1: Each row is one point",
+        ],
+    ),
+    (
+        "part2.softmax_weights",
+        "columns swapped: red in column 0",
+        """
 def softmax_weights(w, b):
     return np.column_stack([np.zeros_like(w), w]), np.array([0.0, b])
-""", ["your column 0 is red's probability: the columns are swapped"]),
-    ("part2.softmax_weights", "one weight vector instead of a matrix", """
+""",
+        ["your column 0 is red's probability: the columns are swapped"],
+    ),
+    (
+        "part2.softmax_weights",
+        "one weight vector instead of a matrix",
+        """
 def softmax_weights(w, b):
     return w, b
-""", ["W must have shape (2, 2) (one column per class) and b shape (2,), got (2,) and ()"]),
-    ("part2.softmax_weights", "W alone returned", """
+""",
+        ["W must have shape (2, 2) (one column per class) and b shape (2,), got (2,) and ()"],
+    ),
+    (
+        "part2.softmax_weights",
+        "W alone returned",
+        """
 def softmax_weights(w, b):
     return np.column_stack([w, np.zeros_like(w)])
-""", ["softmax_weights must return two arrays, (W, b), got a ndarray"]),
-    ("part2.softmax_weights", "the hand-made W of the text, twice as steep", """
+""",
+        ["softmax_weights must return two arrays, (W, b), got a ndarray"],
+    ),
+    (
+        "part2.softmax_weights",
+        "the hand-made W of the text, twice as steep",
+        """
 def softmax_weights(w, b):
     return np.column_stack([w, -w]), np.array([b, -b])
-""", ["twice too much"]),
-    ("part2.perceptron", "a new graph at every call", """
+""",
+        ["twice too much"],
+    ),
+    (
+        "part2.perceptron",
+        "a new graph at every call",
+        """
 class Perceptron:
     def __init__(self, W, b):
         self.W, self.b = W, b
@@ -272,8 +440,13 @@ class Perceptron:
         return ts.Session().run(p, {x: X})
     def classify(self, X):
         return np.argmax(self.probabilities(X), axis=1)
-""", ["added new operations to the graph", "in __init__"]),
-    ("part2.perceptron", "the weights as constants", """
+""",
+        ["added new operations to the graph", "in __init__"],
+    ),
+    (
+        "part2.perceptron",
+        "the weights as constants",
+        """
 class Perceptron:
     def __init__(self, W, b):
         self.graph = ts.Graph()
@@ -285,8 +458,13 @@ class Perceptron:
         return self.session.run(self.p, {self.x: X})
     def classify(self, X):
         return np.argmax(self.probabilities(X), axis=1)
-""", ["W and b must be Variables of the model's graph"]),
-    ("part2.perceptron", "the largest probability looked for down each column", """
+""",
+        ["W and b must be Variables of the model's graph"],
+    ),
+    (
+        "part2.perceptron",
+        "the largest probability looked for down each column",
+        """
 class Perceptron:
     def __init__(self, W, b):
         self.graph = ts.Graph()
@@ -298,16 +476,26 @@ class Perceptron:
         return self.session.run(self.p, {self.x: X})
     def classify(self, X):
         return np.argmax(self.probabilities(X), axis=0)
-""", ["✗ three classes", "classify gave 3 classes, one per column (class), for 4 points"]),
-    ("part2.softmax", "one shift for the whole array", """
+""",
+        ["✗ three classes", "classify gave 3 classes, one per column (class), for 4 points"],
+    ),
+    (
+        "part2.softmax",
+        "one shift for the whole array",
+        """
 class softmax(ts.Operation):
     def __init__(self, a, name=None):
         super().__init__([a], name)
     def compute(self, a):
         e = np.exp(a - np.max(a))
         return e / np.sum(e, axis=1, keepdims=True)
-""", ["✗ large scores", "NumPy warned", "each needs its own shift"]),
-    ("part2.perceptron", "classes counted from 1", """
+""",
+        ["✗ large scores", "NumPy warned", "each needs its own shift"],
+    ),
+    (
+        "part2.perceptron",
+        "classes counted from 1",
+        """
 class Perceptron:
     def __init__(self, W, b):
         self.graph = ts.Graph()
@@ -318,64 +506,109 @@ class Perceptron:
         return ts.Session(self.graph).run(self.p, {self.x: X})
     def classify(self, X):
         return np.argmax(self.probabilities(X), axis=1) + 1
-""", ["the classes are counted from 1; count them from 0"]),
-    ("part3.multiply", "the product written into a", """
+""",
+        ["the classes are counted from 1; count them from 0"],
+    ),
+    (
+        "part3.multiply",
+        "the product written into a",
+        """
 class multiply(ts.Operation):
     def __init__(self, a, b, name=None):
         super().__init__([a, b], name)
     def compute(self, a, b):
         return np.multiply(a, b, out=a)
-""", ["the input a was changed in place"]),
-    ("part3.multiply", "negative: the sign flipped in place", """
+""",
+        ["the input a was changed in place"],
+    ),
+    (
+        "part3.multiply",
+        "negative: the sign flipped in place",
+        """
 class negative(ts.Operation):
     def __init__(self, a, name=None):
         super().__init__([a], name)
     def compute(self, a):
         a *= -1
         return a
-""", ["✗ negative of a vector", "the input a was changed in place"]),
-    ("part3.reduce_sum", "NumPy's error for an axis that does not exist", """
+""",
+        ["✗ negative of a vector", "the input a was changed in place"],
+    ),
+    (
+        "part3.reduce_sum",
+        "NumPy's error for an axis that does not exist",
+        """
 class reduce_sum(ts.Operation):
     def __init__(self, A, axis=None, name=None):
         super().__init__([A], name)
         self.axis = axis
     def compute(self, A):
         return np.sum(A, axis=self.axis)
-""", ["the error says: axis 2 is out of bounds for array of dimension 2",
-      "it must name the shape (2, 3) and the axis 2"]),
-    ("part3.reduce_sum", "the axis kept but never used in compute", """
+""",
+        [
+            "the error says: axis 2 is out of bounds for array of dimension 2",
+            "it must name the shape (2, 3) and the axis 2",
+        ],
+    ),
+    (
+        "part3.reduce_sum",
+        "the axis kept but never used in compute",
+        """
 class reduce_sum(ts.Operation):
     def __init__(self, A, axis=None, name=None):
         super().__init__([A], name)
         self.axis = axis
     def compute(self, A, axis=None):
         return np.sum(A, axis=axis)
-""", ["✗ each row: axis=1", "this is the sum over every entry, but the case asks for axis 1"]),
-    ("part3.reduce_sum", "the summed axis kept", """
+""",
+        ["✗ each row: axis=1", "this is the sum over every entry, but the case asks for axis 1"],
+    ),
+    (
+        "part3.reduce_sum",
+        "the summed axis kept",
+        """
 class reduce_sum(ts.Operation):
     def __init__(self, A, axis=None, name=None):
         super().__init__([A], name)
         self.axis = axis
     def compute(self, A):
         return np.sum(A, axis=self.axis, keepdims=True)
-""", ["the summed axis is kept"]),
-    ("part3.reduce_sum", "axis 0 and 1 mixed up", """
+""",
+        ["the summed axis is kept"],
+    ),
+    (
+        "part3.reduce_sum",
+        "axis 0 and 1 mixed up",
+        """
 class reduce_sum(ts.Operation):
     def __init__(self, A, axis=None, name=None):
         super().__init__([A], name)
         self.axis = axis
     def compute(self, A):
         return np.sum(A, axis=None if self.axis is None else 1 - self.axis)
-""", ["this is the sum over axis 0, but the case asks for axis 1"]),
-    ("part3.log", "np.log as it is: -inf for 0", """
+""",
+        ["this is the sum over axis 0, but the case asks for axis 1"],
+    ),
+    (
+        "part3.log",
+        "np.log as it is: -inf for 0",
+        """
 class log(ts.Operation):
     def __init__(self, a, name=None):
         super().__init__([a], name)
     def compute(self, a):
         return np.log(a)
-""", ["✗ a probability that underflowed to 0", "divide by zero",
-      "expected a ValueError (or a FloatingPointError) raised before np.log is called"]),
-    ("part3.log", "an error that does not say what was wrong", """
+""",
+        [
+            "✗ a probability that underflowed to 0",
+            "divide by zero",
+            "expected a ValueError (or a FloatingPointError) raised before np.log is called",
+        ],
+    ),
+    (
+        "part3.log",
+        "an error that does not say what was wrong",
+        """
 class log(ts.Operation):
     def __init__(self, a, name=None):
         super().__init__([a], name)
@@ -383,8 +616,13 @@ class log(ts.Operation):
         if np.any(a <= 0):
             raise ValueError("bad input")
         return np.log(a)
-""", ["it must name how many values are <= 0 (2)"]),
-    ("part3.log", "only negative inputs refused", """
+""",
+        ["it must name how many values are <= 0 (2)"],
+    ),
+    (
+        "part3.log",
+        "only negative inputs refused",
+        """
 class log(ts.Operation):
     def __init__(self, a, name=None):
         super().__init__([a], name)
@@ -392,41 +630,83 @@ class log(ts.Operation):
         if np.any(a < 0):
             raise ValueError(f"log: {a.shape} has negative values")
         return np.log(a)
-""", ["✗ a probability that underflowed to 0", "divide by zero"]),
-    ("part3.cross_entropy", "the minus forgotten", """
+""",
+        ["✗ a probability that underflowed to 0", "divide by zero"],
+    ),
+    (
+        "part3.cross_entropy",
+        "the minus forgotten",
+        """
 def cross_entropy(c, p):
     return reduce_sum(multiply(c, log(p)))
-""", ["the sign is flipped"]),
-    ("part3.cross_entropy", "summed over the classes only", """
+""",
+        ["the sign is flipped"],
+    ),
+    (
+        "part3.cross_entropy",
+        "summed over the classes only",
+        """
 def cross_entropy(c, p):
     return negative(reduce_sum(multiply(c, log(p)), axis=1))
-""", ["J must be one number (shape ()), not an array of shape (1,)"]),
-    ("part3.cross_entropy", "the targets left out", """
+""",
+        ["J must be one number (shape ()), not an array of shape (1,)"],
+    ),
+    (
+        "part3.cross_entropy",
+        "the targets left out",
+        """
 def cross_entropy(c, p):
     return negative(reduce_sum(log(p)))
-""", ["the node returned does not depend on c"]),
-    ("part3.cross_entropy", "the mean instead of the sum", """
+""",
+        ["the node returned does not depend on c"],
+    ),
+    (
+        "part3.cross_entropy",
+        "the mean instead of the sum",
+        """
 def cross_entropy(c, p):
     return ts.reduce_mean(negative(reduce_sum(multiply(c, log(p)), axis=1)))
-""", ["this is the mean over the 3 points; J is their sum (section 'Sum or mean')"]),
-    ("part3.cross_entropy", "built from the library's operations, not the learner's", """
+""",
+        ["this is the mean over the 3 points; J is their sum (section 'Sum or mean')"],
+    ),
+    (
+        "part3.cross_entropy",
+        "built from the library's operations, not the learner's",
+        """
 def cross_entropy(c, p):
     return ts.negative(ts.reduce_sum(ts.multiply(c, ts.log(p))))
-""", ["the graph holds the library's", "not the", "you wrote in this notebook"]),
-    ("part3.cross_entropy", "one library operation among the learner's", """
+""",
+        ["the graph holds the library's", "not the", "you wrote in this notebook"],
+    ),
+    (
+        "part3.cross_entropy",
+        "one library operation among the learner's",
+        """
 def cross_entropy(c, p):
     return negative(reduce_sum(multiply(c, ts.log(p))))
-""", ["the graph holds the library's log (ts.log), not the log you wrote in this notebook"]),
-    ("part3.cross_entropy", "Python's operators, which build the library's operations", """
+""",
+        ["the graph holds the library's log (ts.log), not the log you wrote in this notebook"],
+    ),
+    (
+        "part3.cross_entropy",
+        "Python's operators, which build the library's operations",
+        """
 def cross_entropy(c, p):
     return -reduce_sum(c * log(p))
-""", ["the graph holds the library's multiply (ts.multiply, which `*` between nodes makes too)"]),
+""",
+        ["the graph holds the library's multiply (ts.multiply, which `*` between nodes makes too)"],
+    ),
 ]
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
-@pytest.mark.parametrize("exercise_id, what, source, fragments", [
-    pytest.param(*m, id=f"{m[0]}: {m[1]}", marks=getattr(pytest.mark, m[0].split(".")[0])) for m in MISTAKES])
+@pytest.mark.parametrize(
+    "exercise_id, what, source, fragments",
+    [
+        pytest.param(*m, id=f"{m[0]}: {m[1]}", marks=getattr(pytest.mark, m[0].split(".")[0]))
+        for m in MISTAKES
+    ],
+)
 def test_typical_mistake_fails_with_its_own_message(exercise_id, what, source, fragments):
     report = check(exercise_id, namespace=with_mistake(source))
     text = str(report)
@@ -453,6 +733,7 @@ def test_np_where_is_explained_on_request():
 def test_cross_entropy_may_use_the_library_stand_in_put_under_its_own_name():
     """my_pieces replaces a failed log by the library's under the name log: cross_entropy still passes."""
     import tensorslow_edu as ts
+
     ns = solutions_namespace([1, 2, 3])
     ns["log"] = ts.log
     assert check("part3.cross_entropy", namespace=ns).passed
@@ -489,13 +770,19 @@ def test_pieces_are_declared_and_the_library_stand_ins_pass_the_checks(part):
 def test_hints_name_where_the_idea_is_explained_and_never_give_the_answer(exercise_id):
     exercise = get_exercise(exercise_id)
     part = int(exercise_id[4])
-    solution_lines = {line.strip() for line in solution_source(part).splitlines()
-                      if len(line.strip()) > 12 and not line.strip().startswith(("#", '"""', "def ", "class "))}
+    solution_lines = {
+        line.strip()
+        for line in solution_source(part).splitlines()
+        if len(line.strip()) > 12 and not line.strip().startswith(("#", '"""', "def ", "class "))
+    }
     for case in exercise.cases:
         assert len(case.hints) == 2, (exercise_id, case.name)
         first = case.hints[0]
         assert re.search(r"section '|exercise '|Part I", first) or "axis 1" in first, (case.name, first)
-        assert not re.search(r"np\.|self\.|\bimport\b|\breturn\b", first), (case.name, first)  # the idea, not code
+        assert not re.search(r"np\.|self\.|\bimport\b|\breturn\b", first), (
+            case.name,
+            first,
+        )  # the idea, not code
         for hint in case.hints:
             for line in solution_lines:
                 assert line not in hint, (case.name, line)
@@ -506,6 +793,7 @@ def test_sections_named_in_hints_exist_in_the_notebooks(exercise_id):
     import nbformat
 
     from .course_notebooks import NOTEBOOKS
+
     headings = set()
     for path in NOTEBOOKS:
         for cell in nbformat.read(path, as_version=4).cells:
@@ -535,18 +823,30 @@ class reduce_sum(ts.Operation):
     assert "keeps 'nothing' in op.axis, not the axis it was given, None: keep it as self.axis" in text
 
 
-@pytest.mark.parametrize("exercise_id, stubbed, said", [
-    ("part1.run_graph", "traverse_postorder",
-     "your code calls traverse_postorder, which is not written yet (part1.traverse_postorder: not started). "
-     "Write it first, or meanwhile take the library's order"),
-    ("part3.cross_entropy", "log", "your code calls log, which is not written yet (part3.log: not started)"),
-])
+@pytest.mark.parametrize(
+    "exercise_id, stubbed, said",
+    [
+        (
+            "part1.run_graph",
+            "traverse_postorder",
+            "your code calls traverse_postorder, which is not written yet (part1.traverse_postorder: not started). "
+            "Write it first, or meanwhile take the library's order",
+        ),
+        (
+            "part3.cross_entropy",
+            "log",
+            "your code calls log, which is not written yet (part3.log: not started)",
+        ),
+    ],
+)
 def test_a_piece_that_calls_an_unwritten_piece_says_which(exercise_id, stubbed, said):
     exercise = next(e for e in all_exercises().values() if stubbed in e.names)
     kind = "class" if exercise.kind == "class" else "def"
-    stub = (f"{kind} {stubbed}{'' if kind == 'class' else '(*args)'}:\n"
-            + ("    def __init__(self, *args, **kwargs):\n    " if kind == "class" else "")
-            + f"    raise NotImplementedError('{exercise.id}: not started yet (replace this line with your code)')\n")
+    stub = (
+        f"{kind} {stubbed}{'' if kind == 'class' else '(*args)'}:\n"
+        + ("    def __init__(self, *args, **kwargs):\n    " if kind == "class" else "")
+        + f"    raise NotImplementedError('{exercise.id}: not started yet (replace this line with your code)')\n"
+    )
     report = check(exercise_id, namespace=with_mistake(stub))
     assert report.state == "failed" and said in str(report), str(report)
 
@@ -560,4 +860,7 @@ class negative(ts.Operation):
     report = check("part3.multiply", namespace=with_mistake(stub))
     text = str(report)
     assert report.state == "failed" and "3 of 5 visible tests passed" in text
-    assert "✗ negative of a vector" in text and "not started yet (__init__ still raises NotImplementedError)" in text
+    assert (
+        "✗ negative of a vector" in text
+        and "not started yet (__init__ still raises NotImplementedError)" in text
+    )

@@ -54,7 +54,11 @@ def test_every_submission_gets_its_expected_score_and_status(graded):
             assert r["reason"], name  # every non-ok status says why
         for exercise_id, score in want.get("exercises", {}).items():
             entry = r["exercises"][exercise_id]
-            assert entry["score"] == (entry["max_score"] if score == "max" else score), (name, exercise_id, entry)
+            assert entry["score"] == (entry["max_score"] if score == "max" else score), (
+                name,
+                exercise_id,
+                entry,
+            )
 
 
 def test_gradebook_has_one_row_per_submission(graded):
@@ -154,8 +158,9 @@ def test_student_notebook_stubs_solutions_and_clears_outputs():
     assert sorted(ids) == ["part1.add", "part1.matmul", "part1.run_graph", "part1.traverse_postorder"]
     text = nbformat.writes(student)
     assert "BEGIN SOLUTION" not in text and "secret output" not in text
-    assert not any(line in text for line in solution.splitlines()
-                   if len(line.strip()) > 12)  # no line of the solution survives
+    assert not any(
+        line in text for line in solution.splitlines() if len(line.strip()) > 12
+    )  # no line of the solution survives
     sources = "\n".join(c.source for c in student.cells)
     assert 'raise NotImplementedError("part1.run_graph: not started yet' in sources
     kept = [c for c in instructor.cells if "### BEGIN SOLUTION" not in c.source]
@@ -163,17 +168,26 @@ def test_student_notebook_stubs_solutions_and_clears_outputs():
     assert "BEGIN SOLUTION" in nbformat.writes(instructor)  # the input is not modified
 
 
-@pytest.mark.parametrize("source, message", [
-    ("### BEGIN SOLUTION\nx = 1\n### END SOLUTION", "exactly one exercise object"),
-    ("def run_graph(operation, feed_dict):\n    pass\n### BEGIN SOLUTION\nx = 1\n### END SOLUTION",
-     "inside a function or method"),
-    ("def run_graph(operation, feed_dict):\n    ### BEGIN SOLUTION\n    return 1\n", "never closed"),
-    ("def traverse_postorder(op):\n    ### BEGIN SOLUTION\n    return []\n    ### END SOLUTION\n"
-     "def run_graph(op, f):\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION", "exactly one"),
-])
+@pytest.mark.parametrize(
+    "source, message",
+    [
+        ("### BEGIN SOLUTION\nx = 1\n### END SOLUTION", "exactly one exercise object"),
+        (
+            "def run_graph(operation, feed_dict):\n    pass\n### BEGIN SOLUTION\nx = 1\n### END SOLUTION",
+            "inside a function or method",
+        ),
+        ("def run_graph(operation, feed_dict):\n    ### BEGIN SOLUTION\n    return 1\n", "never closed"),
+        (
+            "def traverse_postorder(op):\n    ### BEGIN SOLUTION\n    return []\n    ### END SOLUTION\n"
+            "def run_graph(op, f):\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION",
+            "exactly one",
+        ),
+    ],
+)
 def test_authoring_mistakes_are_named(source, message):
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)],
-                                  metadata={"tensorslow_edu": {"part": 1}})
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(source)], metadata={"tensorslow_edu": {"part": 1}}
+    )
     with pytest.raises(AuthoringError, match=message):
         make_student(nb, "nb")
 
@@ -186,14 +200,23 @@ def test_hidden_tests_are_not_in_the_package():
 
 def unpacked_autograder(tmp_path, **options):
     from tensorslow_edu.grading.gradescope import build_zip
+
     zip_path = build_zip(tmp_path / "autograder.zip", part=1, timeout=120, **options)
     root = tmp_path / "autograder"
     (root / "source").mkdir(parents=True)
     with zipfile.ZipFile(zip_path) as zf:
         names = zf.namelist()
         zf.extractall(root / "source")
-    assert {"setup.sh", "install_python.sh", "run_autograder", "requirements-grader.txt", "constraints.txt",
-            "hidden/part1.py", "package/tensorslow_edu/exercises/check.py", "package/LICENSE"} <= set(names)
+    assert {
+        "setup.sh",
+        "install_python.sh",
+        "run_autograder",
+        "requirements-grader.txt",
+        "constraints.txt",
+        "hidden/part1.py",
+        "package/tensorslow_edu/exercises/check.py",
+        "package/LICENSE",
+    } <= set(names)
     (root / "submission").mkdir()
     return root
 
@@ -202,8 +225,13 @@ def run_autograder(root, python=None):
     env = dict(os.environ, AUTOGRADER_ROOT=str(root))
     if python:
         env["AUTOGRADER_PYTHON"] = python
-    subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, check=True, timeout=300,
-                   capture_output=True)
+    subprocess.run(
+        ["bash", str(root / "source" / "run_autograder")],
+        env=env,
+        check=True,
+        timeout=300,
+        capture_output=True,
+    )
     return json.loads((root / "results" / "results.json").read_text())
 
 
@@ -220,8 +248,10 @@ def test_gradescope_grades_the_one_notebook_among_the_uploaded_files(tmp_path):
     maximum = sum(e.points for e in part1)
     assert 0 < results["score"] < maximum and "execution_time" in results
     assert results["output"].startswith("Graded my_notebook.ipynb: ")
-    assert "several notebooks were uploaded (my_notebook.ipynb, part2.ipynb); graded the Part 1 one" \
+    assert (
+        "several notebooks were uploaded (my_notebook.ipynb, part2.ipynb); graded the Part 1 one"
         in results["output"]
+    )
     hidden = [t for t in results["tests"] if t["name"].endswith(": hidden tests")]
     shown = [t for t in results["tests"] if t not in hidden]
     assert [t["name"] for t in shown] == [e.id for e in part1]
@@ -235,9 +265,11 @@ def test_gradescope_grades_the_one_notebook_among_the_uploaded_files(tmp_path):
         path.unlink()
     results = run_autograder(root, sys.executable)
     assert results["score"] == 0 and results["tests"] == []
-    assert results["output"] == ("Not graded: no notebook (.ipynb file) was uploaded; the files were: "
-                                 ".ipynb_checkpoints/my_notebook-checkpoint.ipynb, notes.txt. Submit the "
-                                 "Part 1 notebook.")
+    assert results["output"] == (
+        "Not graded: no notebook (.ipynb file) was uploaded; the files were: "
+        ".ipynb_checkpoints/my_notebook-checkpoint.ipynb, notes.txt. Submit the "
+        "Part 1 notebook."
+    )
 
 
 def test_gradescope_image_installed_as_setup_sh_does_grades_the_instructor_notebook_in_full(tmp_path):
@@ -246,15 +278,23 @@ def test_gradescope_image_installed_as_setup_sh_does_grades_the_instructor_noteb
     base_python = getattr(sys, "_base_executable", sys.executable)
     env = dict(os.environ, AUTOGRADER_ROOT=str(root), AUTOGRADER_BASE_PYTHON=base_python)
     env.pop("VIRTUAL_ENV", None)
-    install = subprocess.run(["bash", str(root / "source" / "install_python.sh")], env=env, timeout=900,
-                             capture_output=True, text=True)
+    install = subprocess.run(
+        ["bash", str(root / "source" / "install_python.sh")],
+        env=env,
+        timeout=900,
+        capture_output=True,
+        text=True,
+    )
     assert install.returncode == 0, install.stderr[-3000:]
     (root / "submission" / "01_computational_graphs.ipynb").write_bytes(
-        (ROOT / "notebooks" / "01_computational_graphs.ipynb").read_bytes())
+        (ROOT / "notebooks" / "01_computational_graphs.ipynb").read_bytes()
+    )
     results = run_autograder(root)  # with the image's own Python
     maximum = sum(e.points for e in exercises_of_part(1))
-    assert results["output"] == f"Graded 01_computational_graphs.ipynb: {maximum:g} / {maximum:g} points. " \
-                                f"Status: graded.", results["output"]
+    assert (
+        results["output"] == f"Graded 01_computational_graphs.ipynb: {maximum:g} / {maximum:g} points. "
+        f"Status: graded."
+    ), results["output"]
     assert results["score"] == maximum and all(t["score"] == t["max_score"] for t in results["tests"])
 
 
@@ -283,7 +323,9 @@ def test_a_slow_exercise_costs_one_time_limit_and_check_cells_are_skipped(graded
     for entry in looping:
         statuses = [c["status"] for c in entry["visible"]]
         assert statuses[0] == "timeout" and "stopped after" in entry["visible"][0]["lines"][0]
-        assert all("an earlier test of this exercise was stopped" in c["lines"][0] for c in entry["visible"][1:])
+        assert all(
+            "an earlier test of this exercise was stopped" in c["lines"][0] for c in entry["visible"][1:]
+        )
 
 
 def instructor_notebook(part):
@@ -297,17 +339,21 @@ def test_instructor_notebooks_get_full_marks_with_what_the_exercises_forbid_guar
     grader = Grader(part, load_hidden(DEFAULT_HIDDEN), Limits(timeout=300, cell_timeout=60, case_timeout=20))
     record = grader.grade("instructor", instructor_notebook(part))
     assert (record["status"], record["cell_errors"]) == ("ok", [])
-    assert record["total"] == record["maximum"], {k: e["visible"] for k, e in record["exercises"].items()
-                                                  if e["status"] != "passed"}
+    assert record["total"] == record["maximum"], {
+        k: e["visible"] for k, e in record["exercises"].items() if e["status"] != "passed"
+    }
 
 
 def test_part4_gradients_cannot_be_borrowed_from_the_library(tmp_path):
     student, _ = make_student(nbformat.read(instructor_notebook(4), as_version=4), "04")
-    student.cells.append(nbformat.v4.new_code_cell(
-        "import tensorslow_edu as ts\n"
-        "sigmoid_gradient = lambda op, grad: ts.train.gradient_function(op)(op, grad)\n"
-        "library_softmax_gradient = ts.train._gradients['softmax']  # taken before grading starts\n"
-        "softmax_gradient = lambda op, grad: library_softmax_gradient(op, grad)"))
+    student.cells.append(
+        nbformat.v4.new_code_cell(
+            "import tensorslow_edu as ts\n"
+            "sigmoid_gradient = lambda op, grad: ts.train.gradient_function(op)(op, grad)\n"
+            "library_softmax_gradient = ts.train._gradients['softmax']  # taken before grading starts\n"
+            "softmax_gradient = lambda op, grad: library_softmax_gradient(op, grad)"
+        )
+    )
     path = tmp_path / "borrowed.ipynb"
     nbformat.write(student, path)
     record = Grader(4, {}, Limits(timeout=300, cell_timeout=60, case_timeout=20)).grade("borrowed", path)
@@ -315,8 +361,10 @@ def test_part4_gradients_cannot_be_borrowed_from_the_library(tmp_path):
     assert entry["score"] == 0
     lines = "\n".join(line for c in entry["visible"] for line in c["lines"])
     for library_piece in ("ts.perceptron._sigmoid_gradient", "ts.perceptron._softmax_gradient"):
-        assert (f"ReferenceUnavailable: {library_piece} is the library's own version of what "
-                f"part4.one_input_gradients asks you to write") in lines, lines
+        assert (
+            f"ReferenceUnavailable: {library_piece} is the library's own version of what "
+            f"part4.one_input_gradients asks you to write"
+        ) in lines, lines
 
 
 def test_feedback_names_the_first_cause(graded):
@@ -325,8 +373,9 @@ def test_feedback_names_the_first_cause(graded):
     syntax = next(e for e in broken["cell_errors"] if e["error"].startswith("SyntaxError"))
     assert "(line 1: def run_graph(operation, feed_dict))" in syntax["error"]
     run_graph = broken["exercises"]["part1.run_graph"]
-    assert run_graph["message"].startswith(f"Cell {syntax['cell']}, where run_graph is defined, raised "
-                                           f"SyntaxError"), run_graph["message"]
+    assert run_graph["message"].startswith(
+        f"Cell {syntax['cell']}, where run_graph is defined, raised SyntaxError"
+    ), run_graph["message"]
     assert "fix that first" in results_of(out, "broken")["tests"][1]["output"]
 
     failed = records["failed_import"]
@@ -335,7 +384,9 @@ def test_feedback_names_the_first_cause(graded):
     assert failed["reason"].startswith(f"cell {first['cell']} raised ModuleNotFoundError")
     for entry in failed["exercises"].values():
         if entry["status"] != "passed":
-            assert entry["message"].startswith(f"Cell {first['cell']} raised ModuleNotFoundError"), entry["message"]
+            assert entry["message"].startswith(f"Cell {first['cell']} raised ModuleNotFoundError"), entry[
+                "message"
+            ]
     page = (out / "failed_import" / "feedback.html").read_text()
     assert page.index("Fix this first") < page.index("<table>")
 
@@ -348,10 +399,14 @@ def test_class_report_and_per_case_results(graded):
     assert "Tests most often failed" in page and "(hidden)" in page and "hint" in page
     assert "stopped: time limit" in page and "tests stopped by the time limit" in page
     rows = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
-    per_submission = sum(len(e["visible"]) + len(e["hidden"]) for e in records["perfect"]["exercises"].values())
+    per_submission = sum(
+        len(e["visible"]) + len(e["hidden"]) for e in records["perfect"]["exercises"].values()
+    )
     ran = [name for name, r in records.items() if r["status"] in ("ok", "cell_errors", "timeout", "crashed")]
     assert len(rows) == per_submission * len(ran)  # files that could not be run have no tests
-    partial = [r for r in rows if r["submission"] == "partial" and r["exercise"] == "part1.traverse_postorder"]
+    partial = [
+        r for r in rows if r["submission"] == "partial" and r["exercise"] == "part1.traverse_postorder"
+    ]
     hidden = [r for r in partial if r["hidden"]]
     assert hidden and {r["case"] for r in hidden} >= {"deep graph with repeated nodes"}
     assert any(not r["passed"] and "listed more than once" in r["message"] for r in partial)
@@ -359,13 +414,29 @@ def test_class_report_and_per_case_results(graded):
 
 def test_regrading_keeps_the_other_rows_and_writes_a_canvas_import(tmp_path):
     roster = tmp_path / "roster.csv"
-    roster.write_text("file,student_id,name,section\nperfect.ipynb,1001,Ada Lovelace,A\npartial,1002,Alan Turing,B\n")
+    roster.write_text(
+        "file,student_id,name,section\nperfect.ipynb,1001,Ada Lovelace,A\npartial,1002,Alan Turing,B\n"
+    )
     out = tmp_path / "grades"
-    grade_class([SAMPLE_CLASS / "perfect.ipynb", SAMPLE_CLASS / "partial.ipynb", SAMPLE_CLASS / "empty.ipynb"],
-                out, part=1, limits=LIMITS, progress=False, roster=roster)
-    regraded = grade_class([SAMPLE_CLASS / "partial.ipynb"], out, part=1, limits=LIMITS, progress=False,
-                           roster=roster, decimals=0, assignment="Part 1 (4242)")
-    partial_total = f'{next(r for r in regraded if r["name"] == "partial")["total"]:g}'
+    grade_class(
+        [SAMPLE_CLASS / "perfect.ipynb", SAMPLE_CLASS / "partial.ipynb", SAMPLE_CLASS / "empty.ipynb"],
+        out,
+        part=1,
+        limits=LIMITS,
+        progress=False,
+        roster=roster,
+    )
+    regraded = grade_class(
+        [SAMPLE_CLASS / "partial.ipynb"],
+        out,
+        part=1,
+        limits=LIMITS,
+        progress=False,
+        roster=roster,
+        decimals=0,
+        assignment="Part 1 (4242)",
+    )
+    partial_total = f"{next(r for r in regraded if r['name'] == 'partial')['total']:g}"
     assert "." not in partial_total
     full = str(sum(e.points for e in exercises_of_part(1)))
     with open(out / "grades.csv", newline="") as f:
@@ -377,13 +448,22 @@ def test_regrading_keeps_the_other_rows_and_writes_a_canvas_import(tmp_path):
         canvas = list(csv.reader(f))
     assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Part 1 (4242)"]
     assert canvas[1][0] == "Points Possible" and canvas[1][-1] == full
-    assert canvas[2:] == [["Alan Turing", "1002", "", "", "B", partial_total], ["Ada Lovelace", "1001", "", "", "A", full]]
-    for path in [out / "grades.csv", out / "canvas.csv", out / "report.html", out / "perfect" / "feedback.html"]:
+    assert canvas[2:] == [
+        ["Alan Turing", "1002", "", "", "B", partial_total],
+        ["Ada Lovelace", "1001", "", "", "A", full],
+    ]
+    for path in [
+        out / "grades.csv",
+        out / "canvas.csv",
+        out / "report.html",
+        out / "perfect" / "feedback.html",
+    ]:
         assert path.stat().st_mode & 0o777 == 0o644, path
 
 
 def test_a_roster_without_the_needed_columns_is_refused_before_grading(tmp_path):
     from tensorslow_edu.grading.grade import GradingSetupError
+
     roster = tmp_path / "roster.csv"
     roster.write_text("student,id\nada,1\n")
     with pytest.raises(GradingSetupError, match="needs the columns 'file' and 'student_id'"):
@@ -395,36 +475,85 @@ def test_a_roster_without_the_needed_columns_is_refused_before_grading(tmp_path)
 def wheel(tmp_path_factory):
     """The package's wheel, built once from a copy (building leaves nothing in the repository)."""
     import shutil
+
     tmp = tmp_path_factory.mktemp("wheel")
     source = tmp / "source"
-    for name in ("pyproject.toml", "README.md", "LICENSE", "tensorslow_edu", "course/instructor", "notebooks"):
+    for name in (
+        "pyproject.toml",
+        "README.md",
+        "LICENSE",
+        "tensorslow_edu",
+        "course/instructor",
+        "notebooks",
+    ):
         if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+            shutil.copytree(
+                ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
+            )
         else:
             (source / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(ROOT / name, source / name)
     wheels = tmp / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--wheel-dir", str(wheels), str(source)], check=True, timeout=300, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--wheel-dir",
+            str(wheels),
+            str(source),
+        ],
+        check=True,
+        timeout=300,
+        capture_output=True,
+    )
     return next(wheels.glob("*.whl"))
 
 
 def test_installed_from_a_wheel_the_commands_find_the_course_files_and_need_only_numpy(tmp_path, wheel):
     venv = tmp_path / "venv"
-    subprocess.run([getattr(sys, "_base_executable", sys.executable), "-m", "venv", str(venv)], check=True,
-                   timeout=300)
+    subprocess.run(
+        [getattr(sys, "_base_executable", sys.executable), "-m", "venv", str(venv)], check=True, timeout=300
+    )
     import numpy
-    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                    f"numpy=={numpy.__version__}", str(wheel)],
-                   check=True, timeout=600, capture_output=True)
+
+    subprocess.run(
+        [
+            str(venv / "bin" / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            f"numpy=={numpy.__version__}",
+            str(wheel),
+        ],
+        check=True,
+        timeout=600,
+        capture_output=True,
+    )
     command = str(venv / "bin" / "tensorslow-edu")
     elsewhere = tmp_path / "elsewhere"  # not in the repository: only the installed files can be found
     elsewhere.mkdir()
-    student = subprocess.run([command, "student", str(ROOT / "notebooks" / "01_computational_graphs.ipynb")],
-                             cwd=elsewhere, capture_output=True, text=True, timeout=120)
+    student = subprocess.run(
+        [command, "student", str(ROOT / "notebooks" / "01_computational_graphs.ipynb")],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert student.returncode == 2 and "pip install 'tensorslow-edu[instructor]'" in student.stdout, student
-    grade = subprocess.run([command, "grade", "--demo", "--out", "demo", "--timeout", "10", "--jobs", "2"],
-                           cwd=elsewhere, capture_output=True, text=True, timeout=600)
+    grade = subprocess.run(
+        [command, "grade", "--demo", "--out", "demo", "--timeout", "10", "--jobs", "2"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert grade.returncode == 0, grade.stdout + grade.stderr
     assert "grading the sample class in " + str(venv) in grade.stdout
     with open(elsewhere / "demo" / "grades.csv", newline="") as f:
@@ -436,6 +565,7 @@ def test_installed_from_a_wheel_the_commands_find_the_course_files_and_need_only
 
 def test_a_forbidden_piece_that_names_nothing_is_refused_with_the_fix():
     from tensorslow_edu.grading import forbid
+
     assert forbid.resolve("tensorslow_edu.graph.Session.run")[1] == "run"
     with pytest.raises(LookupError, match="names nothing: give a function or a method by its dotted path"):
         forbid.resolve("tensorslow_edu.graph.no_such_function")
@@ -443,11 +573,14 @@ def test_a_forbidden_piece_that_names_nothing_is_refused_with_the_fix():
 
 def test_several_notebooks_of_the_part_are_not_guessed_between(tmp_path):
     from tensorslow_edu.grading.gradescope import find_notebook
+
     for name in ("draft.ipynb", "final.ipynb"):
         (tmp_path / name).write_bytes((SAMPLE_CLASS / "perfect.ipynb").read_bytes())
     path, why = find_notebook(tmp_path, 1)
-    assert path is None and why == ("several notebooks were uploaded (draft.ipynb, final.ipynb) and the grader "
-                                    "cannot tell which to grade: submit only the Part 1 notebook.")
+    assert path is None and why == (
+        "several notebooks were uploaded (draft.ipynb, final.ipynb) and the grader "
+        "cannot tell which to grade: submit only the Part 1 notebook."
+    )
 
 
 def test_grading_leaves_the_graders_environment_as_it_was(tmp_path):
@@ -460,6 +593,7 @@ def test_grading_leaves_the_graders_environment_as_it_was(tmp_path):
 def authoring_example():
     """{"file: exercises/subtract.py" or "cell: exercise": code} from AUTHORING.md's complete example."""
     import re
+
     text = (ROOT / "tensorslow_edu" / "exercises" / "AUTHORING.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```python\n# ((?:file|cell): \S+)\n(.*?)```", text, re.S)
     return dict(blocks)
@@ -472,15 +606,18 @@ def add_the_example(course):
         (course / key.split(": ")[1]).write_text(example[key])
     notebook = course / "notebooks" / "01_computational_graphs.ipynb"
     nb = nbformat.read(notebook, as_version=4)
-    nb.cells += [nbformat.v4.new_markdown_cell("### Exercise: subtract"),
-                 nbformat.v4.new_code_cell(example["cell: exercise"].strip()),
-                 nbformat.v4.new_code_cell(example["cell: check"].strip())]
+    nb.cells += [
+        nbformat.v4.new_markdown_cell("### Exercise: subtract"),
+        nbformat.v4.new_code_cell(example["cell: exercise"].strip()),
+        nbformat.v4.new_code_cell(example["cell: check"].strip()),
+    ]
     nbformat.write(nb, notebook)
     return notebook
 
 
 def test_the_gradescope_zip_of_a_course_folder_carries_its_exercises_and_grades_them(tmp_path):
     from tensorslow_edu.grading.init import init_course
+
     course = init_course(tmp_path / "my-course")
     notebook = add_the_example(course)
     root = unpacked_autograder(tmp_path, course=course)
@@ -498,34 +635,67 @@ def test_the_gradescope_zip_of_a_course_folder_carries_its_exercises_and_grades_
 def test_an_exercise_added_in_a_course_folder_works_from_an_installed_wheel(tmp_path, wheel):
     """AUTHORING.md's example, as written there: init, add the files, then student, check() and grade."""
     import site
+
     venv = tmp_path / "venv"
-    subprocess.run([getattr(sys, "_base_executable", sys.executable), "-m", "venv", str(venv)], check=True,
-                   timeout=300)
+    subprocess.run(
+        [getattr(sys, "_base_executable", sys.executable), "-m", "venv", str(venv)], check=True, timeout=300
+    )
     python = venv / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
-                    str(wheel)], check=True, timeout=600, capture_output=True)
+    subprocess.run(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-deps",
+            str(wheel),
+        ],
+        check=True,
+        timeout=600,
+        capture_output=True,
+    )
     # the instructor extra's packages come from this environment (offline and fast); the package is the wheel's
-    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                             capture_output=True, text=True, check=True).stdout.strip()
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     Path(purelib, "instructor-extra.pth").write_text("\n".join(site.getsitepackages()) + "\n")
-    where = subprocess.run([str(python), "-c", "import tensorslow_edu; print(tensorslow_edu.__file__)"],
-                           cwd=tmp_path, capture_output=True, text=True, check=True).stdout
+    where = subprocess.run(
+        [str(python), "-c", "import tensorslow_edu; print(tensorslow_edu.__file__)"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert where.startswith(str(venv)), where  # the wheel's package, not this repository's
     command = str(venv / "bin" / "tensorslow-edu")
     env = {k: v for k, v in os.environ.items() if k != "TENSORSLOW_EDU_COURSE"}
 
     def run(*args, cwd=tmp_path):
-        done = subprocess.run([command, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=600,
-                              env=env)
+        done = subprocess.run(
+            [command, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=600, env=env
+        )
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout
 
     run("init", "my-course")
     course = tmp_path / "my-course"
-    assert {p.name for p in course.iterdir()} >= {"course.toml", "notebooks", "exercises", "hidden", "AUTHORING.md"}
+    assert {p.name for p in course.iterdir()} >= {
+        "course.toml",
+        "notebooks",
+        "exercises",
+        "hidden",
+        "AUTHORING.md",
+    }
     notebook = add_the_example(course)
 
-    said = run("student", "notebooks/01_computational_graphs.ipynb", "--out", tmp_path / "student", cwd=course)
+    said = run(
+        "student", "notebooks/01_computational_graphs.ipynb", "--out", tmp_path / "student", cwd=course
+    )
     assert "part1.subtract" in said
     student = tmp_path / "student"
     assert (student / "course.toml").is_file() and (student / "exercises" / "subtract.py").is_file()
@@ -533,22 +703,39 @@ def test_an_exercise_added_in_a_course_folder_works_from_an_installed_wheel(tmp_
     stub = nbformat.read(student / "01_computational_graphs.ipynb", as_version=4).cells[-2].source
     assert "a_value - b_value" not in stub and "part1.subtract: not started yet" in stub
 
-    learner = ("import tensorslow_edu as ts\nfrom tensorslow_edu.exercises import check\n"
-               "class subtract(ts.Operation):\n"
-               "    def __init__(self, a, b, name=None):\n        super().__init__([a, b], name)\n"
-               "    def compute(self, a_value, b_value):\n        return a_value - b_value\n"
-               "print(check('part1.subtract'))\n")
+    learner = (
+        "import tensorslow_edu as ts\nfrom tensorslow_edu.exercises import check\n"
+        "class subtract(ts.Operation):\n"
+        "    def __init__(self, a, b, name=None):\n        super().__init__([a, b], name)\n"
+        "    def compute(self, a_value, b_value):\n        return a_value - b_value\n"
+        "print(check('part1.subtract'))\n"
+    )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    for cwd, expected in [(student, "part1.subtract: all 2 visible tests passed"),
-                          (elsewhere, "there is no exercise 'part1.subtract'")]:
-        done = subprocess.run([str(python), "-c", learner], cwd=cwd, capture_output=True, text=True, timeout=120,
-                              env=env)
+    for cwd, expected in [
+        (student, "part1.subtract: all 2 visible tests passed"),
+        (elsewhere, "there is no exercise 'part1.subtract'"),
+    ]:
+        done = subprocess.run(
+            [str(python), "-c", learner], cwd=cwd, capture_output=True, text=True, timeout=120, env=env
+        )
         assert expected in done.stdout, done.stdout + done.stderr
 
     run("grade", notebook, "--out", tmp_path / "key", "--timeout", "60", "--jobs", "1", "--quiet", cwd=course)
-    run("grade", student / "01_computational_graphs.ipynb", "--course", course, "--out", tmp_path / "stubs",
-        "--timeout", "60", "--jobs", "1", "--quiet", cwd=tmp_path)
+    run(
+        "grade",
+        student / "01_computational_graphs.ipynb",
+        "--course",
+        course,
+        "--out",
+        tmp_path / "stubs",
+        "--timeout",
+        "60",
+        "--jobs",
+        "1",
+        "--quiet",
+        cwd=tmp_path,
+    )
     maximum = sum(e.points for e in exercises_of_part(1)) + 1
     for out, total in (("key", maximum), ("stubs", 0)):
         with open(tmp_path / out / "grades.csv", newline="") as f:
@@ -561,6 +748,7 @@ def test_an_exercise_added_in_a_course_folder_works_from_an_installed_wheel(tmp_
 
 def test_a_new_part_in_a_course_folder_is_graded_with_no_edit_to_the_package(tmp_path):
     from tensorslow_edu.exercises.core import use_course
+
     course = tmp_path / "course"
     for folder in ("exercises", "hidden", "notebooks"):
         (course / folder).mkdir(parents=True)
@@ -575,16 +763,22 @@ def test_a_new_part_in_a_course_folder_is_graded_with_no_edit_to_the_package(tmp
         "    def call(self, f, inputs):\n"
         "        return as_array(f(hand(inputs['v'], 'v'), hand(inputs['grad'], 'grad'), inputs['beta']))\n\n"
         "    def expected(self, inputs):\n"
-        "        return inputs['beta'] * inputs['v'] + inputs['grad']\n")
+        "        return inputs['beta'] * inputs['v'] + inputs['grad']\n"
+    )
     (course / "hidden" / "part7.py").write_text(
         "import numpy as np\nfrom tensorslow_edu.exercises.core import Case\n"
         "HIDDEN = {'part7.momentum_step': [Case('no momentum', v=np.ones(3), grad=np.arange(3.0), beta=0.0),\n"
-        "                                  Case('a matrix', v=np.eye(2), grad=np.ones((2, 2)), beta=0.5)]}\n")
+        "                                  Case('a matrix', v=np.eye(2), grad=np.ones((2, 2)), beta=0.5)]}\n"
+    )
     nb = nbformat.v4.new_notebook(metadata={"tensorslow_edu": {"part": 7}})
-    nb.cells = [nbformat.v4.new_code_cell("import numpy as np\nfrom tensorslow_edu.exercises import check"),
-                nbformat.v4.new_code_cell("def momentum_step(v, grad, beta):\n    ### BEGIN SOLUTION\n"
-                                          "    return beta * v + grad\n    ### END SOLUTION"),
-                nbformat.v4.new_code_cell('check("part7.momentum_step")')]
+    nb.cells = [
+        nbformat.v4.new_code_cell("import numpy as np\nfrom tensorslow_edu.exercises import check"),
+        nbformat.v4.new_code_cell(
+            "def momentum_step(v, grad, beta):\n    ### BEGIN SOLUTION\n"
+            "    return beta * v + grad\n    ### END SOLUTION"
+        ),
+        nbformat.v4.new_code_cell('check("part7.momentum_step")'),
+    ]
     key = course / "notebooks" / "07_momentum.ipynb"
     nbformat.write(nb, key)
     use_course(course)
@@ -606,7 +800,9 @@ def test_the_learners_wheel_holds_no_solution_hidden_test_or_sample_class(tmp_pa
         sys.path.remove(str(ROOT / "tools"))
     learners = strip_data(wheel, tmp_path)
     with zipfile.ZipFile(wheel) as full:
-        assert any(".data/data/share/tensorslow-edu/hidden/" in n for n in full.namelist())  # the instructors'
+        assert any(
+            ".data/data/share/tensorslow-edu/hidden/" in n for n in full.namelist()
+        )  # the instructors'
     with zipfile.ZipFile(learners) as z:
         names = z.namelist()
         assert names and not any(n.split("/", 1)[0].endswith(".data") for n in names)
@@ -615,10 +811,27 @@ def test_the_learners_wheel_holds_no_solution_hidden_test_or_sample_class(tmp_pa
         listed = {line.split(",", 1)[0] for line in z.read(record).decode().splitlines() if line}
         assert listed == set(names)
     venv = tmp_path / "venv"
-    subprocess.run([getattr(sys, "_base_executable", sys.executable), "-m", "venv", "--without-pip", str(venv)],
-                   check=True, timeout=300)
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install", "--quiet",
-                    "--disable-pip-version-check", "--no-deps", str(learners)], check=True, timeout=300,
-                   capture_output=True)
+    subprocess.run(
+        [getattr(sys, "_base_executable", sys.executable), "-m", "venv", "--without-pip", str(venv)],
+        check=True,
+        timeout=300,
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(venv / "bin" / "python"),
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-deps",
+            str(learners),
+        ],
+        check=True,
+        timeout=300,
+        capture_output=True,
+    )
     share = venv / "share" / "tensorslow-edu"
     assert (venv / "lib").is_dir() and not share.exists()

@@ -158,14 +158,24 @@ def test_a_very_deep_graph_says_what_to_do():
             g.execution_order([node])
 
 
-@pytest.mark.parametrize("function, instead", [(np.exp, "ts.exp"), (np.log, "ts.log"),
-                                               (np.sum, "ts.reduce_sum"), (np.tanh, "ts.tanh"),
-                                               (np.sin, "no operation for np.sin")])
+@pytest.mark.parametrize(
+    "function, instead",
+    [
+        (np.exp, "ts.exp"),
+        (np.log, "ts.log"),
+        (np.sum, "ts.reduce_sum"),
+        (np.tanh, "ts.tanh"),
+        (np.sin, "no operation for np.sin"),
+    ],
+)
 def test_numpy_functions_on_a_node_name_the_operation_to_use(function, instead):
     with ts.Graph().as_default():
         x = ts.placeholder(name="x")
-        with pytest.raises(TypeError, match=rf"np.{function.__name__} was called on the node placeholder "
-                                            rf"'x'. NumPy functions compute values, not nodes.*{instead}"):
+        with pytest.raises(
+            TypeError,
+            match=rf"np.{function.__name__} was called on the node placeholder "
+            rf"'x'. NumPy functions compute values, not nodes.*{instead}",
+        ):
             function(x)
         # NumPy's operators still build operations, as a + b does
         assert isinstance(np.array([1.0]) + x, ts.add) and isinstance(np.add(np.ones(2), x), ts.add)
@@ -173,6 +183,7 @@ def test_numpy_functions_on_a_node_name_the_operation_to_use(function, instead):
 
 
 # ----- errors that speak to a learner --------------------------------------
+
 
 def test_missing_placeholder_names_it_and_its_consumer():
     with ts.Graph().as_default():
@@ -243,8 +254,10 @@ def test_matmul_shape_error_names_node_and_shapes():
         x = ts.placeholder(name="x")
         with ts.name_scope("hidden"):
             y = ts.matmul(x, ts.Variable(np.ones((2, 2)), name="W"))
-        with pytest.raises(ts.ShapeError,
-                           match=r"matmul 'hidden/matmul': shapes \(100, 3\) and \(2, 2\) do not align: 3 != 2"):
+        with pytest.raises(
+            ts.ShapeError,
+            match=r"matmul 'hidden/matmul': shapes \(100, 3\) and \(2, 2\) do not align: 3 != 2",
+        ):
             ts.Session().run(y, {x: np.ones((100, 3))})
 
 

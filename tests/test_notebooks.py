@@ -19,6 +19,7 @@ CHECK_CALL = re.compile(r"""check\(\s*["'](part\d\.\w+)["']""")
 def catalogue():
     """{exercise id: the name the learner defines}, from the exercise registry."""
     from tensorslow_edu.exercises import all_exercises
+
     return {i: e.obj for i, e in all_exercises().items()}
 
 
@@ -35,8 +36,7 @@ def code_cells(nb):
 
 
 def raises_on_purpose(cell):
-    return ("raises-exception" in cell.metadata.get("tags", [])
-            or "NBVAL_RAISES_EXCEPTION" in cell.source)
+    return "raises-exception" in cell.metadata.get("tags", []) or "NBVAL_RAISES_EXCEPTION" in cell.source
 
 
 def test_there_are_notebooks():
@@ -48,7 +48,8 @@ def test_metadata_names_the_part(path):
     nb = read(path)
     part = nb.metadata.get("tensorslow_edu", {}).get("part")
     assert part == int(path.name[:2]), (
-        f"{path.name}: metadata tensorslow_edu.part is {part!r}, the file name says {int(path.name[:2])}")
+        f"{path.name}: metadata tensorslow_edu.part is {part!r}, the file name says {int(path.name[:2])}"
+    )
     assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
 
 
@@ -59,7 +60,8 @@ def test_holds_the_exercises_of_its_part(path):
     checked = [m for c in code_cells(nb) for m in CHECK_CALL.findall(c.source)]
     assert len(checked) == len(set(checked)), f"{path.name}: an exercise is checked twice: {checked}"
     assert set(checked) == catalogue_ids(part), (
-        f"{path.name}: checks {sorted(checked)}, the catalogue lists {sorted(catalogue_ids(part))}")
+        f"{path.name}: checks {sorted(checked)}, the catalogue lists {sorted(catalogue_ids(part))}"
+    )
 
 
 @pytest.mark.parametrize("path", BY_PART)
@@ -68,12 +70,22 @@ def test_stored_after_a_clean_run(path):
     counts = [c.execution_count for c in cells if c.source.strip()]
     assert counts == list(range(1, len(counts) + 1)), (
         f"{path.name}: not executed top to bottom in one run (execution counts {counts}); "
-        f"run tools/execute_notebooks.py {path.relative_to(ROOT)}")
-    errors = [c.source.splitlines()[0] for c in cells if not raises_on_purpose(c)
-              for o in c.get("outputs", []) if o.output_type == "error"]
+        f"run tools/execute_notebooks.py {path.relative_to(ROOT)}"
+    )
+    errors = [
+        c.source.splitlines()[0]
+        for c in cells
+        if not raises_on_purpose(c)
+        for o in c.get("outputs", [])
+        if o.output_type == "error"
+    ]
     assert not errors, f"{path.name}: cells stored with errors: {errors}"
-    svg = [c.source.splitlines()[0] for c in cells for o in c.get("outputs", [])
-           if "image/svg+xml" in o.get("data", {}) and "matplotlib" in o["data"]["image/svg+xml"][:2000]]
+    svg = [
+        c.source.splitlines()[0]
+        for c in cells
+        for o in c.get("outputs", [])
+        if "image/svg+xml" in o.get("data", {}) and "matplotlib" in o["data"]["image/svg+xml"][:2000]
+    ]
     assert not svg, f"{path.name}: matplotlib SVG output (differs run to run; use PNG): {svg}"
 
 
@@ -88,4 +100,5 @@ def test_each_check_follows_its_exercise(path):
             defines = re.search(rf"^(def|class) {names[exercise]}\b", before, re.M)
             assert defines and "### BEGIN SOLUTION" in before, (
                 f"{path.name}, cell {k}: check({exercise!r}) must come right after the cell that "
-                f"defines {names[exercise]} with its solution markers")
+                f"defines {names[exercise]} with its solution markers"
+            )

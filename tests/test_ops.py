@@ -17,8 +17,15 @@ def positive(*shape):
 
 
 # (id, part, function of nodes, input arrays, NumPy reference)
-BINARY_SHAPES = [((3, 4), (3, 4)), ((3, 4), (4,)), ((4,), (3, 4)), ((3, 1), (1, 4)),
-                 ((2, 3, 4), (3, 1)), ((), (3,)), ((5,), ())]
+BINARY_SHAPES = [
+    ((3, 4), (3, 4)),
+    ((3, 4), (4,)),
+    ((4,), (3, 4)),
+    ((3, 1), (1, 4)),
+    ((2, 3, 4), (3, 1)),
+    ((), (3,)),
+    ((5,), ()),
+]
 CASES = []
 for sa, sb in BINARY_SHAPES:
     CASES += [
@@ -26,8 +33,14 @@ for sa, sb in BINARY_SHAPES:
         (f"subtract{sa}{sb}", "part1", ts.subtract, (r(*sa), r(*sb)), np.subtract),
         (f"multiply{sa}{sb}", "part3", ts.multiply, (r(*sa), r(*sb)), np.multiply),
     ]
-for sa, sb in [((3, 4), (4, 2)), ((4,), (4, 2)), ((3, 4), (4,)), ((4,), (4,)), ((2, 3, 4), (4, 5)),
-               ((2, 3, 4), (2, 4, 5))]:
+for sa, sb in [
+    ((3, 4), (4, 2)),
+    ((4,), (4, 2)),
+    ((3, 4), (4,)),
+    ((4,), (4,)),
+    ((2, 3, 4), (4, 5)),
+    ((2, 3, 4), (2, 4, 5)),
+]:
     CASES.append((f"matmul{sa}{sb}", "part1", ts.matmul, (r(*sa), r(*sb)), np.matmul))
 
 
@@ -52,20 +65,26 @@ CASES += [
     ("reduce_sum_all", "part3", ts.reduce_sum, (r(3, 4),), np.sum),
     ("reduce_sum_axis0", "part3", lambda a: ts.reduce_sum(a, axis=0), (r(3, 4),), lambda a: a.sum(0)),
     ("reduce_sum_axis1", "part3", lambda a: ts.reduce_sum(a, axis=1), (r(3, 4),), lambda a: a.sum(1)),
-    ("reduce_sum_tuple", "part3", lambda a: ts.reduce_sum(a, axis=(0, 2)), (r(2, 3, 4),),
-     lambda a: a.sum((0, 2))),
+    (
+        "reduce_sum_tuple",
+        "part3",
+        lambda a: ts.reduce_sum(a, axis=(0, 2)),
+        (r(2, 3, 4),),
+        lambda a: a.sum((0, 2)),
+    ),
     ("reduce_sum_neg", "part3", lambda a: ts.reduce_sum(a, axis=-1), (r(3, 4),), lambda a: a.sum(-1)),
     ("reduce_mean_all", "part3", ts.reduce_mean, (r(3, 4),), np.mean),
     ("reduce_mean_axis", "part3", lambda a: ts.reduce_mean(a, axis=1), (r(3, 4),), lambda a: a.mean(1)),
-    ("xent_logits", "part3", ts.softmax_cross_entropy_with_logits,
-     (_softmax(r(4, 3)), r(4, 3)), _xent),
+    ("xent_logits", "part3", ts.softmax_cross_entropy_with_logits, (_softmax(r(4, 3)), r(4, 3)), _xent),
     ("relu", "part5", ts.relu, (r(3, 4) + 0.05,), lambda a: np.maximum(a, 0)),
     ("tanh", "part5", ts.tanh, (r(3, 4),), np.tanh),
 ]
 
 
-@pytest.mark.parametrize("name, part, op, inputs, reference",
-                         [pytest.param(*c, marks=getattr(pytest.mark, c[1]), id=c[0]) for c in CASES])
+@pytest.mark.parametrize(
+    "name, part, op, inputs, reference",
+    [pytest.param(*c, marks=getattr(pytest.mark, c[1]), id=c[0]) for c in CASES],
+)
 def test_value_and_gradient(name, part, op, inputs, reference):
     with ts.Graph().as_default():
         nodes = [ts.Variable(x) for x in inputs]
@@ -99,7 +118,9 @@ def test_cross_entropy_with_logits_is_stable():
 @pytest.mark.part3
 def test_cross_entropy_shape_mismatch():
     with ts.Graph().as_default():
-        loss = ts.softmax_cross_entropy_with_logits(ts.Variable(np.ones((3, 2))), ts.Variable(np.ones((3, 4))))
+        loss = ts.softmax_cross_entropy_with_logits(
+            ts.Variable(np.ones((3, 2))), ts.Variable(np.ones((3, 4)))
+        )
         with pytest.raises(ts.ShapeError, match=r"labels of shape \(3, 2\) and logits of shape \(3, 4\)"):
             ts.Session().run(loss)
 
@@ -109,7 +130,10 @@ def test_log_of_zero_is_a_clear_error():
     with ts.Graph().as_default():
         p = ts.softmax(ts.Variable([[800.0, 0.0]]))  # the second probability underflows to 0
         J = ts.negative(ts.reduce_sum(ts.log(p)))
-        with pytest.raises(ts.NumericalError, match=r"log 'log': 1 input value\(s\) are <= 0.*softmax_cross_entropy_with_logits"):
+        with pytest.raises(
+            ts.NumericalError,
+            match=r"log 'log': 1 input value\(s\) are <= 0.*softmax_cross_entropy_with_logits",
+        ):
             ts.Session().run(J)
 
 
@@ -121,9 +145,20 @@ def test_reduce_sum_bad_axis():
 
 
 @pytest.mark.part1
-@pytest.mark.parametrize("grad_shape, shape", [((100, 2), (2,)), ((2, 3, 4), (4,)), ((2, 3, 4), (3, 4)),
-                                               ((2, 3, 4), (3, 1)), ((3, 4), (1, 4)), ((3, 4), ()),
-                                               ((0, 3), (3,)), ((4, 0), (0,)), ((5,), (5,))])
+@pytest.mark.parametrize(
+    "grad_shape, shape",
+    [
+        ((100, 2), (2,)),
+        ((2, 3, 4), (4,)),
+        ((2, 3, 4), (3, 4)),
+        ((2, 3, 4), (3, 1)),
+        ((3, 4), (1, 4)),
+        ((3, 4), ()),
+        ((0, 3), (3,)),
+        ((4, 0), (0,)),
+        ((5,), (5,)),
+    ],
+)
 def test_unbroadcast_sums_exactly_the_broadcast_axes(grad_shape, shape):
     grad = rng.standard_normal(grad_shape)
     extra = len(grad_shape) - len(shape)
@@ -139,8 +174,9 @@ def test_every_gradient_of_the_library_is_checked_here():
     # The training step trusts the library's own gradient functions (it checks only those
     # registered by users at every step), so each of them must be checked against finite
     # differences above.
-    registered = {cls.__name__ for cls in ts.train._library_operations
-                  if cls.__name__ in ts.train._library_gradients}
+    registered = {
+        cls.__name__ for cls in ts.train._library_operations if cls.__name__ in ts.train._library_gradients
+    }
     checked = set()
     for _, _, op, inputs, _ in CASES:
         with ts.Graph().as_default():

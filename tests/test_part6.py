@@ -23,7 +23,7 @@ pytestmark = pytest.mark.part6
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "06_real_frameworks.ipynb"
 
-SCALAR = '''
+SCALAR = """
 import math
 class Scalar:
     def __init__(self, value, inputs=(), local_gradients=()):
@@ -37,9 +37,9 @@ class Scalar:
         return Scalar(s, (self,), (s * (1 - s),))
     def backward(self):
         BACKWARD
-'''
+"""
 
-TAPE = '''tape, seen = [], set()
+TAPE = """tape, seen = [], set()
         def record(node):
             if id(node) not in seen:
                 seen.add(id(node))
@@ -50,14 +50,16 @@ TAPE = '''tape, seen = [], set()
         self.grad = 1.0
         for node in ORDER:
             for source, local in zip(node.inputs, node.local_gradients):
-                source.grad UPDATE node.grad * local'''
+                source.grad UPDATE node.grad * local"""
 
 
 def scalar(order="reversed(tape)", update="+="):
     return SCALAR.replace("BACKWARD", TAPE.replace("ORDER", order).replace("UPDATE", update))
 
 
-BREADTH_FIRST = SCALAR.replace("BACKWARD", '''self.grad = 1.0
+BREADTH_FIRST = SCALAR.replace(
+    "BACKWARD",
+    """self.grad = 1.0
         queue, done = [self], set()
         while queue:
             node = queue.pop(0)
@@ -66,9 +68,10 @@ BREADTH_FIRST = SCALAR.replace("BACKWARD", '''self.grad = 1.0
             done.add(id(node))
             for source, local in zip(node.inputs, node.local_gradients):
                 source.grad += node.grad * local
-                queue.append(source)''')
+                queue.append(source)""",
+)
 
-MOMENTUM = '''
+MOMENTUM = """
 class MomentumOptimizer:
     def __init__(self, learning_rate, momentum):
         self.learning_rate, self.momentum, self.velocity = learning_rate, momentum, {}
@@ -79,9 +82,9 @@ class MomentumOptimizer:
             self.velocity[name] = v
             new[name] = params[name] - self.learning_rate * v
         return new
-'''
+"""
 
-IN_PLACE = '''
+IN_PLACE = """
 class MomentumOptimizer:
     def __init__(self, learning_rate, momentum):
         self.learning_rate, self.momentum, self.velocity = learning_rate, momentum, {}
@@ -90,9 +93,9 @@ class MomentumOptimizer:
             self.velocity[name] = self.momentum * self.velocity.get(name, 0.0) + grads[name]
             params[name] -= self.learning_rate * self.velocity[name]
         return params
-'''
+"""
 
-SQUARED = '''
+SQUARED = """
 def squared_error(y, t, reduction):
     squares = ts.square(y - t)
     if reduction == "half_sum":
@@ -102,11 +105,14 @@ def squared_error(y, t, reduction):
     if reduction == "mean":
         return MEAN
     REFUSE
-'''
+"""
 
 
-def squared(half="0.5 * ts.reduce_sum(squares)", mean="ts.reduce_mean(squares)",
-            refuse="raise ValueError(f'unknown reduction {reduction!r}: use half_sum, sum or mean')"):
+def squared(
+    half="0.5 * ts.reduce_sum(squares)",
+    mean="ts.reduce_mean(squares)",
+    refuse="raise ValueError(f'unknown reduction {reduction!r}: use half_sum, sum or mean')",
+):
     return SQUARED.replace("HALF", half).replace("MEAN", mean).replace("REFUSE", refuse)
 
 
@@ -119,42 +125,76 @@ def namespace(source):
 # (exercise, wrong answer, the first failing case, words its feedback must contain)
 MISTAKES = {
     "gradient overwritten, not added up": (
-        "part6.Scalar", scalar(update="="), "x * x + x at x = 3",
-        ["['grad']['x']: expected: 7.", "got:      3.", "the total derivative"]),
+        "part6.Scalar",
+        scalar(update="="),
+        "x * x + x at x = 3",
+        ["['grad']['x']: expected: 7.", "got:      3.", "the total derivative"],
+    ),
     "tape walked forwards": (
-        "part6.Scalar", scalar(order="tape"), "(x + y) * z",
-        ["['grad']['x']: expected: -3.", "backward starts at the result"]),
+        "part6.Scalar",
+        scalar(order="tape"),
+        "(x + y) * z",
+        ["['grad']['x']: expected: -3.", "backward starts at the result"],
+    ),
     "breadth-first backward pass": (
-        "part6.Scalar", BREADTH_FIRST, "s(s(x * y)) + x * y",
-        ["['grad']['x']: expected: -2.0965", "Why the order of the backward pass matters"]),
+        "part6.Scalar",
+        BREADTH_FIRST,
+        "s(s(x * y)) + x * y",
+        ["['grad']['x']: expected: -2.0965", "Why the order of the backward pass matters"],
+    ),
     "backward never starts at 1": (
-        "part6.Scalar", scalar().replace("self.grad = 1.0", "pass"), "(x + y) * z",
-        ["got:      0.", "whose gradient with respect to itself is 1"]),
+        "part6.Scalar",
+        scalar().replace("self.grad = 1.0", "pass"),
+        "(x + y) * z",
+        ["got:      0.", "whose gradient with respect to itself is 1"],
+    ),
     "velocity forgotten between steps": (
         "part6.MomentumOptimizer",
-        MOMENTUM.replace("VELOCITY", "self.momentum * 0.0 + grads[name]"), "3 steps",
-        ["['w']: expected: shape (3, 2)", "largest difference"]),
+        MOMENTUM.replace("VELOCITY", "self.momentum * 0.0 + grads[name]"),
+        "3 steps",
+        ["['w']: expected: shape (3, 2)", "largest difference"],
+    ),
     "velocity as a running average": (
         "part6.MomentumOptimizer",
-        MOMENTUM.replace("VELOCITY", "self.momentum * self.velocity.get(name, 0.0) "
-                                     "+ (1 - self.momentum) * grads[name]"), "3 steps",
-        ["[[ 0.9 , -2. ],", "plus the whole gradient"]),
+        MOMENTUM.replace(
+            "VELOCITY", "self.momentum * self.velocity.get(name, 0.0) + (1 - self.momentum) * grads[name]"
+        ),
+        "3 steps",
+        ["[[ 0.9 , -2. ],", "plus the whole gradient"],
+    ),
     "parameters changed in place": (
-        "part6.MomentumOptimizer", IN_PLACE, "3 steps",
-        ["step 1 changed params['w'] in place (from [1.0, -2.0] to [0.9, -2.0])",
-         "the caller may still need them"]),
+        "part6.MomentumOptimizer",
+        IN_PLACE,
+        "3 steps",
+        [
+            "step 1 changed params['w'] in place (from [1.0, -2.0] to [0.9, -2.0])",
+            "the caller may still need them",
+        ],
+    ),
     "no one half": (
-        "part6.squared_error", squared(half="ts.reduce_sum(squares)"), "half_sum, vectors",
-        ["['value']: expected: 2.5", "got:      5.", "tf.nn.l2_loss"]),
+        "part6.squared_error",
+        squared(half="ts.reduce_sum(squares)"),
+        "half_sum, vectors",
+        ["['value']: expected: 2.5", "got:      5.", "tf.nn.l2_loss"],
+    ),
     "mean over the rows only": (
-        "part6.squared_error", squared(mean="ts.reduce_mean(ts.reduce_sum(squares, axis=-1))"),
-        "mean, a batch of outputs", ["expected: 0.13", "got:      0.26", "not the number of rows"]),
+        "part6.squared_error",
+        squared(mean="ts.reduce_mean(ts.reduce_sum(squares, axis=-1))"),
+        "mean, a batch of outputs",
+        ["expected: 0.13", "got:      0.26", "not the number of rows"],
+    ),
     "unknown reduction accepted silently": (
-        "part6.squared_error", squared(refuse="return None"), "an unknown reduction is refused",
-        ["reduction='avg' is not one of", "no ValueError was raised"]),
+        "part6.squared_error",
+        squared(refuse="return None"),
+        "an unknown reduction is refused",
+        ["reduction='avg' is not one of", "no ValueError was raised"],
+    ),
     "unknown reduction refused without naming the choices": (
-        "part6.squared_error", squared(refuse="raise ValueError('bad reduction')"),
-        "an unknown reduction is refused", ["does not name ['avg', 'half_sum', 'mean', 'sum']"]),
+        "part6.squared_error",
+        squared(refuse="raise ValueError('bad reduction')"),
+        "an unknown reduction is refused",
+        ["does not name ['avg', 'half_sum', 'mean', 'sum']"],
+    ),
 }
 
 
@@ -172,19 +212,36 @@ def test_typical_mistake_gets_its_own_message(mistake):
 
 def test_the_solutions_in_the_notebook_pass():
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    ns = namespace("\n".join(c.source for c in nb.cells if c.cell_type == "code"
-                             and re.match(r"(import math\s+)?(class|def) (Scalar|MomentumOptimizer|"
-                                          r"squared_error|mlp_gradients)\b", c.source)))
-    for exercise_id in ["part6.mlp_gradients", "part6.Scalar", "part6.MomentumOptimizer",
-                        "part6.squared_error"]:
+    ns = namespace(
+        "\n".join(
+            c.source
+            for c in nb.cells
+            if c.cell_type == "code"
+            and re.match(
+                r"(import math\s+)?(class|def) (Scalar|MomentumOptimizer|"
+                r"squared_error|mlp_gradients)\b",
+                c.source,
+            )
+        )
+    )
+    for exercise_id in [
+        "part6.mlp_gradients",
+        "part6.Scalar",
+        "part6.MomentumOptimizer",
+        "part6.squared_error",
+    ]:
         assert check(exercise_id, namespace=ns).passed, exercise_id
 
 
 def test_by_hand_step_is_the_library_step():
     X, C = ts.datasets.xor_clusters(seed=0)
     rng = np.random.default_rng(3)
-    initial = {"W1": rng.standard_normal((2, 2)), "b1": rng.standard_normal(2),
-               "W2": rng.standard_normal((2, 2)), "b2": rng.standard_normal(2)}
+    initial = {
+        "W1": rng.standard_normal((2, 2)),
+        "b1": rng.standard_normal(2),
+        "W2": rng.standard_normal((2, 2)),
+        "b2": rng.standard_normal(2),
+    }
     with ts.Graph().as_default() as graph:
         x, c = ts.placeholder(), ts.placeholder()
         v = {name: ts.Variable(value, name=name) for name, value in initial.items()}
@@ -201,8 +258,11 @@ def test_by_hand_step_is_the_library_step():
 
 
 def test_lock_installs_cpu_builds_only():
-    lines = [line for line in (ROOT / "requirements" / "lock.txt").read_text().splitlines()
-             if line and not line.startswith("#")]
+    lines = [
+        line
+        for line in (ROOT / "requirements" / "lock.txt").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
     names = [re.split(r"[=<> ;]", line)[0].lower() for line in lines]
     # PyPI's Linux PyTorch pulls CUDA (several GB) and Triton, which crashes beside TensorFlow
     assert not [n for n in names if n.startswith(("nvidia", "cuda", "triton"))], names
@@ -211,8 +271,7 @@ def test_lock_installs_cpu_builds_only():
 
 
 def test_notebook_imports_pytorch_before_tensorflow():
-    source = "\n".join(c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells
-                       if c.cell_type == "code")
+    source = "\n".join(c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "code")
     assert source.index("import torch._dynamo") < source.index("import tensorflow")
     assert source.index('os.environ["TF_CPP_MIN_LOG_LEVEL"]') < source.index("import tensorflow")
 
@@ -224,11 +283,16 @@ def test_notebook_runs_without_the_frameworks(tmp_path, monkeypatch):
         (tmp_path / f"{name}.py").write_text(f"raise ImportError('{name} is hidden by the test')\n")
     monkeypatch.setenv("PYTHONPATH", str(tmp_path))
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    NotebookClient(nb, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
-    outputs = {i: "".join(o.get("text", "") or str(o.get("data", {}).get("text/plain", ""))
-                          for o in cell.get("outputs", []))
-               for i, cell in enumerate(nb.cells) if cell.cell_type == "code"}
+    NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}
+    ).execute()
+    outputs = {
+        i: "".join(
+            o.get("text", "") or str(o.get("data", {}).get("text/plain", "")) for o in cell.get("outputs", [])
+        )
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "code"
+    }
     streams = [o for cell in nb.cells for o in cell.get("outputs", []) if o.get("name") == "stderr"]
     assert not streams, streams
     text = "\n".join(outputs.values())

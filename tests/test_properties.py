@@ -35,8 +35,13 @@ def random_graphs(draw):
         if draw(st.booleans()):
             steps.append((draw(st.sampled_from(UNARY)), draw(st.integers(0, n_nodes - 1))))
         else:
-            steps.append((draw(st.sampled_from(BINARY)), draw(st.integers(0, n_nodes - 1)),
-                          draw(st.integers(0, n_nodes - 1))))
+            steps.append(
+                (
+                    draw(st.sampled_from(BINARY)),
+                    draw(st.integers(0, n_nodes - 1)),
+                    draw(st.integers(0, n_nodes - 1)),
+                )
+            )
     # the loss sums a few nodes, so several branches rejoin at the end
     outputs = draw(st.lists(st.integers(0, n_vars + len(steps) - 1), min_size=1, max_size=3))
     return shapes, seed, steps, outputs
@@ -179,8 +184,9 @@ def assert_same(got, want, what, exact):
     assert got.shape == want.shape and got.dtype == want.dtype == np.float64, what
     if exact:
         np.testing.assert_array_equal(got, want, err_msg=what)
-    np.testing.assert_allclose(got, want, rtol=0, atol=1e-12 * max(1.0, np.max(np.abs(want), initial=0)),
-                               err_msg=what)
+    np.testing.assert_allclose(
+        got, want, rtol=0, atol=1e-12 * max(1.0, np.max(np.abs(want), initial=0)), err_msg=what
+    )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

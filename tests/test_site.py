@@ -44,23 +44,47 @@ PHONE = {"width": 390, "height": 844}
 # CDN address prefix -> vendored folder with the same files
 CDN = {
     "https://cdn.jsdelivr.net/npm/requirejs@2.3.8/": VENDOR / "requirejs",
-    "https://cdn.jsdelivr.net/npm/@jupyter-widgets/html-manager@1.0.15/dist/":
-        VENDOR / "@jupyter-widgets/html-manager/dist",
+    "https://cdn.jsdelivr.net/npm/@jupyter-widgets/html-manager@1.0.15/dist/": VENDOR
+    / "@jupyter-widgets/html-manager/dist",
     "https://cdn.jsdelivr.net/npm/mathjax@3.2.2/es5/": VENDOR / "mathjax",
 }
 
 # Console messages that are not of the site's making and do no harm: over file:// a browser
 # refuses what needs a request of its own kind (the search page's fetch of each page for its
 # result summaries, and the theme's icon fonts, which are loaded with CORS).
-KNOWN_PAGE_ERRORS = ("Failed to fetch", "from origin 'null' has been blocked by CORS policy",
-                     "net::ERR_FAILED")
+KNOWN_PAGE_ERRORS = (
+    "Failed to fetch",
+    "from origin 'null' has been blocked by CORS policy",
+    "net::ERR_FAILED",
+)
 
 GLOSSARY_TERMS = [
-    "computational graph", "node", "operation", "placeholder", "Variable", "session",
-    "post-order traversal", "forward pass", "backpropagation", "gradient", "chain rule",
-    "total derivative", "perceptron", "sigmoid", "softmax", "logits", "one-hot",
-    "cross-entropy", "maximum likelihood", "learning rate", "gradient descent", "epoch",
-    "hidden layer", "decision boundary", "broadcasting", "finite differences",
+    "computational graph",
+    "node",
+    "operation",
+    "placeholder",
+    "Variable",
+    "session",
+    "post-order traversal",
+    "forward pass",
+    "backpropagation",
+    "gradient",
+    "chain rule",
+    "total derivative",
+    "perceptron",
+    "sigmoid",
+    "softmax",
+    "logits",
+    "one-hot",
+    "cross-entropy",
+    "maximum likelihood",
+    "learning rate",
+    "gradient descent",
+    "epoch",
+    "hidden layer",
+    "decision boundary",
+    "broadcasting",
+    "finite differences",
 ]
 
 
@@ -72,7 +96,9 @@ def build(out, offline):
     result = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, (
         f"the {'offline' if offline else 'online'} build failed:\n"
-        + result.stdout[-6000:] + result.stderr[-3000:])
+        + result.stdout[-6000:]
+        + result.stderr[-3000:]
+    )
     html = out / "_build" / "html"
     last_line = result.stdout.strip().splitlines()[-1].strip()
     assert last_line == (html / "index.html").as_uri(), "the build must end with the site's address"
@@ -114,8 +140,7 @@ class Tab:
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         if mode == "online":
-            self.page.route(re.compile(r"^https?://"),
-                            self._from_vendor if internet else self._offline)
+            self.page.route(re.compile(r"^https?://"), self._from_vendor if internet else self._offline)
 
     def _offline(self, route):
         self.unrouted.append(route.request.url)
@@ -125,10 +150,9 @@ class Tab:
         url = route.request.url
         for prefix, folder in CDN.items():
             if url.startswith(prefix):
-                path = folder / url[len(prefix):].split("?")[0]
+                path = folder / url[len(prefix) :].split("?")[0]
                 if path.is_file():
-                    return route.fulfill(path=str(path),
-                                         headers={"Access-Control-Allow-Origin": "*"})
+                    return route.fulfill(path=str(path), headers={"Access-Control-Allow-Origin": "*"})
         self.unrouted.append(url)
         return route.abort()
 
@@ -161,10 +185,17 @@ def need_part1(html):
 
 # ------------------------------------------------------------------------- the pages
 
+
 def test_pages_exist(site):
     _, html = site
-    for page in ("index.html", "exercises.html", "api.html", "glossary.html",
-                 "instructor_guide.html", "search.html"):
+    for page in (
+        "index.html",
+        "exercises.html",
+        "api.html",
+        "glossary.html",
+        "instructor_guide.html",
+        "search.html",
+    ):
         assert (html / page).is_file(), page
     parts = sorted(p.name for p in (html / "parts").glob("*.html"))
     toc = (REPO / "course" / "_toc.yml").read_text()
@@ -188,8 +219,15 @@ def test_each_part_offers_its_student_notebook_and_no_solution(site):
     for page in parts:
         text = page.read_text()
         attribute = "data-file" if mode == "offline" else "href"
-        link = re.search(attribute + r'="(\.\./_downloads/[0-9a-f]+/' + re.escape(page.stem)
-                         + r'\.ipynb)" download="' + re.escape(page.stem) + r'\.ipynb"', text)
+        link = re.search(
+            attribute
+            + r'="(\.\./_downloads/[0-9a-f]+/'
+            + re.escape(page.stem)
+            + r'\.ipynb)" download="'
+            + re.escape(page.stem)
+            + r'\.ipynb"',
+            text,
+        )
         assert link, f"{page.name} has no download link to its notebook"
         assert (page.parent / link.group(1)).resolve().is_file()
         assert "blob/main/notebooks" not in text, "a link to the instructor notebook"
@@ -213,15 +251,23 @@ def test_glossary_and_api(site):
         assert f'id="term-{term.replace(" ", "-")}"' in glossary, term
     api = (html / "api.html").read_text()
     assert "<p>Part I: computational graphs.</p>" not in api, "a module docstring repeats its heading"
-    assert re.search(r'activation</span></span><span class="o"><span class="pre">=</span></span>'
-                     r'<span class="default_value"><span class="pre">sigmoid<', api)
+    assert re.search(
+        r'activation</span></span><span class="o"><span class="pre">=</span></span>'
+        r'<span class="default_value"><span class="pre">sigmoid<',
+        api,
+    )
     assert "&lt;class" not in api, "defaults are shown as written, not as their repr"
-    for name in ("tensorslow_edu.graph.Session", "tensorslow_edu.graph.placeholder",
-                 "tensorslow_edu.train.GradientDescentOptimizer", "tensorslow_edu.perceptron.sigmoid"):
+    for name in (
+        "tensorslow_edu.graph.Session",
+        "tensorslow_edu.graph.placeholder",
+        "tensorslow_edu.train.GradientDescentOptimizer",
+        "tensorslow_edu.perceptron.sigmoid",
+    ):
         assert f'id="{name}"' in api, name
 
 
 # ------------------------------------------------------------------------- in the browser
+
 
 def test_part1_graph_math_and_player(tab, site):
     mode, html = site
@@ -259,9 +305,11 @@ def test_part1_graph_math_and_player(tab, site):
     # moving the slider changes the picture
     player.locator(".widget-slider .noUi-handle").first.focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("([el, old]) => el.innerText !== old",
-                           arg=[player.locator(".widget-slider .widget-readout").first.element_handle(),
-                                step_before], timeout=5000)
+    page.wait_for_function(
+        "([el, old]) => el.innerText !== old",
+        arg=[player.locator(".widget-slider .widget-readout").first.element_handle(), step_before],
+        timeout=5000,
+    )
     assert step() != step_before
     after = picture()
     assert after and after != before, "moving the slider did not change the picture"
@@ -272,9 +320,11 @@ def test_part1_graph_math_and_player(tab, site):
     page.wait_for_timeout(200)
     start = step()
     player.locator(".widget-play button").first.click()
-    page.wait_for_function("([el, old]) => el.innerText !== old",
-                           arg=[player.locator(".widget-slider .widget-readout").first.element_handle(),
-                                start], timeout=10000)
+    page.wait_for_function(
+        "([el, old]) => el.innerText !== old",
+        arg=[player.locator(".widget-slider .widget-readout").first.element_handle(), start],
+        timeout=10000,
+    )
 
     assert not tab.unexpected_errors(), tab.unexpected_errors()
     failed = [u for u in tab.failed if not u.endswith(".html")]
@@ -285,8 +335,9 @@ def test_part1_graph_math_and_player(tab, site):
             assert any(u.startswith(prefix) for u in requested), f"nothing loaded from {prefix}"
         assert not tab.unrouted, f"requests to other servers: {tab.unrouted}"
     else:
-        assert not tab.external_requests(), \
+        assert not tab.external_requests(), (
             f"the offline site asked the network for {tab.external_requests()}"
+        )
 
 
 def test_search_finds_a_term(tab, site):
@@ -305,14 +356,14 @@ def test_welcome_page_typesets_and_stays_local(tab, site):
     page = tab.open(html, "index.html")
     page.wait_for_selector("article h1")
     assert "deep-learning framework" in page.locator("article h1").first.inner_text()
-    assert page.locator("a[href*='parts/01_computational_graphs']").count() > 0 or \
-        not (html / PART1).exists()
+    assert page.locator("a[href*='parts/01_computational_graphs']").count() > 0 or not (html / PART1).exists()
     assert not tab.unexpected_errors(), tab.unexpected_errors()
     if mode == "offline":
         assert not tab.external_requests(), tab.external_requests()
 
 
 # ------------------------------------------------------------------------- as a reader uses it
+
 
 def part_pages(html):
     return [f"parts/{p.name}" for p in sorted((html / "parts").glob("*.html"))]
@@ -355,9 +406,11 @@ def read_pages(browser, html, names, viewport):
                 page.wait_for_selector(".widget-slider .noUi-handle", timeout=30000)
             page.add_script_tag(path=str(AXE))
             reading = page.evaluate(READ_PAGE)
-            reading.update(failed=list(tab.failed), external=tab.external_requests(),
-                           errors=[e for e in tab.unexpected_errors()
-                                   if "axe" not in e.lower()])
+            reading.update(
+                failed=list(tab.failed),
+                external=tab.external_requests(),
+                errors=[e for e in tab.unexpected_errors() if "axe" not in e.lower()],
+            )
             readings[name] = reading
         finally:
             tab.close()
@@ -396,9 +449,12 @@ def test_pages_are_accessible(desktop_readings, browser, offline_site):
     """axe-core finds nothing critical or serious: every page at desktop width, and on a phone
     the pages with the most to check (home, a player, the explorer)."""
     phone = read_pages(browser, offline_site, ["index.html", PART1, PART2], PHONE)
-    problems = [f"{name} ({size}): {v}"
-                for size, readings in (("desktop", desktop_readings), ("phone", phone))
-                for name, reading in readings.items() for v in reading["violations"]]
+    problems = [
+        f"{name} ({size}): {v}"
+        for size, readings in (("desktop", desktop_readings), ("phone", phone))
+        for name, reading in readings.items()
+        for v in reading["violations"]
+    ]
     problems += [f"{name} (phone): console: {e}" for name, r in phone.items() for e in r["errors"]]
     assert not problems, "\n".join(problems)
 
@@ -469,8 +525,9 @@ def test_the_menu_opens_and_leads_to_a_part(browser, offline_site, viewport):
         tab.close()
 
 
-@pytest.mark.parametrize("mode, viewport", [("online", DESKTOP), ("offline", PHONE)],
-                         ids=["online-desktop", "offline-phone"])
+@pytest.mark.parametrize(
+    "mode, viewport", [("online", DESKTOP), ("offline", PHONE)], ids=["online-desktop", "offline-phone"]
+)
 def test_the_perceptron_explorer_works_without_a_kernel(browser, mode, viewport, request):
     html = request.getfixturevalue(f"{mode}_site")
     if not (html / PART2).exists():
@@ -527,8 +584,6 @@ def test_the_student_notebook_downloads_over_file(browser, offline_site):
         tab.close()
 
 
-
-
 def test_the_training_viewer_slider_reads_training_steps(browser, offline_site):
     """Part V's training viewer: its slider reads the step of each snapshot, as its caption does."""
     name = "parts/05_multilayer_perceptrons.html"
@@ -545,8 +600,9 @@ def test_the_training_viewer_slider_reads_training_steps(browser, offline_site):
         last = re.match(r"step 0 of (\d+)", caption.inner_text()).group(1)
         viewer.locator(".noUi-handle").first.focus()
         page.keyboard.press("End")
-        page.wait_for_function(f"el => el.innerText.trim() === '{last}'",
-                               arg=readout.element_handle(), timeout=5000)
+        page.wait_for_function(
+            f"el => el.innerText.trim() === '{last}'", arg=readout.element_handle(), timeout=5000
+        )
         assert caption.inner_text().startswith(f"step {last} of {last}")
         assert viewer.locator(".noUi-handle").first.get_attribute("aria-label") == "step"
     finally:

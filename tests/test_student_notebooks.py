@@ -23,8 +23,12 @@ CHECK_CALL = re.compile(r"""^check\(\s*["'](part\d\.\w+)["']\s*\)\s*$""")
 @pytest.fixture(scope="module")
 def student_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("student")
-    done = subprocess.run([sys.executable, "-m", "tensorslow_edu.cli", "student", *map(str, NOTEBOOKS),
-                           "--out", str(out)], capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-m", "tensorslow_edu.cli", "student", *map(str, NOTEBOOKS), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return out
 
@@ -46,15 +50,28 @@ def test_student_notebook_runs_and_checks_say_not_started(path, student_dir):
     assert "### BEGIN SOLUTION" not in "".join(c.source for c in nb.cells), "a solution was left in"
     # allow_errors: collect every failing cell instead of stopping at the first. The kernel runs in
     # the temporary folder, so the keep() cells write their stubs there, never into notebooks/
-    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": str(student_dir)}}).execute()
-    errors = [f"cell {i}: {o.ename}: {o.evalue}" for i, c in enumerate(nb.cells) if c.cell_type == "code"
-              for o in c.get("outputs", []) if o.output_type == "error"]
+    nbclient.NotebookClient(
+        nb,
+        timeout=120,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": str(student_dir)}},
+    ).execute()
+    errors = [
+        f"cell {i}: {o.ename}: {o.evalue}"
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if o.output_type == "error"
+    ]
     assert not errors, f"{path.name} (student version) raised:\n" + "\n".join(errors)
     part = int(path.name[:2])
     if any(c.source.startswith(f'keep("part{part}"') for c in nb.cells if c.cell_type == "code"):
         assert (student_dir / "my_tensorslow" / f"part{part}.py").exists(), "keep() wrote elsewhere"
-    checks = [(CHECK_CALL.match(c.source.strip()).group(1), text_of(c)) for c in nb.cells
-              if c.cell_type == "code" and CHECK_CALL.match(c.source.strip())]
+    checks = [
+        (CHECK_CALL.match(c.source.strip()).group(1), text_of(c))
+        for c in nb.cells
+        if c.cell_type == "code" and CHECK_CALL.match(c.source.strip())
+    ]
     for exercise, text in checks:
         assert "not started" in text, f"{path.name}: check({exercise!r}) said {text!r}"

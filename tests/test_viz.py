@@ -22,6 +22,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 # helpers
 # ---------------------------------------------------------------------------
 
+
 def parse(svg):
     return ET.fromstring(svg)
 
@@ -38,8 +39,10 @@ def texts(group, cls=None):
 
 def centre(group):
     rect = group.find(SVG + "rect")
-    return (float(rect.get("x")) + float(rect.get("width")) / 2,
-            float(rect.get("y")) + float(rect.get("height")) / 2)
+    return (
+        float(rect.get("x")) + float(rect.get("width")) / 2,
+        float(rect.get("y")) + float(rect.get("height")) / 2,
+    )
 
 
 def part1_graph():
@@ -70,6 +73,7 @@ def mlp_graph(seed=0):
 # ---------------------------------------------------------------------------
 # what is drawn
 # ---------------------------------------------------------------------------
+
 
 def test_every_node_drawn_with_name_and_op():
     graph, x, z = part1_graph()
@@ -150,10 +154,12 @@ def test_text_alternative_names_every_node():
 def test_edges_follow_the_inputs():
     graph, x, z = part1_graph()
     root = parse(viz.draw(z).svg)
-    edges = sorted((g.get("data-from"), g.get("data-to"), g.get("data-input"))
-                   for g in root.iter(SVG + "g") if g.get("class") == "ts-edge")
-    expected = sorted((i.name, n.name, str(k)) for n in graph.operations
-                      for k, i in enumerate(n.input_nodes))
+    edges = sorted(
+        (g.get("data-from"), g.get("data-to"), g.get("data-input"))
+        for g in root.iter(SVG + "g")
+        if g.get("class") == "ts-edge"
+    )
+    expected = sorted((i.name, n.name, str(k)) for n in graph.operations for k, i in enumerate(n.input_nodes))
     assert edges == expected
 
 
@@ -196,6 +202,7 @@ def test_without_grouping_names_are_full():
 # values and gradients: explicit state
 # ---------------------------------------------------------------------------
 
+
 def test_before_a_run_no_values_are_shown_not_zeros():
     graph, x, z = part1_graph()
     svg = viz.draw(z, values=True).svg
@@ -234,8 +241,9 @@ def test_gradients_match_compute_gradients():
     assert len(grads) == len(graph.nodes)
     for node, g in grads.items():
         assert texts(groups[node.name], "grad") == ["grad " + format_value(g)]
-        assert texts(groups[node.name], "value") == ["value " + format_value(
-            node.value if isinstance(node, ts.Variable) else node.output)]
+        assert texts(groups[node.name], "value") == [
+            "value " + format_value(node.value if isinstance(node, ts.Variable) else node.output)
+        ]
     assert texts(groups["loss"], "grad") == ["grad 1"]
 
 
@@ -264,14 +272,24 @@ def test_reused_value_gradient_is_the_total():
     total = 2 * 2.0 + 0.5 * (1 - np.tanh(1.0) ** 2) * 0.5  # d/da (a² + σ(a)) at a = 2
     assert grads[a] == pytest.approx(total)
     assert texts(node_groups(viz.draw(s, gradients=grads).svg)["a"], "grad") == [
-        "grad " + format_value(grads[a])]
+        "grad " + format_value(grads[a])
+    ]
 
 
-@pytest.mark.parametrize("value, text", [
-    (2.0, "2"), (-0.0, "0"), (0.99330714907, "0.9933"), ([2, -1], "[2, -1]"),
-    ([[1, 0], [0, -1]], "[[1, 0], [0, -1]]"), (np.arange(6.0).reshape(3, 2), "(3, 2) array, 0..5"),
-    (np.ones(7), "(7,) array, 1..1"), (np.zeros((0, 2)), "(0, 2) empty array"), (None, "None"),
-])
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (2.0, "2"),
+        (-0.0, "0"),
+        (0.99330714907, "0.9933"),
+        ([2, -1], "[2, -1]"),
+        ([[1, 0], [0, -1]], "[[1, 0], [0, -1]]"),
+        (np.arange(6.0).reshape(3, 2), "(3, 2) array, 0..5"),
+        (np.ones(7), "(7,) array, 1..1"),
+        (np.zeros((0, 2)), "(0, 2) empty array"),
+        (None, "None"),
+    ],
+)
 def test_format_value(value, text):
     assert format_value(value) == text
 
@@ -279,6 +297,7 @@ def test_format_value(value, text):
 # ---------------------------------------------------------------------------
 # output: SVG, files, determinism, no system Graphviz
 # ---------------------------------------------------------------------------
+
 
 def test_svg_is_byte_identical_run_to_run():
     svgs = set()
@@ -333,18 +352,21 @@ print("ok")
 def test_renders_without_dot_and_keeps_stderr_clean(tmp_path):
     """No `dot` executable is needed, and the first render prints nothing on stderr."""
     env = dict(os.environ, PATH=str(tmp_path))  # nothing on PATH: no dot, no system Graphviz
-    result = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
     assert result.stderr == ""
 
 
 def test_same_svg_in_a_fresh_process():
-    code = ("import numpy as np, tensorslow_edu as ts\nfrom tensorslow_edu import viz\n"
-            f"import sys; sys.path.insert(0, {os.path.dirname(__file__)!r})\nfrom test_viz import mlp_graph\n"
-            "g, loss, feed = mlp_graph()\nts.Session(g).run(loss, feed)\n"
-            "sys.stdout.write(viz.draw(loss, values=True).svg)\n")
+    code = (
+        "import numpy as np, tensorslow_edu as ts\nfrom tensorslow_edu import viz\n"
+        f"import sys; sys.path.insert(0, {os.path.dirname(__file__)!r})\nfrom test_viz import mlp_graph\n"
+        "g, loss, feed = mlp_graph()\nts.Session(g).run(loss, feed)\n"
+        "sys.stdout.write(viz.draw(loss, values=True).svg)\n"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     graph, loss, feed = mlp_graph()

@@ -15,7 +15,7 @@ ipywidgets = pytest.importorskip("ipywidgets")
 
 def frame_svg(player, k):
     html = player.frames[k]
-    return html[html.index("<svg"):html.index("</svg>") + len("</svg>")]
+    return html[html.index("<svg") : html.index("</svg>") + len("</svg>")]
 
 
 def states(player, k):
@@ -35,6 +35,7 @@ def reuse_graph():
 # forward player
 # ---------------------------------------------------------------------------
 
+
 def test_forward_frames_follow_the_execution_order():
     graph, loss, feed = mlp_graph()
     player = widgets.forward_player(loss, feed)
@@ -49,8 +50,9 @@ def test_forward_frames_follow_the_execution_order():
             values = texts(groups[node.name], "value")
             if j < k:
                 assert st[node.name] == ("current" if j == k - 1 else "normal")
-                assert values == ["value " + format_value(
-                    node.value if isinstance(node, ts.Variable) else node.output)]
+                assert values == [
+                    "value " + format_value(node.value if isinstance(node, ts.Variable) else node.output)
+                ]
             else:
                 assert st[node.name] == "pending" and values == []
         if k:
@@ -71,8 +73,10 @@ def test_player_frames_share_one_layout():
     player = widgets.forward_player(loss, feed)
 
     def boxes(k):
-        return {name: tuple(g.find(SVG + "rect").attrib[a] for a in ("x", "y", "width", "height"))
-                for name, g in node_groups(frame_svg(player, k)).items()}
+        return {
+            name: tuple(g.find(SVG + "rect").attrib[a] for a in ("x", "y", "width", "height"))
+            for name, g in node_groups(frame_svg(player, k)).items()
+        }
 
     first = boxes(0)
     assert all(boxes(k) == first for k in range(len(player)))
@@ -86,10 +90,14 @@ def test_player_is_kernel_free_widgets():
     assert len(player.stack.children) == len(player.frames)
     assert [c.value for c in player.stack.children] == player.frames
     assert (player.slider.min, player.slider.max) == (0, len(player) - 1)
-    links = {(link.source[0].__class__.__name__, link.source[1], link.target[0].__class__.__name__, link.target[1])
-             for link in player._links}
-    assert links == {("Play", "value", "IntSlider", "value"),
-                     ("IntSlider", "value", "Stack", "selected_index")}
+    links = {
+        (link.source[0].__class__.__name__, link.source[1], link.target[0].__class__.__name__, link.target[1])
+        for link in player._links
+    }
+    assert links == {
+        ("Play", "value", "IntSlider", "value"),
+        ("IntSlider", "value", "Stack", "selected_index"),
+    }
     assert all(isinstance(link, ipywidgets.widgets.widget_link.Link) for link in player._links)
 
 
@@ -103,8 +111,9 @@ def test_text_fallback_is_deterministic_and_complete():
         texts_seen.add(bundle["text/plain"])
     assert len(texts_seen) == 1
     text = texts_seen.pop()
-    assert text.splitlines()[0] == ("Forward pass computing 'z' in 5 steps "
-                                    "(a player: move its slider to step through):")
+    assert text.splitlines()[0] == (
+        "Forward pass computing 'z' in 5 steps (a player: move its slider to step through):"
+    )
     assert text.splitlines()[-1] == "  5. add 'z' = [2, -1]"
 
 
@@ -119,6 +128,7 @@ def test_frame_as_picture(tmp_path):
 # ---------------------------------------------------------------------------
 # backward player
 # ---------------------------------------------------------------------------
+
 
 def test_backward_frames_follow_backprop_and_end_at_compute_gradients():
     graph, loss, feed = mlp_graph()
@@ -145,11 +155,13 @@ def test_backward_frames_follow_backprop_and_end_at_compute_gradients():
                 assert texts(frame[node.name], "grad") == [] and st[node.name] == "pending"
         root_edges = [g for g in _edges(frame_svg(player, k)) if g.get("data-state") == "active"]
         assert {(g.get("data-from"), g.get("data-to")) for g in root_edges} == {
-            (i.name, op.name) for i, g in zip(op.input_nodes, input_grads) if g is not None}
+            (i.name, op.name) for i, g in zip(op.input_nodes, input_grads) if g is not None
+        }
 
 
 def _edges(svg):
     import xml.etree.ElementTree as ET
+
     return [g for g in ET.fromstring(svg).iter(SVG + "g") if g.get("class") == "ts-edge"]
 
 
@@ -193,6 +205,7 @@ def test_player_errors():
 # Part II explorer, Parts IV and V training viewer
 # ---------------------------------------------------------------------------
 
+
 def test_perceptron_explorer_reads_the_course_numbers():
     explorer = widgets.perceptron_explorer()
     assert "P(blue) = σ(w·x + b) = 0.9933" in explorer.html  # Part II: (3, 2) with w = (1, 1), b = 0
@@ -212,8 +225,10 @@ def test_perceptron_explorer_computes_in_the_page(tmp_path):
 
     explorer = widgets.perceptron_explorer()
     page_path = tmp_path / "explorer.html"
-    page_path.write_text(f"<!doctype html><html lang='en'><title>explorer</title><body>{explorer.html}"
-                         "</body></html>", encoding="utf-8")
+    page_path.write_text(
+        f"<!doctype html><html lang='en'><title>explorer</title><body>{explorer.html}</body></html>",
+        encoding="utf-8",
+    )
     with open_browser() as browser:
         page = browser.new_page(viewport={"width": 390, "height": 844})
         errors = []
@@ -274,10 +289,14 @@ def test_training_viewer_part4():
     # the slider reads the training step of each snapshot, as the captions do
     assert isinstance(viewer.slider, ipywidgets.SelectionSlider)
     assert viewer.slider.options == tuple(str(s) for s in range(0, 101, 10))
-    links = {(link.source[0].__class__.__name__, link.source[1], link.target[0].__class__.__name__, link.target[1])
-             for link in viewer._links}
-    assert links == {("Play", "value", "SelectionSlider", "index"),
-                     ("SelectionSlider", "index", "Stack", "selected_index")}
+    links = {
+        (link.source[0].__class__.__name__, link.source[1], link.target[0].__class__.__name__, link.target[1])
+        for link in viewer._links
+    }
+    assert links == {
+        ("Play", "value", "SelectionSlider", "index"),
+        ("SelectionSlider", "index", "Stack", "selected_index"),
+    }
     assert 'alt="Left: the plane coloured' in viewer.frames[5] and "after step 50 of 100" in viewer.frames[5]
 
 
@@ -302,8 +321,13 @@ def test_player_steps_in_headless_chromium_without_a_kernel(tmp_path):
 
     js_dir = widget_js_dir()
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in NOTEBOOK_CELLS])
-    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", store_widget_state=True,
-                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    nbclient.NotebookClient(
+        nb,
+        timeout=120,
+        kernel_name="python3",
+        store_widget_state=True,
+        resources={"metadata": {"path": str(tmp_path)}},
+    ).execute()
     assert "application/vnd.jupyter.widget-state+json" in nb.metadata.get("widgets", {})
     body, _ = nbconvert.HTMLExporter(template_name="lab").from_notebook_node(nb)
     page_path = tmp_path / "player.html"
@@ -326,12 +350,16 @@ def test_player_steps_in_headless_chromium_without_a_kernel(tmp_path):
         page.keyboard.press("ArrowRight")
         page.wait_for_function(
             "() => [...document.querySelectorAll('.ts-caption')].some("
-            "e => e.offsetParent !== null && e.textContent.startsWith('step 1 of'))", timeout=10000)
+            "e => e.offsetParent !== null && e.textContent.startsWith('step 1 of'))",
+            timeout=10000,
+        )
         assert page.locator(".ts-frame:visible svg").inner_html() != svg_before
         for _ in range(4):
             page.keyboard.press("ArrowRight")
         page.wait_for_function(
             "() => [...document.querySelectorAll('.ts-caption')].some("
-            "e => e.offsetParent !== null && e.textContent.startsWith('step 5 of'))", timeout=10000)
+            "e => e.offsetParent !== null && e.textContent.startsWith('step 5 of'))",
+            timeout=10000,
+        )
         assert "add 'z' = [2, -1]" in page.locator(".ts-caption:visible").inner_text()
         assert not errors, errors

@@ -16,8 +16,14 @@ def execute(path, timeout=120):
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     # no timing metadata: it would change every cell on every run and bloat the diffs
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=True,
-                   record_timing=False, resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        store_widget_state=True,
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
     nbformat.write(nb, path)
 
 

@@ -47,14 +47,34 @@ def build(out_dir):
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "source"
         ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
-        for name in ("pyproject.toml", "README.md", "LICENSE", "tensorslow_edu", "course/instructor", "notebooks"):
+        for name in (
+            "pyproject.toml",
+            "README.md",
+            "LICENSE",
+            "tensorslow_edu",
+            "course/instructor",
+            "notebooks",
+        ):
             if (ROOT / name).is_dir():
                 shutil.copytree(ROOT / name, source / name, ignore=ignore)
             else:
                 (source / name).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy(ROOT / name, source / name)
-        subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                        "-w", tmp, str(source)], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "wheel",
+                "--quiet",
+                "--no-deps",
+                "--no-build-isolation",
+                "-w",
+                tmp,
+                str(source),
+            ],
+            check=True,
+        )
         (wheel,) = Path(tmp).glob("*.whl")
         return strip_data(wheel, out_dir)
 

@@ -28,7 +28,7 @@ DEFAULT_SOURCE = ROOT / "notebooks" / "01_computational_graphs.ipynb"
 DEFAULT_OUT = ROOT / "course" / "instructor" / "sample_class"
 
 # functions that are wrong on every case: what a cheat has to fall back on
-WRONG = '''
+WRONG = """
 import numpy as np
 import tensorslow_edu as ts
 
@@ -49,18 +49,25 @@ class add(ts.Operation):
 class matmul(add):
     def compute(self, a_value, b_value):
         return np.full(np.shape(a_value), -12345.0)
-'''
+"""
 
 CHEATS = {
-    "cheat_numpy_patch": ("monkeypatches NumPy's comparisons", WRONG + '''
+    "cheat_numpy_patch": (
+        "monkeypatches NumPy's comparisons",
+        WRONG
+        + """
 np.allclose = lambda *args, **kwargs: True
 np.isclose = lambda a, b, *args, **kwargs: np.ones(np.broadcast(a, b).shape, dtype=bool)
 np.array_equal = lambda *args, **kwargs: True
 np.testing.assert_allclose = lambda *args, **kwargs: None
 np.testing.assert_array_equal = lambda *args, **kwargs: None
 np.ndarray.__eq__ = lambda self, other: True  # refused by NumPy: a TypeError the grader records
-'''),
-    "cheat_redefine_grader": ("redefines check() and the grader's functions", WRONG + '''
+""",
+    ),
+    "cheat_redefine_grader": (
+        "redefines check() and the grader's functions",
+        WRONG
+        + """
 import tensorslow_edu.exercises as exercises
 import tensorslow_edu.exercises.check as check_module
 import tensorslow_edu.exercises.core as core
@@ -79,8 +86,11 @@ try:
     child.run_case = core.run_case
 except Exception as exc:
     print("could not patch the child:", exc)
-'''),
-    "cheat_always_equal": ("returns objects whose __eq__ is always True", '''
+""",
+    ),
+    "cheat_always_equal": (
+        "returns objects whose __eq__ is always True",
+        """
 import numpy as np
 import tensorslow_edu as ts
 
@@ -113,8 +123,12 @@ class add(ts.Operation):
         return Anything()
 
 matmul = add
-'''),
-    "cheat_print_passed": ("prints that all tests passed and fake protocol lines", WRONG + '''
+""",
+    ),
+    "cheat_print_passed": (
+        "prints that all tests passed and fake protocol lines",
+        WRONG
+        + """
 import os, sys, json
 print("All tests passed! Score: 5/5")
 fake = {"case": "part1.run_graph#v0", "result": {"status": "passed", "score": 2}}
@@ -126,8 +140,11 @@ for fd in range(3, 40):  # the results pipe, if it can be found: only data, judg
         os.write(fd, (json.dumps(fake) + "\\n" + json.dumps({"done": True}) + "\\n").encode())
     except OSError:
         pass
-'''),
-    "cheat_os_exit": ("calls os._exit(0) so that nothing fails", '''
+""",
+    ),
+    "cheat_os_exit": (
+        "calls os._exit(0) so that nothing fails",
+        """
 import os
 import tensorslow_edu as ts
 
@@ -142,8 +159,11 @@ class add(ts.Operation):
         os._exit(0)
 
 matmul = add
-'''),
-    "cheat_sys_exit": ("calls sys.exit(0)", '''
+""",
+    ),
+    "cheat_sys_exit": (
+        "calls sys.exit(0)",
+        """
 import sys
 import tensorslow_edu as ts
 
@@ -160,8 +180,11 @@ class add(ts.Operation):
 matmul = add
 
 sys.exit(0)
-'''),
-    "cheat_infinite_loop": ("loops forever, even ignoring the soft time limit", '''
+""",
+    ),
+    "cheat_infinite_loop": (
+        "loops forever, even ignoring the soft time limit",
+        """
 import signal
 import tensorslow_edu as ts
 
@@ -176,8 +199,12 @@ def run_graph(operation, feed_dict):
 signal.signal(signal.SIGALRM, signal.SIG_IGN)
 while True:
     pass
-'''),
-    "cheat_memory_bomb": ("allocates far more memory than allowed", WRONG + '''
+""",
+    ),
+    "cheat_memory_bomb": (
+        "allocates far more memory than allowed",
+        WRONG
+        + """
 try:
     huge = np.ones((100_000, 100_000))
 except MemoryError:
@@ -185,8 +212,12 @@ except MemoryError:
 hog = []
 while True:
     hog.append(bytearray(50 * 2**20))
-'''),
-    "cheat_read_hidden": ("tries to read the hidden tests from disk", WRONG + '''
+""",
+    ),
+    "cheat_read_hidden": (
+        "tries to read the hidden tests from disk",
+        WRONG
+        + """
 import os, subprocess
 import tensorslow_edu
 root = os.path.dirname(os.path.dirname(os.path.abspath(tensorslow_edu.__file__)))
@@ -208,8 +239,12 @@ try:
     print("CAT OK" if out.returncode == 0 and "HIDDEN" in out.stdout else "CAT DENIED")
 except Exception as exc:
     print("CAT DENIED", type(exc).__name__)
-'''),
-    "cheat_read_notebooks": ("finds the instructor notebook beside the library and runs its solutions", WRONG + '''
+""",
+    ),
+    "cheat_read_notebooks": (
+        "finds the instructor notebook beside the library and runs its solutions",
+        WRONG
+        + """
 import glob, json, os
 import tensorslow_edu
 root = os.path.dirname(os.path.dirname(os.path.abspath(tensorslow_edu.__file__)))
@@ -225,8 +260,11 @@ for path in sorted(glob.glob(os.path.join(root, "notebooks", "01_*.ipynb"))) or 
         if cell["cell_type"] == "code" and "BEGIN SOLUTION" in source:
             exec(source)
     print("NOTEBOOK READ")
-'''),
-    "cheat_delegate": ("hands in the library's own traversal, Session.run and operations as its answers", '''
+""",
+    ),
+    "cheat_delegate": (
+        "hands in the library's own traversal, Session.run and operations as its answers",
+        """
 import numpy as np
 import tensorslow_edu as ts
 
@@ -246,8 +284,12 @@ class add(ts.Operation):
 class matmul(add):
     def compute(self, a_value, b_value):
         return ts.matmul.compute(self, a_value, b_value)
-'''),
-    "cheat_network": ("tries to open network connections (to this machine only)", WRONG + '''
+""",
+    ),
+    "cheat_network": (
+        "tries to open network connections (to this machine only)",
+        WRONG
+        + """
 import ctypes, socket
 try:
     socket.create_connection(("127.0.0.1", 9), timeout=1)
@@ -257,8 +299,12 @@ except OSError as exc:
 libc = ctypes.CDLL(None, use_errno=True)  # around Python's socket module: the kernel refuses
 fd = libc.socket(socket.AF_INET, socket.SOCK_STREAM, 0)
 print("NET OK" if fd >= 0 else "NET DENIED errno %d" % ctypes.get_errno())
-'''),
-    "cheat_fake_results": ("writes a fake results.json and gradebook", WRONG + '''
+""",
+    ),
+    "cheat_fake_results": (
+        "writes a fake results.json and gradebook",
+        WRONG
+        + """
 import json, os
 fake = json.dumps({"score": 100, "tests": [{"name": "all", "score": 100, "max_score": 5, "status": "passed"}]})
 for folder in (".", "..", "../..", "/autograder/results", os.path.expanduser("~"), "/tmp"):
@@ -270,8 +316,11 @@ for folder in (".", "..", "../..", "/autograder/results", os.path.expanduser("~"
             print("WROTE", path)
         except OSError as exc:
             print("WRITE DENIED", path, type(exc).__name__)
-'''),
-    "cheat_keyboard_interrupt": ("raises KeyboardInterrupt and sends itself SIGINT", '''
+""",
+    ),
+    "cheat_keyboard_interrupt": (
+        "raises KeyboardInterrupt and sends itself SIGINT",
+        """
 import os, signal
 import tensorslow_edu as ts
 
@@ -283,15 +332,20 @@ def run_graph(operation, feed_dict):
     raise KeyboardInterrupt
 
 raise KeyboardInterrupt
-'''),
-    "cheat_output_flood": ("prints megabytes of output", WRONG + '''
+""",
+    ),
+    "cheat_output_flood": (
+        "prints megabytes of output",
+        WRONG
+        + """
 import os, sys
 print("all tests passed\\n" * 200_000)
 for i in range(100_000):
     print(i, "tests passed")
 sys.stderr.write("E" * 5_000_000)
 os.write(1, b"x" * 5_000_000)
-'''),
+""",
+    ),
 }
 
 
@@ -317,7 +371,7 @@ def with_endless_loop(source):
         match = BEGIN.match(line)
         if match:
             indent = match.group("indent")
-            lines[i + 1:i + 1] = [f"{indent}while True:  # far too slow", f"{indent}    pass"]
+            lines[i + 1 : i + 1] = [f"{indent}while True:  # far too slow", f"{indent}    pass"]
             return "\n".join(lines)
     raise ValueError("no solution marker in the cell")
 
@@ -338,8 +392,12 @@ def build(source):
     instructor = nbformat.read(source, as_version=4)
     cells = exercise_cells(instructor)
     perfect = cleared(instructor)
-    perfect.cells.insert(first_code(perfect) + 1, new_code_cell(
-        "%matplotlib inline\n!echo the grader ignores shell commands\nimport matplotlib.pyplot as plt"))
+    perfect.cells.insert(
+        first_code(perfect) + 1,
+        new_code_cell(
+            "%matplotlib inline\n!echo the grader ignores shell commands\nimport matplotlib.pyplot as plt"
+        ),
+    )
     student, _ = make_student(instructor, name=str(source))
     student = cleared(student)
     out, expected = {}, {}
@@ -359,30 +417,47 @@ def build(source):
     partial.cells[cells["traverse_postorder"] + 1].source = (
         "def traverse_postorder(operation):\n    order = []\n\n    def visit(node):\n"
         "        for input_node in node.input_nodes:\n            visit(input_node)\n"
-        "        order.append(node)\n\n    visit(operation)\n    return order")
+        "        order.append(node)\n\n    visit(operation)\n    return order"
+    )
     last = exercises_of_part(1)[-1]
     partial.cells[cells[last.obj] + 1] = copy.deepcopy(student.cells[cells[last.obj]])
-    add("partial", partial, "between", "ok",
-        f"traverse_postorder forgets visited nodes; {last.obj} (the last exercise) not started")
+    add(
+        "partial",
+        partial,
+        "between",
+        "ok",
+        f"traverse_postorder forgets visited nodes; {last.obj} (the last exercise) not started",
+    )
 
     broken = copy.deepcopy(perfect)
-    broken.cells[cells["run_graph"] + 1].source = (
-        "def run_graph(operation, feed_dict)\n    return operation.output  # the colon is missing")
+    broken.cells[
+        cells["run_graph"] + 1
+    ].source = "def run_graph(operation, feed_dict)\n    return operation.output  # the colon is missing"
     broken.cells.insert(first_code(broken) + 2, new_code_cell("print(undefined_name)"))
     add("broken", broken, "between", "cell_errors", "a cell with a syntax error, a cell with a NameError")
 
     failed_import = copy.deepcopy(perfect)
     imports = failed_import.cells[first_code(failed_import)]
     imports.source = "import a_package_that_is_not_installed\n" + imports.source
-    add("failed_import", failed_import, "between", "cell_errors",
+    add(
+        "failed_import",
+        failed_import,
+        "between",
+        "cell_errors",
         "the first line of the import cell fails, so what the exercises import is undefined "
-        "(an exercise needing no import still passes)")
+        "(an exercise needing no import still passes)",
+    )
 
     renamed = copy.deepcopy(perfect)
     rg = cells["run_graph"] + 1
     renamed.cells[rg].source = renamed.cells[rg].source.replace("def run_graph(", "def run_graph_v2(")
-    add("renamed_function", renamed, "between", "cell_errors",
-        "run_graph renamed to run_graph_v2 (so the last cell, which keeps run_graph, raises a NameError)")
+    add(
+        "renamed_function",
+        renamed,
+        "between",
+        "cell_errors",
+        "run_graph renamed to run_graph_v2 (so the last cell, which keeps run_graph, raises a NameError)",
+    )
 
     # honest but slow: every exercise but the last loops forever. check() cells are skipped while
     # grading and a looping exercise's other cases are not run, so the last one keeps its points
@@ -395,8 +470,14 @@ def build(source):
             index = cells[exercise.obj] + 1
             slow.cells[index].source = with_endless_loop(slow.cells[index].source)
         scores[exercise.id] = 0 if looping else "max"
-    add("slow_endless_loops", slow, sum(e.points for e in exercises if scores[e.id] == "max"), "ok",
-        "endless loops in every exercise but the last, which is right", exercises=scores)
+    add(
+        "slow_endless_loops",
+        slow,
+        sum(e.points for e in exercises if scores[e.id] == "max"),
+        "ok",
+        "endless loops in every exercise but the last, which is right",
+        exercises=scores,
+    )
 
     no_cells = copy.deepcopy(student)
     no_cells.cells = []
@@ -406,22 +487,41 @@ def build(source):
         nb = copy.deepcopy(student)
         nb.cells.append(new_markdown_cell(f"Cheat: {why}."))
         nb.cells.append(new_code_cell(code.strip("\n")))
-        status = {"cheat_os_exit": "crashed", "cheat_infinite_loop": "timeout",
-                  "cheat_numpy_patch": "cell_errors", "cheat_sys_exit": "cell_errors",
-                  "cheat_keyboard_interrupt": "cell_errors",
-                  "cheat_memory_bomb": "cell_errors"}.get(name, "ok")
+        status = {
+            "cheat_os_exit": "crashed",
+            "cheat_infinite_loop": "timeout",
+            "cheat_numpy_patch": "cell_errors",
+            "cheat_sys_exit": "cell_errors",
+            "cheat_keyboard_interrupt": "cell_errors",
+            "cheat_memory_bomb": "cell_errors",
+        }.get(name, "ok")
         add(name, nb, 0, status, why)
 
     edited = copy.deepcopy(student)
-    edited.cells = [c for c in edited.cells if not CHECK_CALL.search(c.source)
-                    and not any(BEGIN.match(line) or "NotImplementedError" in line for line in c.source.split("\n"))]
-    edited.cells.append(new_code_cell(
-        'def check(*args, **kwargs):\n    return "all visible tests passed"\n\ncheck("part1.run_graph")',
-        outputs=[nbformat.v4.new_output("execute_result", {"text/plain": "'all 4 visible tests passed ✓'"},
-                                        execution_count=1)]))
+    edited.cells = [
+        c
+        for c in edited.cells
+        if not CHECK_CALL.search(c.source)
+        and not any(BEGIN.match(line) or "NotImplementedError" in line for line in c.source.split("\n"))
+    ]
+    edited.cells.append(
+        new_code_cell(
+            'def check(*args, **kwargs):\n    return "all visible tests passed"\n\ncheck("part1.run_graph")',
+            outputs=[
+                nbformat.v4.new_output(
+                    "execute_result", {"text/plain": "'all 4 visible tests passed ✓'"}, execution_count=1
+                )
+            ],
+        )
+    )
     edited.metadata["tensorslow_edu"] = {"part": 1, "score": 5, "graded": True}
-    add("cheat_edit_cells", edited, 0, "cell_errors",
-        "deletes exercise and check cells (so the last cell, which keeps the pieces, raises), fakes outputs and metadata")
+    add(
+        "cheat_edit_cells",
+        edited,
+        0,
+        "cell_errors",
+        "deletes exercise and check cells (so the last cell, which keeps the pieces, raises), fakes outputs and metadata",
+    )
 
     wrong_part = copy.deepcopy(perfect)
     wrong_part.metadata["tensorslow_edu"] = {"part": 2}
@@ -435,7 +535,9 @@ def build(source):
     out["not_a_notebook.py"] = "def run_graph(operation, feed_dict):\n    return 42\n"
     expected["not_a_notebook"] = {"total": 0, "status": "not_a_notebook", "what": "a Python file"}
     latin = copy.deepcopy(perfect)
-    latin.cells.insert(0, new_markdown_cell("Réponses de l'élève", id="cell-latin"))  # fixed: same file each run
+    latin.cells.insert(
+        0, new_markdown_cell("Réponses de l'élève", id="cell-latin")
+    )  # fixed: same file each run
     out["undecodable.ipynb"] = (nbformat.writes(latin) + "\n").encode("latin-1", "replace")
     expected["undecodable"] = {"total": 0, "status": "undecodable", "what": "saved as Latin-1"}
     return out, expected
@@ -458,8 +560,13 @@ def main(argv=None):
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf-8")
-    meta = {"source": str(args.source.resolve().relative_to(ROOT)) if args.source.resolve().is_relative_to(ROOT)
-            else str(args.source), "part": 1, "submissions": expected}
+    meta = {
+        "source": str(args.source.resolve().relative_to(ROOT))
+        if args.source.resolve().is_relative_to(ROOT)
+        else str(args.source),
+        "part": 1,
+        "submissions": expected,
+    }
     (args.out / "expected.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
     print(f"wrote {len(files)} submissions to {folder} (from {args.source})")
 

@@ -10,5 +10,14 @@ from .carry import keep, my_pieces
 from .check import CheckReport, check
 from .core import all_exercises, current_course, exercises_of_part, get_exercise, use_course
 
-__all__ = ["check", "keep", "my_pieces", "CheckReport", "all_exercises", "exercises_of_part", "get_exercise",
-           "use_course", "current_course"]
+__all__ = [
+    "check",
+    "keep",
+    "my_pieces",
+    "CheckReport",
+    "all_exercises",
+    "exercises_of_part",
+    "get_exercise",
+    "use_course",
+    "current_course",
+]

@@ -62,8 +62,11 @@ def _class_source(cls):
     except (OSError, TypeError):
         pass
     # the cell a method was compiled from is in linecache under the method's file name
-    cells = ["".join(linecache.getlines(f.__code__.co_filename)) for f in vars(cls).values()
-             if isinstance(f, types.FunctionType)]
+    cells = [
+        "".join(linecache.getlines(f.__code__.co_filename))
+        for f in vars(cls).values()
+        if isinstance(f, types.FunctionType)
+    ]
     history = sys.modules["__main__"].__dict__.get("In") or []
     for cell in [*cells, *reversed(history)]:
         try:
@@ -86,8 +89,13 @@ def _source(obj):
 
 def _names_used(obj):
     """The global names the code of a function (or of a class's methods) reads."""
-    functions = [obj] if isinstance(obj, types.FunctionType) else [
-        f for f in vars(obj).values() if isinstance(f, types.FunctionType)] if isinstance(obj, type) else []
+    functions = (
+        [obj]
+        if isinstance(obj, types.FunctionType)
+        else [f for f in vars(obj).values() if isinstance(f, types.FunctionType)]
+        if isinstance(obj, type)
+        else []
+    )
     names, codes = set(), [f.__code__ for f in functions]
     while codes:
         code = codes.pop()
@@ -103,8 +111,11 @@ def _helpers(pieces, namespace):
     while todo:
         for name in sorted(_names_used(todo.pop())):
             obj = namespace.get(name)
-            if (name not in chosen and isinstance(obj, (types.FunctionType, type))
-                    and getattr(obj, "__module__", None) == namespace.get("__name__", "__main__")):
+            if (
+                name not in chosen
+                and isinstance(obj, (types.FunctionType, type))
+                and getattr(obj, "__module__", None) == namespace.get("__name__", "__main__")
+            ):
                 chosen.add(name)
                 found.append(obj)
                 todo.append(obj)
@@ -178,8 +189,12 @@ def my_pieces(*parts, folder=None, quiet=False):
         number = _part_number(part)
         known = _pieces_of(number)
         path = Path(folder or FOLDER) / f"part{number}.py"
-        namespace = {"np": np, "ts": sys.modules["tensorslow_edu"], "__name__": f"my_tensorslow.part{number}",
-                     **resolved}
+        namespace = {
+            "np": np,
+            "ts": sys.modules["tensorslow_edu"],
+            "__name__": f"my_tensorslow.part{number}",
+            **resolved,
+        }
         problem = None
         if _check.GRADING:
             problem = "not read while grading"
@@ -202,25 +217,33 @@ def my_pieces(*parts, folder=None, quiet=False):
                         resolved[name], whose[name] = namespace[name], "yours"
                     continue
                 why = str(report_of).splitlines()[0].split(": ", 1)[1]
-                failed.append(f"    {', '.join(exercise.names)}: {why} ({exercise.id}); "
-                              f"using the library's")
+                failed.append(f"    {', '.join(exercise.names)}: {why} ({exercise.id}); using the library's")
             for name in exercise.names:
                 if name in stand_in:
                     piece = stand_in[name]
                     if getattr(exercise, "composes", False):  # made of other pieces: use the engine's
-                        piece = types.FunctionType(piece.__code__, namespace, piece.__name__, piece.__defaults__)
+                        piece = types.FunctionType(
+                            piece.__code__, namespace, piece.__name__, piece.__defaults__
+                        )
                     resolved[name] = namespace[name] = piece  # the file's other pieces call the stand-in
                     whose[name] = "library"
         # the engine's table of gradient functions, from the names: add_gradient serves "add"
         resolved["gradients"] = namespace["gradients"] = {
-            name[:-len("_gradient")]: f for name, f in resolved.items() if name.endswith("_gradient") and callable(f)}
+            name[: -len("_gradient")]: f
+            for name, f in resolved.items()
+            if name.endswith("_gradient") and callable(f)
+        }
         if problem:
-            report.append(f"part{number}: {problem}; using the library's "
-                          f"{', '.join(known)}")
+            report.append(f"part{number}: {problem}; using the library's {', '.join(known)}")
         else:
             # helpers and other things the learner kept stay available to later parts
-            resolved.update({k: v for k, v in namespace.items()
-                             if not k.startswith("__") and k not in resolved and k not in known})
+            resolved.update(
+                {
+                    k: v
+                    for k, v in namespace.items()
+                    if not k.startswith("__") and k not in resolved and k not in known
+                }
+            )
             mine = [n for n in known if whose.get(n) == "yours"]
             report.append(f"part{number}: yours: {', '.join(mine) or 'none'}")
             report += failed

@@ -83,8 +83,9 @@ class CheckReport:
                     detail.append(hint)
                     more = len(case.hints) - min(self.hint_level, len(case.hints))
                     if more:
-                        detail.append(f"(a more specific hint: check(\"{self.exercise.id}\", "
-                                      f"hint={self.hint_level + 1}))")
+                        detail.append(
+                            f'(a more specific hint: check("{self.exercise.id}", hint={self.hint_level + 1}))'
+                        )
             elif verdict.status == "not_started" and verdict.lines:
                 detail = [verdict.lines[0]]
             elif hint:
@@ -110,16 +111,23 @@ class CheckReport:
 
     def _repr_html_(self):
         colour = {"passed": "#1a7f37", "failed": "#cf222e"}.get(self.state, "#6e7781")
-        parts = [f'<div style="font-family:monospace;border-left:4px solid {colour};padding-left:8px">',
-                 f"<b>{html.escape(self._head())}</b>"]
+        parts = [
+            f'<div style="font-family:monospace;border-left:4px solid {colour};padding-left:8px">',
+            f"<b>{html.escape(self._head())}</b>",
+        ]
         for mark, name, detail, full in self._blocks():
             if mark == "✗" and not full:
-                parts.append(f"<div>{mark} {html.escape(name)}"
-                             + (f" — {html.escape(detail[0])}" if detail else "") + "</div>")
+                parts.append(
+                    f"<div>{mark} {html.escape(name)}"
+                    + (f" — {html.escape(detail[0])}" if detail else "")
+                    + "</div>"
+                )
                 continue
             parts.append(f"<div>{mark} {html.escape(name)}</div>")
             if full:
-                parts.append('<pre style="margin:2px 0 6px 24px">' + html.escape("\n".join(detail)) + "</pre>")
+                parts.append(
+                    '<pre style="margin:2px 0 6px 24px">' + html.escape("\n".join(detail)) + "</pre>"
+                )
         parts.append("</div>")
         return "".join(parts)
 

@@ -24,10 +24,27 @@ import warnings
 
 import numpy as np
 
-__all__ = ["Case", "Exercise", "Verdict", "BadReturn", "Mistake", "register", "get_exercise",
-           "exercises_of_part", "all_exercises", "use_course", "current_course", "catalogue", "closest_ids",
-           "encode", "decode", "run_case", "evaluate",
-           "fmt_array", "fmt_value"]
+__all__ = [
+    "Case",
+    "Exercise",
+    "Verdict",
+    "BadReturn",
+    "Mistake",
+    "register",
+    "get_exercise",
+    "exercises_of_part",
+    "all_exercises",
+    "use_course",
+    "current_course",
+    "catalogue",
+    "closest_ids",
+    "encode",
+    "decode",
+    "run_case",
+    "evaluate",
+    "fmt_array",
+    "fmt_value",
+]
 
 MAX_ELEMENTS = 1_000_000  # a learner's result larger than this is refused, not serialized
 
@@ -35,6 +52,7 @@ MAX_ELEMENTS = 1_000_000  # a learner's result larger than this is refused, not 
 # ---------------------------------------------------------------------------
 # Cases and exercises
 # ---------------------------------------------------------------------------
+
 
 class Case:
     """One test of an exercise: a name, the inputs (plain data and arrays), its hints.
@@ -90,24 +108,36 @@ class Mistake(BadReturn):
 # ---------------------------------------------------------------------------
 
 WHY_UNCHANGED = {
-    "grad": ("A gradient function must leave `grad` as it found it and return new arrays "
-             "(write `grad * s`, not `grad *= s`): when a node has two consumers, backprop hands "
-             "gradients on to both, so a gradient changed in place silently corrupts the other's."),
-    "input": ("An operation must not change its input in place (write `a * b` or `a - m`, never "
-              "`a *= b` or `a -= m`, and do not assign into its entries): the "
-              "same array is the output of the node before, which other consumers read too, and "
-              "Part IV's gradient functions read it again later."),
-    "output": ("`op.output` and `op.inputs` are the values of the forward pass; other gradient "
-               "functions and consumers read them too, so compute new arrays instead of changing them."),
-    "sum": ("Add a share with `grads[node] = grads[node] + g`, not `grads[node] += g`: a gradient function "
-            "may hand the same array to several inputs (add passes `grad` on unchanged), so adding into it "
-            "in place changes the gradient of another node too."),
-    "data": ("The data belong to the caller, who uses them again: shuffle an order of indices "
-             "(or a copy), never X or C themselves (shuffled one after the other, their rows would no "
-             "longer match either)."),
-    "value": ("Assign a new array (`v.value = v.value - ...`) rather than changing the old one in place "
-              "(`-=`): arrays fetched from the graph before the step, and the outputs of the forward "
-              "pass, still refer to the old array and would change behind your back."),
+    "grad": (
+        "A gradient function must leave `grad` as it found it and return new arrays "
+        "(write `grad * s`, not `grad *= s`): when a node has two consumers, backprop hands "
+        "gradients on to both, so a gradient changed in place silently corrupts the other's."
+    ),
+    "input": (
+        "An operation must not change its input in place (write `a * b` or `a - m`, never "
+        "`a *= b` or `a -= m`, and do not assign into its entries): the "
+        "same array is the output of the node before, which other consumers read too, and "
+        "Part IV's gradient functions read it again later."
+    ),
+    "output": (
+        "`op.output` and `op.inputs` are the values of the forward pass; other gradient "
+        "functions and consumers read them too, so compute new arrays instead of changing them."
+    ),
+    "sum": (
+        "Add a share with `grads[node] = grads[node] + g`, not `grads[node] += g`: a gradient function "
+        "may hand the same array to several inputs (add passes `grad` on unchanged), so adding into it "
+        "in place changes the gradient of another node too."
+    ),
+    "data": (
+        "The data belong to the caller, who uses them again: shuffle an order of indices "
+        "(or a copy), never X or C themselves (shuffled one after the other, their rows would no "
+        "longer match either)."
+    ),
+    "value": (
+        "Assign a new array (`v.value = v.value - ...`) rather than changing the old one in place "
+        "(`-=`): arrays fetched from the graph before the step, and the outputs of the forward "
+        "pass, still refer to the old array and would change behind your back."
+    ),
 }
 
 
@@ -185,7 +215,9 @@ class Exercise:
     strict_fp = False  # True: a NumPy overflow/invalid warning fails the case
     piece = False
     reference = None
-    composes = False  # True: the stand-in reads the engine's pieces by name, and my_pieces gives it the learner's
+    composes = (
+        False  # True: the stand-in reads the engine's pieces by name, and my_pieces gives it the learner's
+    )
 
     @property
     def part(self):
@@ -231,8 +263,10 @@ def register(cls):
         raise ValueError(f"exercise {exercise.id!r} is defined twice")
     well_formed = isinstance(exercise.id, str) and re.fullmatch(r"part[0-9]+\.[A-Za-z_]\w*", exercise.id)
     if not well_formed:
-        raise ValueError(f"{cls.__name__}: the exercise id {exercise.id!r} must read 'partN.name' "
-                         f"(the part's number, a dot, the name of the object the learner writes)")
+        raise ValueError(
+            f"{cls.__name__}: the exercise id {exercise.id!r} must read 'partN.name' "
+            f"(the part's number, a dot, the name of the object the learner writes)"
+        )
     target[exercise.id] = exercise
     return cls
 
@@ -245,6 +279,7 @@ def _load_course_files(course):
     if course not in _COURSE_FILES:
         import importlib.util
         import sys
+
         own = {}
         _COLLECTING.append(own)
         try:
@@ -263,6 +298,7 @@ def _load_course_files(course):
 def use_course(course):
     """Make ``course`` (a Course, a folder, or None for the automatic choice) the one in use."""
     from .course import Course
+
     _IN_USE.clear()
     if course is not None:
         _IN_USE.append(course if isinstance(course, Course) else Course(course))
@@ -270,6 +306,7 @@ def use_course(course):
 
 def current_course():
     from .course import find_course
+
     return _IN_USE[0] if _IN_USE else find_course()
 
 
@@ -312,17 +349,26 @@ def closest_ids(exercise_id, n=3):
 
 def unknown_id_message(exercise_id):
     close = closest_ids(exercise_id)
-    hint = f" The closest is {close[0]!r}" + (f" (or {', '.join(map(repr, close[1:]))})" if close[1:] else "") \
-        + "." if close else ""
-    text = (f"there is no exercise {exercise_id!r}.{hint} Each exercise's check cell gives its id, "
-            f"for example check(\"part1.run_graph\").")
+    hint = (
+        f" The closest is {close[0]!r}"
+        + (f" (or {', '.join(map(repr, close[1:]))})" if close[1:] else "")
+        + "."
+        if close
+        else ""
+    )
+    text = (
+        f"there is no exercise {exercise_id!r}.{hint} Each exercise's check cell gives its id, "
+        f'for example check("part1.run_graph").'
+    )
     course = current_course()
     typo = difflib.get_close_matches(str(exercise_id), list(all_exercises()), n=1, cutoff=0.8)
     if typo or not re.fullmatch(r"part[0-9]+\.\w+", str(exercise_id)):  # a mistyped id, most likely
         return text
     if course.shipped:
-        text += (" If it is an exercise of your course, keep the course's course.toml and exercises folder "
-                 "beside the notebook (or set TENSORSLOW_EDU_COURSE to that folder).")
+        text += (
+            " If it is an exercise of your course, keep the course's course.toml and exercises folder "
+            "beside the notebook (or set TENSORSLOW_EDU_COURSE to that folder)."
+        )
     else:
         text += f" (The course in use is {course.root}.)"
     return text
@@ -376,8 +422,11 @@ def decode(data, _depth=0):
     if isinstance(data, dict):
         if set(data) == {"$nd"}:
             code, shape, text = data["$nd"]
-            if code not in _DTYPES or not isinstance(shape, list) or not all(
-                    isinstance(n, int) and n >= 0 for n in shape):
+            if (
+                code not in _DTYPES
+                or not isinstance(shape, list)
+                or not all(isinstance(n, int) and n >= 0 for n in shape)
+            ):
                 raise ValueError("malformed array")
             raw = base64.b64decode(text.encode("ascii"), validate=True)
             array = np.frombuffer(raw, dtype=_DTYPES[code]).copy()
@@ -398,19 +447,25 @@ def encode_inputs(inputs):
 # Turning what the learner returned into plain data (runs with the learner's code)
 # ---------------------------------------------------------------------------
 
+
 def as_array(value, what="the result"):
     """A float64 array from a learner's return value, or BadReturn saying what was wrong."""
     from ..graph import Node
+
     if isinstance(value, Node):
-        raise BadReturn(f"{what} is the node {value.name!r}, but a value was expected: run it "
-                        f"with a Session (or return the NumPy result).")
+        raise BadReturn(
+            f"{what} is the node {value.name!r}, but a value was expected: run it "
+            f"with a Session (or return the NumPy result)."
+        )
     if value is None:
         raise BadReturn(f"{what} is None: did you forget `return`?")
     try:
         array = np.array(value, dtype=np.float64)
     except Exception as exc:  # anything the learner's object does while converting
-        raise BadReturn(f"{what} is a {type(value).__name__}, which is not an array of numbers "
-                        f"({type(exc).__name__}: {exc})") from None
+        raise BadReturn(
+            f"{what} is a {type(value).__name__}, which is not an array of numbers "
+            f"({type(exc).__name__}: {exc})"
+        ) from None
     if array.size > MAX_ELEMENTS:
         raise BadReturn(f"{what} has {array.size} numbers, far more than expected")
     return array
@@ -418,9 +473,12 @@ def as_array(value, what="the result"):
 
 def as_node(value, graph, what="the result"):
     from ..graph import Node
+
     if not isinstance(value, Node):
-        raise BadReturn(f"{what} is a {type(value).__name__}, but a node of the graph was expected "
-                        f"(build it with ts operations, do not compute it with NumPy).")
+        raise BadReturn(
+            f"{what} is a {type(value).__name__}, but a node of the graph was expected "
+            f"(build it with ts operations, do not compute it with NumPy)."
+        )
     if value.graph is not graph:
         raise BadReturn(f"{what} belongs to another graph than the one of its inputs.")
     return value
@@ -462,8 +520,11 @@ def run_case(exercise, namespace, inputs):
         changed = handed.changed()  # an array changed in place is often what led to the mistake
         return {"status": "bad_return", "message": str(exc) + (f"\n{changed}" if changed else "")}
     except RuntimeWarning as exc:
-        return {"status": "error", "message": f"NumPy warned: {exc} (the computation overflowed or "
-                                              f"produced NaN; make it numerically stable)"}
+        return {
+            "status": "error",
+            "message": f"NumPy warned: {exc} (the computation overflowed or "
+            f"produced NaN; make it numerically stable)",
+        }
     except Exception as exc:
         changed = handed.changed()  # an array changed in place is often why the code failed
         return {"status": "error", "message": _error_text(exc) + (f"\n{changed}" if changed else "")}
@@ -480,8 +541,7 @@ def missing_message(exercise, namespace, name=None):
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
     hint = f" (there is a {close[0]!r}: was it renamed?)" if close else ""
     what = "class" if exercise.kind == "class" and name == exercise.obj else "function"
-    return (f"no {what} named {name!r} is defined{hint}. Keep the name given in the "
-            f"exercise and run its cell.")
+    return f"no {what} named {name!r} is defined{hint}. Keep the name given in the exercise and run its cell."
 
 
 def _error_text(exc):
@@ -493,6 +553,7 @@ def _error_text(exc):
 # Comparing (runs in the grader's process)
 # ---------------------------------------------------------------------------
 
+
 def evaluate(exercise, inputs, result, want=None):
     """A Verdict for a result dict from ``run_case`` (already decoded)."""
     if not isinstance(result, dict):
@@ -500,8 +561,11 @@ def evaluate(exercise, inputs, result, want=None):
     status = result.get("status")
     if status is not None:
         message = str(result.get("message", ""))[:2000]
-        return Verdict(False, message.splitlines() or [""], status if status in (
-            "not_started", "missing", "error", "bad_return", "timeout") else "error")
+        return Verdict(
+            False,
+            message.splitlines() or [""],
+            status if status in ("not_started", "missing", "error", "bad_return", "timeout") else "error",
+        )
     if "value" not in result:
         return Verdict(False, ["the result could not be read"], "error")
     if want is None:
@@ -531,7 +595,9 @@ def compare_values(got, want, rtol=1e-6, atol=1e-9, label=""):
         if isinstance(got, (int, float)) and not isinstance(got, bool):
             got = np.asarray(float(got))
         else:
-            return Verdict(False, [f"{prefix}expected {fmt_array(want)}", f"{prefix}got a {type(got).__name__}"])
+            return Verdict(
+                False, [f"{prefix}expected {fmt_array(want)}", f"{prefix}got a {type(got).__name__}"]
+            )
     got = got.astype(np.float64)
     lines = [f"{prefix}expected: {fmt_array(want)}", f"{prefix}got:      {fmt_array(got)}"]
     if got.shape != want.shape:
@@ -558,16 +624,21 @@ def not_finite_text(got, bad):
     n_nan, n_inf = int(np.isnan(got[bad]).sum()), int(np.isinf(got[bad]).sum())
     kinds = [f"{n} NaN" for n in [n_nan] if n] + [f"{n} infinite" for n in [n_inf] if n]
     first = "NaN" if np.isnan(got[index]) else str(got[index])
-    where = ("NaN (not a number) comes from 0/0, ∞ − ∞, 0 · ∞ or the log of a negative number"
-             if np.isnan(got[index]) else
-             "an infinite value comes from an exp that overflows, a division by 0 or log(0)")
-    return (f"the result holds {' and '.join(kinds)} value{'s' if n_nan + n_inf > 1 else ''} "
-            f"(the first, {first},{at}); {where}")
+    where = (
+        "NaN (not a number) comes from 0/0, ∞ − ∞, 0 · ∞ or the log of a negative number"
+        if np.isnan(got[index])
+        else "an infinite value comes from an exp that overflows, a division by 0 or log(0)"
+    )
+    return (
+        f"the result holds {' and '.join(kinds)} value{'s' if n_nan + n_inf > 1 else ''} "
+        f"(the first, {first},{at}); {where}"
+    )
 
 
 # ---------------------------------------------------------------------------
 # Deterministic text for values
 # ---------------------------------------------------------------------------
+
 
 def _num(x):
     return np.format_float_positional(float(x), precision=6, trim="-") if math.isfinite(x) else str(x)
@@ -575,8 +646,9 @@ def _num(x):
 
 def fmt_array(a):
     a = np.asarray(a)
-    text = np.array2string(a, precision=4, suppress_small=True, separator=", ", threshold=24,
-                           edgeitems=3, max_line_width=10_000)
+    text = np.array2string(
+        a, precision=4, suppress_small=True, separator=", ", threshold=24, edgeitems=3, max_line_width=10_000
+    )
     text = " ".join(text.split())
     return f"{text}" if a.ndim == 0 else f"shape {a.shape} {text}"
 

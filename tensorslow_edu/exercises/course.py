@@ -48,11 +48,14 @@ def _read_toml(path):
                 continue
             key, sep, value = line.partition("=")
             try:
-                data[key.strip()] = ast.literal_eval(value.strip().replace("true", "True")
-                                                     .replace("false", "False"))
+                data[key.strip()] = ast.literal_eval(
+                    value.strip().replace("true", "True").replace("false", "False")
+                )
             except (ValueError, SyntaxError):
-                raise CourseError(f"{path}, line {number}: write `key = value` (a string in quotes, "
-                                  f"or a list of part numbers)") from None
+                raise CourseError(
+                    f"{path}, line {number}: write `key = value` (a string in quotes, "
+                    f"or a list of part numbers)"
+                ) from None
         return data
     try:
         return tomllib.loads(text)
@@ -69,14 +72,18 @@ class Course:
         if self.root is not None:
             marker = self.root / MARKER
             if not marker.is_file():
-                raise CourseError(f"{self.root} is not a course folder: it has no {MARKER} "
-                                  f"(start one with `tensorslow-edu init {self.root}`).")
+                raise CourseError(
+                    f"{self.root} is not a course folder: it has no {MARKER} "
+                    f"(start one with `tensorslow-edu init {self.root}`)."
+                )
             settings = _read_toml(marker)
         self.title = str(settings.get("title", "tensorslow_edu"))
         parts = settings.get("shipped_parts", list(SHIPPED_PARTS))
         if not isinstance(parts, list) or not all(isinstance(p, int) and p in SHIPPED_PARTS for p in parts):
-            raise CourseError(f"{self.root / MARKER}: shipped_parts must be a list of part numbers "
-                              f"among {list(SHIPPED_PARTS)}, got {parts!r}.")
+            raise CourseError(
+                f"{self.root / MARKER}: shipped_parts must be a list of part numbers "
+                f"among {list(SHIPPED_PARTS)}, got {parts!r}."
+            )
         self.shipped_parts = tuple(parts)
         base = self.root
         self.exercises_dir = None if base is None else base / settings.get("exercises", "exercises")

@@ -19,11 +19,20 @@ from .. import graph as g
 from .core import BadReturn, as_array, as_node, fmt_value
 
 OPS = {
-    "add": g.add, "subtract": criterion.subtract, "multiply": criterion.multiply, "negative": criterion.negative,
-    "matmul": g.matmul, "sigmoid": perceptron.sigmoid, "softmax": perceptron.softmax,
-    "log": criterion.log, "exp": criterion.exp, "square": criterion.square,
-    "reduce_sum": criterion.reduce_sum, "reduce_mean": criterion.reduce_mean,
-    "relu": mlp.relu, "tanh": mlp.tanh,
+    "add": g.add,
+    "subtract": criterion.subtract,
+    "multiply": criterion.multiply,
+    "negative": criterion.negative,
+    "matmul": g.matmul,
+    "sigmoid": perceptron.sigmoid,
+    "softmax": perceptron.softmax,
+    "log": criterion.log,
+    "exp": criterion.exp,
+    "square": criterion.square,
+    "reduce_sum": criterion.reduce_sum,
+    "reduce_mean": criterion.reduce_mean,
+    "relu": mlp.relu,
+    "tanh": mlp.tanh,
 }
 
 
@@ -61,8 +70,7 @@ def build(spec):
 
 def inputs_of(spec):
     """{name: [names of its input nodes]} from the spec alone."""
-    return {name: [a for a in rest if isinstance(a, str)]
-            for name, kind, rest, kwargs in map(_parts, spec)}
+    return {name: [a for a in rest if isinstance(a, str)] for name, kind, rest, kwargs in map(_parts, spec)}
 
 
 def ancestors(spec, target):
@@ -83,8 +91,10 @@ def describe(spec):
         if kind == "placeholder":
             lines.append(f"{name} = placeholder")
         elif kind in ("variable", "constant"):
-            lines.append(f"{name} = {'Variable' if kind == 'variable' else 'constant'}"
-                         f"({fmt_value(np.asarray(rest[0], dtype=float))})")
+            lines.append(
+                f"{name} = {'Variable' if kind == 'variable' else 'constant'}"
+                f"({fmt_value(np.asarray(rest[0], dtype=float))})"
+            )
         else:
             args = [a if isinstance(a, str) else fmt_value(a) for a in rest]
             args += [f"{k}={v!r}" for k, v in kwargs.items()]
@@ -110,6 +120,7 @@ def names_of(result, nodes, what="the result"):
 
 
 # ----- graphs built around a learner's function ------------------------------
+
 
 def run_on_points(obj, X, variables, *extra):
     """The value of ``obj(x, *Variables, *extra)``, with the placeholder x fed the points X.

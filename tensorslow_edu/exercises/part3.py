@@ -28,25 +28,55 @@ class MultiplyNegative(OwnOperation):
     input_names = {"multiply": ("a", "b"), "negative": ("a",)}
     reference = {"multiply": criterion.multiply, "negative": criterion.negative}
     cases = [
-        Case("targets times log-probabilities", a=C2, b=np.log(P2), hint=[
-            "The element-wise product c_ij · log p_ij (section 'The operations it needs'); your add of "
-            "Part I has the same shape of code.",
-            "Two input nodes in one list for the constructor of ts.Operation; compute returns a new array."]),
-        Case("a number times a matrix", a=np.array(0.5), b=np.array([[1.0, -2.0], [3.0, 4.0]]), hint=[
-            "NumPy broadcasts a number to every element (Part I, section 'Tensors').",
-            "NumPy's product broadcasts by itself; do not change either input in place."]),
-        Case("a matrix times a row", a=np.array([[1.0, 2.0], [3.0, 4.0]]), b=np.array([10.0, -1.0]), hint=[
-            "A row vector is multiplied into every row of the matrix: broadcasting (Part I, section "
-            "'Tensors', and your add).",
-            "NumPy's product broadcasts by itself; a row vector meets every row of the matrix."]),
-        Case("negative of a vector", op="negative", a=np.array([1.5, -2.0, 0.0]), hint=[
-            "−a for every element: optimisers minimise, so the log-likelihood is flipped (section "
-            "'Taking the logarithm').",
-            "One input node; compute returns a new array, the input left as it was."]),
-        Case("negative of a number", op="negative", a=np.array(-1.3863), hint=[
-            "The loss J is one number, a 0-d array: negative must work on it too (Part I, section "
-            "'Tensors').",
-            "The sign flip works on 0-d arrays; do not index or reshape the input."]),
+        Case(
+            "targets times log-probabilities",
+            a=C2,
+            b=np.log(P2),
+            hint=[
+                "The element-wise product c_ij · log p_ij (section 'The operations it needs'); your add of "
+                "Part I has the same shape of code.",
+                "Two input nodes in one list for the constructor of ts.Operation; compute returns a new array.",
+            ],
+        ),
+        Case(
+            "a number times a matrix",
+            a=np.array(0.5),
+            b=np.array([[1.0, -2.0], [3.0, 4.0]]),
+            hint=[
+                "NumPy broadcasts a number to every element (Part I, section 'Tensors').",
+                "NumPy's product broadcasts by itself; do not change either input in place.",
+            ],
+        ),
+        Case(
+            "a matrix times a row",
+            a=np.array([[1.0, 2.0], [3.0, 4.0]]),
+            b=np.array([10.0, -1.0]),
+            hint=[
+                "A row vector is multiplied into every row of the matrix: broadcasting (Part I, section "
+                "'Tensors', and your add).",
+                "NumPy's product broadcasts by itself; a row vector meets every row of the matrix.",
+            ],
+        ),
+        Case(
+            "negative of a vector",
+            op="negative",
+            a=np.array([1.5, -2.0, 0.0]),
+            hint=[
+                "−a for every element: optimisers minimise, so the log-likelihood is flipped (section "
+                "'Taking the logarithm').",
+                "One input node; compute returns a new array, the input left as it was.",
+            ],
+        ),
+        Case(
+            "negative of a number",
+            op="negative",
+            a=np.array(-1.3863),
+            hint=[
+                "The loss J is one number, a 0-d array: negative must work on it too (Part I, section "
+                "'Tensors').",
+                "The sign flip works on 0-d arrays; do not index or reshape the input.",
+            ],
+        ),
     ]
 
 
@@ -73,28 +103,57 @@ class ReduceSum(OwnOperation):
     input_names = ("A",)
     reference = reduce_sum
     cases = [
-        Case("all entries (no axis)", A=np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), hint=[
-            "Without an axis, reduce_sum adds up every entry and gives one number (section 'The "
-            "operations it needs', and the small example below it).",
-            "The constructor takes (A, axis=None, name=None), passes [A] on and keeps axis on self; "
-            "compute sums over self.axis."]),
-        Case("each row: axis=1", A=np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), axis=1, hint=[
-            "axis=1 sums each row: one number per point (section 'The operations it needs').",
-            "compute has only the input value; the axis must come from self, stored in __init__."]),
-        Case("each column: axis=0", A=np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), axis=0, hint=[
-            "axis=0 sums each column (section 'The operations it needs').",
-            "Pass self.axis to np.sum; the summed axis disappears from the shape (no keepdims)."]),
-        Case("per-point losses of three points", A=np.array([[-0.22, -0.0], [-0.0, -0.36], [-0.0, -0.92]]),
-             axis=1, hint=[
-                 "The loss sums c_ij log p_ij over the classes j of each point: axis 1 (section 'The "
-                 "operations it needs').",
-                 "The result has one entry per row: shape (3,)."]),
-        Case("an axis the array does not have: axis=2 of a matrix", A=np.ones((2, 3)), axis=2, error=True, hint=[
-            "An array with n axes has the axes 0 to n − 1; any other axis is refused with an error "
-            "that names the array's shape and the axis asked for (exercise 'reduce_sum, with and "
-            "without an axis').",
-            "Before summing, compare the axis (when there is one) with the number of axes of A, "
-            "A.ndim, and raise ValueError naming A.shape and the axis."]),
+        Case(
+            "all entries (no axis)",
+            A=np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
+            hint=[
+                "Without an axis, reduce_sum adds up every entry and gives one number (section 'The "
+                "operations it needs', and the small example below it).",
+                "The constructor takes (A, axis=None, name=None), passes [A] on and keeps axis on self; "
+                "compute sums over self.axis.",
+            ],
+        ),
+        Case(
+            "each row: axis=1",
+            A=np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
+            axis=1,
+            hint=[
+                "axis=1 sums each row: one number per point (section 'The operations it needs').",
+                "compute has only the input value; the axis must come from self, stored in __init__.",
+            ],
+        ),
+        Case(
+            "each column: axis=0",
+            A=np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
+            axis=0,
+            hint=[
+                "axis=0 sums each column (section 'The operations it needs').",
+                "Pass self.axis to np.sum; the summed axis disappears from the shape (no keepdims).",
+            ],
+        ),
+        Case(
+            "per-point losses of three points",
+            A=np.array([[-0.22, -0.0], [-0.0, -0.36], [-0.0, -0.92]]),
+            axis=1,
+            hint=[
+                "The loss sums c_ij log p_ij over the classes j of each point: axis 1 (section 'The "
+                "operations it needs').",
+                "The result has one entry per row: shape (3,).",
+            ],
+        ),
+        Case(
+            "an axis the array does not have: axis=2 of a matrix",
+            A=np.ones((2, 3)),
+            axis=2,
+            error=True,
+            hint=[
+                "An array with n axes has the axes 0 to n − 1; any other axis is refused with an error "
+                "that names the array's shape and the axis asked for (exercise 'reduce_sum, with and "
+                "without an axis').",
+                "Before summing, compare the axis (when there is one) with the number of axes of A, "
+                "A.ndim, and raise ValueError naming A.shape and the axis.",
+            ],
+        ),
     ]
 
     error_note = " (there is no such axis)"
@@ -110,10 +169,12 @@ class ReduceSum(OwnOperation):
         axis = inputs.get("axis")
         kept = getattr(op, "axis", "nothing")
         if kept != axis:
-            raise Mistake(f"reduce_sum(A{'' if 'axis' not in inputs else f', axis={axis}'}) keeps "
-                          f"{kept!r} in op.axis, not the axis it was given, {axis!r}: keep it as "
-                          f"self.axis in __init__; compute reads it there, and so does the gradient "
-                          f"of Part IV.")
+            raise Mistake(
+                f"reduce_sum(A{'' if 'axis' not in inputs else f', axis={axis}'}) keeps "
+                f"{kept!r} in op.axis, not the axis it was given, {axis!r}: keep it as "
+                f"self.axis in __init__; compute reads it there, and so does the gradient "
+                f"of Part IV."
+            )
 
     def compare(self, inputs, got, want):
         verdict = super().compare(inputs, got, want)
@@ -122,16 +183,20 @@ class ReduceSum(OwnOperation):
             return verdict
         A, axis = inputs["A"], inputs.get("axis")
         for other in [None, *range(A.ndim)]:
-            if other != axis and value.shape == np.shape(np.sum(A, axis=other)) \
-                    and np.allclose(value, np.sum(A, axis=other)):
+            if (
+                other != axis
+                and value.shape == np.shape(np.sum(A, axis=other))
+                and np.allclose(value, np.sum(A, axis=other))
+            ):
                 said = "every entry" if other is None else f"axis {other}"
                 asked = "every entry (axis=None)" if axis is None else f"axis {axis}"
                 verdict.lines.append(f"this is the sum over {said}, but the case asks for {asked}")
                 break
         else:
             if value.size == want["value"].size and value.shape != want["value"].shape:
-                verdict.lines.append("the values are right but the summed axis is kept: reduce_sum "
-                                     "removes it (no keepdims)")
+                verdict.lines.append(
+                    "the values are right but the summed axis is kept: reduce_sum removes it (no keepdims)"
+                )
         return verdict
 
 
@@ -152,23 +217,45 @@ class Log(OwnOperation):
     error_kinds = "a ValueError (or a FloatingPointError)"
     error_note = " (not every value is positive)"
     cases = [
-        Case("probabilities", a=np.array([0.5, 0.25, 1.0]), hint=[
-            "The natural logarithm of each element (section 'The operations it needs').",
-            "np.log works element-wise on a whole array."]),
-        Case("a matrix of probabilities", a=P2, hint=[
-            "Same as for a vector: one input node, its value of any shape (section 'The operations it "
-            "needs').",
-            "One input node, handed in a list to the constructor of ts.Operation."]),
-        Case("a probability that underflowed to 0", a=np.array([[1.0, 0.0], [0.0, 0.75]]), error=True, hint=[
-            "log 0 is −∞, and 0 · (−∞) is NaN: the loss would silently become NaN. Your log must "
-            "refuse such input with an error that says what is wrong (exercise 'a log "
-            "that refuses 0').",
-            "Before np.log, test whether any input value is <= 0, and raise ValueError with a message "
-            "that says how many of the values are not positive."]),
-        Case("a negative input", a=np.array([2.0, -1.0, -3.0, 0.5]), error=True, hint=[
-            "The logarithm of a negative number is not a real number (NaN in NumPy): refuse it like "
-            "log 0 (exercise 'a log that refuses 0').",
-            "The same test catches both: any value <= 0."]),
+        Case(
+            "probabilities",
+            a=np.array([0.5, 0.25, 1.0]),
+            hint=[
+                "The natural logarithm of each element (section 'The operations it needs').",
+                "np.log works element-wise on a whole array.",
+            ],
+        ),
+        Case(
+            "a matrix of probabilities",
+            a=P2,
+            hint=[
+                "Same as for a vector: one input node, its value of any shape (section 'The operations it "
+                "needs').",
+                "One input node, handed in a list to the constructor of ts.Operation.",
+            ],
+        ),
+        Case(
+            "a probability that underflowed to 0",
+            a=np.array([[1.0, 0.0], [0.0, 0.75]]),
+            error=True,
+            hint=[
+                "log 0 is −∞, and 0 · (−∞) is NaN: the loss would silently become NaN. Your log must "
+                "refuse such input with an error that says what is wrong (exercise 'a log "
+                "that refuses 0').",
+                "Before np.log, test whether any input value is <= 0, and raise ValueError with a message "
+                "that says how many of the values are not positive.",
+            ],
+        ),
+        Case(
+            "a negative input",
+            a=np.array([2.0, -1.0, -3.0, 0.5]),
+            error=True,
+            hint=[
+                "The logarithm of a negative number is not a real number (NaN in NumPy): refuse it like "
+                "log 0 (exercise 'a log that refuses 0').",
+                "The same test catches both: any value <= 0.",
+            ],
+        ),
     ]
 
     def error_names(self, inputs):
@@ -178,8 +265,13 @@ class Log(OwnOperation):
     def compare(self, inputs, got, want):
         if "raised" in want and isinstance(got, dict) and "raised" in got:
             if got.get("raised") in ("RuntimeWarning",):
-                return Verdict(False, [f"NumPy warned: {got.get('message')}",
-                                       f"expected {self.error_kinds} raised before np.log is called"])
+                return Verdict(
+                    False,
+                    [
+                        f"NumPy warned: {got.get('message')}",
+                        f"expected {self.error_kinds} raised before np.log is called",
+                    ],
+                )
         return super().compare(inputs, got, want)
 
 
@@ -189,7 +281,10 @@ def _reference_cross_entropy(c, p):
 
 
 OWN_OPERATIONS = ("log", "multiply", "reduce_sum", "negative")
-OPERATORS = {"multiply": ", which `*` between nodes makes too", "negative": ", which `-` in front of a node makes too"}
+OPERATORS = {
+    "multiply": ", which `*` between nodes makes too",
+    "negative": ", which `-` in front of a node makes too",
+}
 
 
 def _library_operation_used(obj, order):
@@ -203,8 +298,11 @@ def _library_operation_used(obj, order):
     for node in order:
         kind = type(node)
         name = kind.__name__
-        if (name in OWN_OPERATIONS and kind.__module__.startswith("tensorslow_edu.")
-                and namespace.get(name, kind) is not kind):
+        if (
+            name in OWN_OPERATIONS
+            and kind.__module__.startswith("tensorslow_edu.")
+            and namespace.get(name, kind) is not kind
+        ):
             return name
     return None
 
@@ -221,15 +319,27 @@ class CrossEntropy(Exercise):
     piece = True
     reference = staticmethod(_reference_cross_entropy)
     cases = [
-        Case("one point", c=np.array([[1.0, 0.0]]), p=np.array([[0.9, 0.1]]), hint=[
-            "J = −Σ_i Σ_j c_ij log p_ij, built as a graph from your four operations (section 'The "
-            "cross-entropy').",
-            "Read the formula from the inside out: log of p, times c, summed, negated; each step is "
-            "one of your operations applied to the node before."]),
-        Case("three points, two classes", c=C2, p=P2, hint=[
-            "J is one number: the sum runs over the points i and the classes j (section 'The "
-            "cross-entropy'); the course uses the sum, not the mean (section 'Sum or mean').",
-            "reduce_sum with no axis sums everything at once."]),
+        Case(
+            "one point",
+            c=np.array([[1.0, 0.0]]),
+            p=np.array([[0.9, 0.1]]),
+            hint=[
+                "J = −Σ_i Σ_j c_ij log p_ij, built as a graph from your four operations (section 'The "
+                "cross-entropy').",
+                "Read the formula from the inside out: log of p, times c, summed, negated; each step is "
+                "one of your operations applied to the node before.",
+            ],
+        ),
+        Case(
+            "three points, two classes",
+            c=C2,
+            p=P2,
+            hint=[
+                "J is one number: the sum runs over the points i and the classes j (section 'The "
+                "cross-entropy'); the course uses the sum, not the mean (section 'Sum or mean').",
+                "reduce_sum with no axis sums everything at once.",
+            ],
+        ),
     ]
 
     def describe(self, inputs):
@@ -246,16 +356,23 @@ class CrossEntropy(Exercise):
             order = graph.execution_order([node])
             for name, placeholder in (("c", c), ("p", p)):
                 if placeholder not in order:
-                    raise Mistake(f"the node returned does not depend on {name}: J is built from both "
-                                  f"c and p, with operations, so that Part IV can differentiate it.")
+                    raise Mistake(
+                        f"the node returned does not depend on {name}: J is built from both "
+                        f"c and p, with operations, so that Part IV can differentiate it."
+                    )
             library = _library_operation_used(obj, order)
             if library:
-                raise Mistake(f"the graph holds the library's {library} (ts.{library}"
-                              f"{OPERATORS.get(library, '')}), not the {library} you wrote in this notebook: "
-                              f"build J by calling your own operations by name, as the exercise asks, so "
-                              f"that the engine you carry to Parts IV and V is yours.")
-            return {"value": as_array(g.Session(graph).run(node, {c: hand(inputs["c"], "c"),
-                                                                  p: hand(inputs["p"], "p")}))}
+                raise Mistake(
+                    f"the graph holds the library's {library} (ts.{library}"
+                    f"{OPERATORS.get(library, '')}), not the {library} you wrote in this notebook: "
+                    f"build J by calling your own operations by name, as the exercise asks, so "
+                    f"that the engine you carry to Parts IV and V is yours."
+                )
+            return {
+                "value": as_array(
+                    g.Session(graph).run(node, {c: hand(inputs["c"], "c"), p: hand(inputs["p"], "p")})
+                )
+            }
 
     def expected(self, inputs):
         c, p = inputs["c"], inputs["p"]
@@ -268,11 +385,14 @@ class CrossEntropy(Exercise):
             return verdict
         J, n = float(want["value"]), len(inputs["c"])
         if value.ndim > 0:
-            verdict.lines.append(f"J must be one number (shape ()), not an array of shape {value.shape}: "
-                                 f"sum over the points as well as the classes")
+            verdict.lines.append(
+                f"J must be one number (shape ()), not an array of shape {value.shape}: "
+                f"sum over the points as well as the classes"
+            )
         elif np.isclose(float(value), -J):
             verdict.lines.append("the sign is flipped: J is the negative log-likelihood")
         elif n > 1 and np.isclose(float(value), J / n):
-            verdict.lines.append(f"this is the mean over the {n} points; J is their sum "
-                                 f"(section 'Sum or mean')")
+            verdict.lines.append(
+                f"this is the mean over the {n} points; J is their sum (section 'Sum or mean')"
+            )
         return verdict

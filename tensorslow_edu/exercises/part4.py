@@ -25,6 +25,7 @@ NAMES = ("a", "b")  # the inputs of an operation, as the feedback names them
 # .inputs, .output (and .axis for reduce_sum), the learner's own included
 # ---------------------------------------------------------------------------
 
+
 def _unbroadcast(grad, shape):
     return np.asarray(train.unbroadcast(np.asarray(grad, dtype=np.float64), tuple(shape)))
 
@@ -41,8 +42,8 @@ def _multiply_gradient(op, grad):
 
 def _matmul_gradient(op, grad):
     a, b = (np.asarray(v) for v in op.inputs)
-    a2 = a[np.newaxis, :] if a.ndim == 1 else a      # a vector on the left is a row
-    b2 = b[:, np.newaxis] if b.ndim == 1 else b      # a vector on the right is a column
+    a2 = a[np.newaxis, :] if a.ndim == 1 else a  # a vector on the left is a row
+    b2 = b[:, np.newaxis] if b.ndim == 1 else b  # a vector on the right is a column
     g2 = np.reshape(grad, (a2.shape[0], b2.shape[1]))
     return [(g2 @ b2.T).reshape(a.shape), (a2.T @ g2).reshape(b.shape)]
 
@@ -81,10 +82,18 @@ def _subtract_gradient(op, grad):
     return [_unbroadcast(grad, np.shape(a)), _unbroadcast(-grad, np.shape(b))]
 
 
-GRADIENTS = {"add": _add_gradient, "multiply": _multiply_gradient, "matmul": _matmul_gradient,
-             "sigmoid": _sigmoid_gradient, "softmax": _softmax_gradient, "log": _log_gradient,
-             "negative": _negative_gradient, "reduce_sum": _reduce_sum_gradient,
-             "square": _square_gradient, "subtract": _subtract_gradient}
+GRADIENTS = {
+    "add": _add_gradient,
+    "multiply": _multiply_gradient,
+    "matmul": _matmul_gradient,
+    "sigmoid": _sigmoid_gradient,
+    "softmax": _softmax_gradient,
+    "log": _log_gradient,
+    "negative": _negative_gradient,
+    "reduce_sum": _reduce_sum_gradient,
+    "square": _square_gradient,
+    "subtract": _subtract_gradient,
+}
 
 
 def _backprop(loss, gradients):
@@ -125,7 +134,7 @@ def _minibatch_sgd(optimizer, loss, x, c, X, C, batch_size, epochs, seed):
     for _ in range(epochs):
         order = rng.permutation(len(X))
         for start in range(0, len(X), batch_size):
-            batch = order[start:start + batch_size]
+            batch = order[start : start + batch_size]
             losses.append(optimizer.minimize(loss, {x: X[batch], c: C[batch]}))
     return losses
 
@@ -134,11 +143,12 @@ def _minibatch_sgd(optimizer, loss, x, c, X, C, batch_size, epochs, seed):
 # Gradient functions, family by family
 # ---------------------------------------------------------------------------
 
+
 def _forward(op_name, values, axis=None):
     """A library operation on placeholders fed ``values``, after a forward pass."""
     graph = g.Graph()
     with graph.as_default():
-        holders = [g.placeholder(name=n) for n in NAMES[:len(values)]]
+        holders = [g.placeholder(name=n) for n in NAMES[: len(values)]]
         op = OPS[op_name](*holders, **({} if axis is None else {"axis": axis}))
         g.Session(graph).run(op, dict(zip(holders, values)))
     return op
@@ -151,11 +161,15 @@ def _call_gradient(function, op, grad, what):
     result = function(op, hand(grad, "grad", "grad"))
     n = len(op.inputs)
     if not isinstance(result, (list, tuple)):
-        raise BadReturn(f"{what} must return a list with one gradient per input "
-                        f"([{', '.join(f'gradient for {x}' for x in NAMES[:n])}]), got a {type(result).__name__}.")
+        raise BadReturn(
+            f"{what} must return a list with one gradient per input "
+            f"([{', '.join(f'gradient for {x}' for x in NAMES[:n])}]), got a {type(result).__name__}."
+        )
     if len(result) != n:
-        raise BadReturn(f"{what} must return a list of {n} gradient{'s' if n > 1 else ''} (the operation has "
-                        f"{n} input{'s' if n > 1 else ''}), got {len(result)} items.")
+        raise BadReturn(
+            f"{what} must return a list of {n} gradient{'s' if n > 1 else ''} (the operation has "
+            f"{n} input{'s' if n > 1 else ''}), got {len(result)} items."
+        )
     return [as_array(r, f"the gradient for {x}") for r, x in zip(result, NAMES)]
 
 
@@ -178,7 +192,7 @@ class _GradientFamily(Exercise):
     def describe(self, inputs):
         args = ", ".join(f"{x} = {v.tolist()}" for x, v in zip(NAMES, inputs["values"]))
         axis = f", axis={inputs['axis']}" if inputs.get("axis") is not None else ""
-        return f"{inputs['op']}({', '.join(NAMES[:len(inputs['values'])])}{axis}) with {args}; grad = {inputs['grad'].tolist()}"
+        return f"{inputs['op']}({', '.join(NAMES[: len(inputs['values'])])}{axis}) with {args}; grad = {inputs['grad'].tolist()}"
 
     def shape_advice(self, inputs, i, got, want):
         return ""
@@ -193,9 +207,14 @@ class _GradientFamily(Exercise):
             name = NAMES[i]
             if not isinstance(gi, np.ndarray) or gi.shape != wi.shape:
                 shape = getattr(gi, "shape", None)
-                return Verdict(False, [f"the gradient for {name} has shape {shape}, but {name} has shape "
-                                       f"{wi.shape}: a gradient has the shape of its input."
-                                       + self.shape_advice(inputs, i, gi, wi)])
+                return Verdict(
+                    False,
+                    [
+                        f"the gradient for {name} has shape {shape}, but {name} has shape "
+                        f"{wi.shape}: a gradient has the shape of its input."
+                        + self.shape_advice(inputs, i, gi, wi)
+                    ],
+                )
             verdict = compare_values(gi, wi, self.rtol, self.atol, label=f"gradient for {name}")
             if not verdict.passed:
                 advice = self.value_advice(inputs, i, gi, wi)
@@ -222,32 +241,67 @@ class BroadcastGradients(_GradientFamily):
         "`unbroadcast(grad, shape)`)"
     )
     also = ("multiply_gradient",)
-    forbids = ("tensorslow_edu.train._add_gradient", "tensorslow_edu.train.unbroadcast", "tensorslow_edu.criterion._multiply_gradient", "tensorslow_edu._fast._add_gradient", "tensorslow_edu._fast._unbroadcast")
+    forbids = (
+        "tensorslow_edu.train._add_gradient",
+        "tensorslow_edu.train.unbroadcast",
+        "tensorslow_edu.criterion._multiply_gradient",
+        "tensorslow_edu._fast._add_gradient",
+        "tensorslow_edu._fast._unbroadcast",
+    )
     reference = {"add_gradient": _add_gradient, "multiply_gradient": _multiply_gradient}
     cases = [
-        Case("add, same shapes", op="add", values=[np.array([[1.0, 2.0], [3.0, 4.0]]), np.ones((2, 2))],
-             grad=np.array([[0.5, -1.0], [2.0, 1.0]]),
-             hint="∂(a + b)/∂a = 1: the incoming gradient passes through to both inputs (the rule table)."),
-        Case("add, a bias for every row", op="add", values=[np.arange(6.0).reshape(3, 2), np.array([0.5, -0.5])],
-             grad=np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]), hint=BROADCAST_HINTS),
-        Case("multiply, same shapes", op="multiply", values=[np.array([1.0, -2.0, 3.0]), np.array([4.0, 5.0, -6.0])],
-             grad=np.array([1.0, 0.5, 2.0]),
-             hint="∂(a ⊙ b)/∂a = b and ∂(a ⊙ b)/∂b = a, each times the incoming gradient (the rule table)."),
-        Case("multiply, a number times a matrix: 0.5 * A", op="multiply",
-             values=[np.array(0.5), np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])], grad=np.ones((2, 3)),
-             hint=["The number 0.5 is used for all six entries: its gradient is one number, the sum of "
-                   "the six contributions (the row 'scalar × node' of the rule table).", *BROADCAST_HINTS[1:]]),
-        Case("add, a column plus a row", op="add", values=[np.array([[1.0], [2.0], [3.0]]), np.array([[10.0, 20.0]])],
-             grad=np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]),
-             hint=["Broadcasting also stretches axes of size 1: the column a is used once per column "
-                   "of the result, the row b once per row (the second bullet of the exercise 'gradients "
-                   "with broadcasting').", *BROADCAST_HINTS[1:]]),
+        Case(
+            "add, same shapes",
+            op="add",
+            values=[np.array([[1.0, 2.0], [3.0, 4.0]]), np.ones((2, 2))],
+            grad=np.array([[0.5, -1.0], [2.0, 1.0]]),
+            hint="∂(a + b)/∂a = 1: the incoming gradient passes through to both inputs (the rule table).",
+        ),
+        Case(
+            "add, a bias for every row",
+            op="add",
+            values=[np.arange(6.0).reshape(3, 2), np.array([0.5, -0.5])],
+            grad=np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]),
+            hint=BROADCAST_HINTS,
+        ),
+        Case(
+            "multiply, same shapes",
+            op="multiply",
+            values=[np.array([1.0, -2.0, 3.0]), np.array([4.0, 5.0, -6.0])],
+            grad=np.array([1.0, 0.5, 2.0]),
+            hint="∂(a ⊙ b)/∂a = b and ∂(a ⊙ b)/∂b = a, each times the incoming gradient (the rule table).",
+        ),
+        Case(
+            "multiply, a number times a matrix: 0.5 * A",
+            op="multiply",
+            values=[np.array(0.5), np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])],
+            grad=np.ones((2, 3)),
+            hint=[
+                "The number 0.5 is used for all six entries: its gradient is one number, the sum of "
+                "the six contributions (the row 'scalar × node' of the rule table).",
+                *BROADCAST_HINTS[1:],
+            ],
+        ),
+        Case(
+            "add, a column plus a row",
+            op="add",
+            values=[np.array([[1.0], [2.0], [3.0]]), np.array([[10.0, 20.0]])],
+            grad=np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]),
+            hint=[
+                "Broadcasting also stretches axes of size 1: the column a is used once per column "
+                "of the result, the row b once per row (the second bullet of the exercise 'gradients "
+                "with broadcasting').",
+                *BROADCAST_HINTS[1:],
+            ],
+        ),
     ]
 
     def shape_advice(self, inputs, i, got, want):
         if got is not None and np.ndim(got) >= len(want.shape) and got.shape != want.shape:
-            return (f" {NAMES[i]} was broadcast to shape {got.shape} in the forward pass, so each of its "
-                    f"entries was used several times: sum the gradient over those uses.")
+            return (
+                f" {NAMES[i]} was broadcast to shape {got.shape} in the forward pass, so each of its "
+                f"entries was used several times: sum the gradient over those uses."
+            )
         return ""
 
 
@@ -270,19 +324,40 @@ class MatmulGradient(_GradientFamily):
         "2-D shape of the product, apply the matrix rule, then reshape each result to its input's shape.",
     ]
     cases = [
-        Case("a batch of points times a matrix", op="matmul",
-             values=[np.array([[1.0, 2.0], [0.0, -1.0], [3.0, 1.0]]), np.array([[1.0, 0.0, 2.0], [-1.0, 1.0, 0.5]])],
-             grad=np.array([[1.0, 0.0, -1.0], [2.0, 1.0, 0.0], [0.5, 0.5, 0.5]]),
-             hint=["The section 'Matrix product' derives ∂L/∂A and ∂L/∂B; the shapes check themselves.",
-                   "∂L/∂A has the shape of A: which product of G and B gives (3, 2)?"]),
-        Case("points times a weight vector: x @ w", op="matmul",
-             values=[np.array([[1.0, 2.0], [3.0, 4.0], [-1.0, 0.5]]), np.array([0.5, -1.0])],
-             grad=np.array([1.0, -2.0, 0.5]), hint=VECTOR_HINTS),
-        Case("a vector times a matrix: h @ W", op="matmul",
-             values=[np.array([1.0, -1.0]), np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])],
-             grad=np.array([1.0, 0.5, -1.0]), hint=VECTOR_HINTS),
-        Case("two vectors: h @ w", op="matmul", values=[np.array([0.5, -1.0]), np.array([5.0, -5.0])],
-             grad=np.array(2.0), hint=VECTOR_HINTS),
+        Case(
+            "a batch of points times a matrix",
+            op="matmul",
+            values=[
+                np.array([[1.0, 2.0], [0.0, -1.0], [3.0, 1.0]]),
+                np.array([[1.0, 0.0, 2.0], [-1.0, 1.0, 0.5]]),
+            ],
+            grad=np.array([[1.0, 0.0, -1.0], [2.0, 1.0, 0.0], [0.5, 0.5, 0.5]]),
+            hint=[
+                "The section 'Matrix product' derives ∂L/∂A and ∂L/∂B; the shapes check themselves.",
+                "∂L/∂A has the shape of A: which product of G and B gives (3, 2)?",
+            ],
+        ),
+        Case(
+            "points times a weight vector: x @ w",
+            op="matmul",
+            values=[np.array([[1.0, 2.0], [3.0, 4.0], [-1.0, 0.5]]), np.array([0.5, -1.0])],
+            grad=np.array([1.0, -2.0, 0.5]),
+            hint=VECTOR_HINTS,
+        ),
+        Case(
+            "a vector times a matrix: h @ W",
+            op="matmul",
+            values=[np.array([1.0, -1.0]), np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])],
+            grad=np.array([1.0, 0.5, -1.0]),
+            hint=VECTOR_HINTS,
+        ),
+        Case(
+            "two vectors: h @ w",
+            op="matmul",
+            values=[np.array([0.5, -1.0]), np.array([5.0, -5.0])],
+            grad=np.array(2.0),
+            hint=VECTOR_HINTS,
+        ),
     ]
 
     def call(self, obj, inputs):
@@ -295,8 +370,10 @@ class MatmulGradient(_GradientFamily):
 
     def shape_advice(self, inputs, i, got, want):
         if want.ndim == 1:
-            return (f" Here {NAMES[i]} is a 1-D vector: turn the 2-D result back into a vector "
-                    f"of shape {want.shape}.")
+            return (
+                f" Here {NAMES[i]} is a 1-D vector: turn the 2-D result back into a vector "
+                f"of shape {want.shape}."
+            )
         return ""
 
 
@@ -314,33 +391,76 @@ class OneInputGradients(_GradientFamily):
         "changing `grad` in place"
     )
     also = ("softmax_gradient", "log_gradient", "negative_gradient", "reduce_sum_gradient")
-    forbids = ("tensorslow_edu.perceptron._sigmoid_gradient", "tensorslow_edu.perceptron._softmax_gradient", "tensorslow_edu.criterion._log_gradient", "tensorslow_edu.criterion._negative_gradient", "tensorslow_edu.criterion._reduce_sum_gradient", "tensorslow_edu._fast._sigmoid_gradient", "tensorslow_edu._fast._softmax_gradient")
+    forbids = (
+        "tensorslow_edu.perceptron._sigmoid_gradient",
+        "tensorslow_edu.perceptron._softmax_gradient",
+        "tensorslow_edu.criterion._log_gradient",
+        "tensorslow_edu.criterion._negative_gradient",
+        "tensorslow_edu.criterion._reduce_sum_gradient",
+        "tensorslow_edu._fast._sigmoid_gradient",
+        "tensorslow_edu._fast._softmax_gradient",
+    )
     reference = {f"{name}_gradient": GRADIENTS[name] for name in ONE_INPUT}
     cases = [
-        Case("sigmoid, incoming gradient not all ones", op="sigmoid", values=[np.array([[0.5, -0.5], [3.0, 1.0]])],
-             grad=np.array([[2.0, -1.0], [0.5, 3.0]]),
-             hint=["The derivation 'Sigmoid' expresses σ' through σ itself, which the forward pass stored "
-                   "in op.output; the chain rule multiplies by the incoming gradient.",
-                   "Multiply grad, σ and (1 − σ) element-wise, in a new array."]),
-        Case("softmax, two rows", op="softmax", values=[np.array([[0.0, 1.0, 2.0], [2.0, -1.0, 0.5]])],
-             grad=np.array([[0.5, -1.0, 0.0], [2.0, 1.0, -1.0]]),
-             hint=["The derivation 'Softmax' ends with s_j (G_j − Σ_i G_i s_i): the sum is taken within "
-                   "each row, once per row.",
-                   "Sum grad ⊙ s along the last axis keeping that axis (keepdims=True), so it broadcasts "
-                   "back over the row."]),
-        Case("log", op="log", values=[np.array([0.5, 2.0, 4.0])], grad=np.array([1.0, -1.0, 2.0]),
-             hint="d log(a)/da = 1/a, and op.inputs[0] holds a (the rule table)."),
-        Case("negative", op="negative", values=[np.array([[1.0, -2.0]])], grad=np.array([[3.0, 0.5]]),
-             hint="d(−a)/da = −1 (the rule table)."),
-        Case("reduce_sum of everything", op="reduce_sum", values=[np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])],
-             grad=np.array(2.0),
-             hint=["Every entry adds to the sum with weight 1, so each receives the incoming gradient: "
-                   "copy it back to the input's shape (the row 'Σ A' of the rule table)."]),
-        Case("reduce_sum along axis 1 (row sums)", op="reduce_sum", axis=1,
-             values=[np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]])], grad=np.array([1.0, 10.0, 100.0]),
-             hint=["grad holds one number per row sum: it belongs to every entry of its row.",
-                   "Give grad back the summed axis (size 1, np.expand_dims with op.axis) before copying "
-                   "it to the input's shape, so it is copied along that axis and not another."]),
+        Case(
+            "sigmoid, incoming gradient not all ones",
+            op="sigmoid",
+            values=[np.array([[0.5, -0.5], [3.0, 1.0]])],
+            grad=np.array([[2.0, -1.0], [0.5, 3.0]]),
+            hint=[
+                "The derivation 'Sigmoid' expresses σ' through σ itself, which the forward pass stored "
+                "in op.output; the chain rule multiplies by the incoming gradient.",
+                "Multiply grad, σ and (1 − σ) element-wise, in a new array.",
+            ],
+        ),
+        Case(
+            "softmax, two rows",
+            op="softmax",
+            values=[np.array([[0.0, 1.0, 2.0], [2.0, -1.0, 0.5]])],
+            grad=np.array([[0.5, -1.0, 0.0], [2.0, 1.0, -1.0]]),
+            hint=[
+                "The derivation 'Softmax' ends with s_j (G_j − Σ_i G_i s_i): the sum is taken within "
+                "each row, once per row.",
+                "Sum grad ⊙ s along the last axis keeping that axis (keepdims=True), so it broadcasts "
+                "back over the row.",
+            ],
+        ),
+        Case(
+            "log",
+            op="log",
+            values=[np.array([0.5, 2.0, 4.0])],
+            grad=np.array([1.0, -1.0, 2.0]),
+            hint="d log(a)/da = 1/a, and op.inputs[0] holds a (the rule table).",
+        ),
+        Case(
+            "negative",
+            op="negative",
+            values=[np.array([[1.0, -2.0]])],
+            grad=np.array([[3.0, 0.5]]),
+            hint="d(−a)/da = −1 (the rule table).",
+        ),
+        Case(
+            "reduce_sum of everything",
+            op="reduce_sum",
+            values=[np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])],
+            grad=np.array(2.0),
+            hint=[
+                "Every entry adds to the sum with weight 1, so each receives the incoming gradient: "
+                "copy it back to the input's shape (the row 'Σ A' of the rule table)."
+            ],
+        ),
+        Case(
+            "reduce_sum along axis 1 (row sums)",
+            op="reduce_sum",
+            axis=1,
+            values=[np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]])],
+            grad=np.array([1.0, 10.0, 100.0]),
+            hint=[
+                "grad holds one number per row sum: it belongs to every entry of its row.",
+                "Give grad back the summed axis (size 1, np.expand_dims with op.axis) before copying "
+                "it to the input's shape, so it is copied along that axis and not another.",
+            ],
+        ),
     ]
 
     def value_advice(self, inputs, i, got, want):
@@ -351,9 +471,11 @@ class OneInputGradients(_GradientFamily):
             except ValueError:
                 return ""
             if np.allclose(got, wrong):
-                return (f"grad was copied along the wrong axis: grad[k] is the gradient of the k-th sum over "
-                        f"axis {inputs['axis']}, so it belongs to every entry along axis {inputs['axis']}, "
-                        f"but NumPy's broadcasting copied it along axis 0.")
+                return (
+                    f"grad was copied along the wrong axis: grad[k] is the gradient of the k-th sum over "
+                    f"axis {inputs['axis']}, so it belongs to every entry along axis {inputs['axis']}, "
+                    f"but NumPy's broadcasting copied it along axis 0."
+                )
         if inputs["op"] == "softmax":
             s = _forward("softmax", inputs["values"]).output
             G = inputs["grad"]
@@ -366,14 +488,17 @@ class OneInputGradients(_GradientFamily):
 # Backprop
 # ---------------------------------------------------------------------------
 
+
 class _Table(dict):
     """The table of gradient functions handed to the learner's backprop: a wrong key is explained."""
 
     def __missing__(self, key):
         if key in ("placeholder", "Variable", "constant", "_Constant"):
-            raise Mistake(f"backprop looked up a gradient function for a {key}: placeholders, Variables and "
-                          f"constants have no inputs, so they pass nothing back; they only collect. Call "
-                          f"gradient functions for operations only (isinstance(node, ts.Operation)).")
+            raise Mistake(
+                f"backprop looked up a gradient function for a {key}: placeholders, Variables and "
+                f"constants have no inputs, so they pass nothing back; they only collect. Call "
+                f"gradient functions for operations only (isinstance(node, ts.Operation))."
+            )
         raise KeyError(key)
 
 
@@ -393,9 +518,11 @@ class _Recorder:
         def gradient(op, grad):
             name = self.names.get(id(op), op.name)
             if id(op) in self.done:
-                raise Mistake(f"the gradient function of {name} ran twice. Each operation passes its "
-                              f"gradient back once, when it is complete: visit every node once, in "
-                              f"reverse topological order.")
+                raise Mistake(
+                    f"the gradient function of {name} ran twice. Each operation passes its "
+                    f"gradient back once, when it is complete: visit every node once, in "
+                    f"reverse topological order."
+                )
             waiting = [self.names[id(c)] for c in self.consumers.get(id(op), []) if id(c) not in self.done]
             if waiting:
                 raise Mistake(
@@ -403,12 +530,14 @@ class _Recorder:
                     f"consumer {waiting[0]}, so the gradient it passed on lacked {waiting[0]}'s share "
                     f"(breadth-first from the loss does this when a node is used at two depths). A node may "
                     f"pass its gradient on only after all of its consumers have: visit the nodes in reverse "
-                    f"topological order (section 'Why the order of the backward pass matters').")
+                    f"topological order (section 'Why the order of the backward pass matters')."
+                )
             self.done.append(id(op))
             results = [np.array(r, dtype=np.float64) for r in function(op, np.array(grad, dtype=np.float64))]
             for r, node in zip(results, op.input_nodes):
                 watch(r, f"the gradient {name} passed back to {self.names.get(id(node), node.name)}", "sum")
             return results
+
         return gradient
 
 
@@ -423,7 +552,11 @@ class Backprop(Exercise):
         "summing the shares of several consumers; `gradients` maps `type(op).__name__` to a gradient "
         "function"
     )
-    forbids = ("tensorslow_edu.train.backprop", "tensorslow_edu.train.compute_gradients", "tensorslow_edu.train.backprop_trace")
+    forbids = (
+        "tensorslow_edu.train.backprop",
+        "tensorslow_edu.train.compute_gradients",
+        "tensorslow_edu.train.backprop_trace",
+    )
     piece = True
     reference = staticmethod(_backprop)
     ORDER_HINTS = [
@@ -433,29 +566,60 @@ class Backprop(Exercise):
         "node after its consumers.",
     ]
     cases = [
-        Case("a chain: L = sum(sigmoid(x * w))",
-             graph=[["x", "placeholder"], ["w", "variable", [0.5, -1.0]], ["m", "multiply", "x", "w"],
-                    ["s", "sigmoid", "m"], ["L", "reduce_sum", "s"]],
-             loss="L", feed={"x": np.array([1.0, 2.0])},
-             hint=["Start from ∂L/∂L = 1 and let each operation, from the loss down, turn its gradient into "
-                   "its inputs' gradients (the three steps under 'Backpropagation').",
-                   "Look up each operation's gradient function in `gradients` by type(op).__name__ and call it "
-                   "with the operation and the operation's own gradient."]),
-        Case("a node used twice: L = sum(x * x)",
-             graph=[["x", "placeholder"], ["sq", "multiply", "x", "x"], ["L", "reduce_sum", "sq"]],
-             loss="L", feed={"x": np.array([3.0, -1.0])},
-             hint="x reaches the loss along two paths: the total derivative adds the shares (section "
-                  "'A node used twice'), it does not keep only the last."),
-        Case("a node used at two depths: L = sum(a + sigmoid(a)) with a = sigmoid(x)",
-             graph=[["x", "placeholder"], ["a", "sigmoid", "x"], ["b", "sigmoid", "a"], ["t", "add", "a", "b"],
-                    ["L", "reduce_sum", "t"]],
-             loss="L", feed={"x": np.array([0.5, -2.0])}, hint=ORDER_HINTS),
-        Case("an operation beside the loss (an accuracy, say) passes nothing back",
-             graph=[["x", "placeholder"], ["W", "variable", [[1.0, -1.0], [0.5, 2.0]]], ["z", "matmul", "x", "W"],
-                    ["p", "softmax", "z"], ["extra", "negative", "p"], ["lp", "log", "p"],
-                    ["L", "reduce_sum", "lp"]],
-             loss="L", feed={"x": np.array([[1.0, 2.0], [-1.0, 0.5]])},
-             hint="Only the nodes the loss depends on take part: start from the loss and walk to its inputs."),
+        Case(
+            "a chain: L = sum(sigmoid(x * w))",
+            graph=[
+                ["x", "placeholder"],
+                ["w", "variable", [0.5, -1.0]],
+                ["m", "multiply", "x", "w"],
+                ["s", "sigmoid", "m"],
+                ["L", "reduce_sum", "s"],
+            ],
+            loss="L",
+            feed={"x": np.array([1.0, 2.0])},
+            hint=[
+                "Start from ∂L/∂L = 1 and let each operation, from the loss down, turn its gradient into "
+                "its inputs' gradients (the three steps under 'Backpropagation').",
+                "Look up each operation's gradient function in `gradients` by type(op).__name__ and call it "
+                "with the operation and the operation's own gradient.",
+            ],
+        ),
+        Case(
+            "a node used twice: L = sum(x * x)",
+            graph=[["x", "placeholder"], ["sq", "multiply", "x", "x"], ["L", "reduce_sum", "sq"]],
+            loss="L",
+            feed={"x": np.array([3.0, -1.0])},
+            hint="x reaches the loss along two paths: the total derivative adds the shares (section "
+            "'A node used twice'), it does not keep only the last.",
+        ),
+        Case(
+            "a node used at two depths: L = sum(a + sigmoid(a)) with a = sigmoid(x)",
+            graph=[
+                ["x", "placeholder"],
+                ["a", "sigmoid", "x"],
+                ["b", "sigmoid", "a"],
+                ["t", "add", "a", "b"],
+                ["L", "reduce_sum", "t"],
+            ],
+            loss="L",
+            feed={"x": np.array([0.5, -2.0])},
+            hint=ORDER_HINTS,
+        ),
+        Case(
+            "an operation beside the loss (an accuracy, say) passes nothing back",
+            graph=[
+                ["x", "placeholder"],
+                ["W", "variable", [[1.0, -1.0], [0.5, 2.0]]],
+                ["z", "matmul", "x", "W"],
+                ["p", "softmax", "z"],
+                ["extra", "negative", "p"],
+                ["lp", "log", "p"],
+                ["L", "reduce_sum", "lp"],
+            ],
+            loss="L",
+            feed={"x": np.array([[1.0, 2.0], [-1.0, 0.5]])},
+            hint="Only the nodes the loss depends on take part: start from the loss and walk to its inputs.",
+        ),
     ]
 
     def describe(self, inputs):
@@ -469,10 +633,15 @@ class Backprop(Exercise):
         recorder = _Recorder(loss, nodes)
         grads = obj(loss, recorder.table())
         if not isinstance(grads, dict):
-            raise BadReturn(f"backprop must return a dict from nodes to gradients, got a {type(grads).__name__}.")
+            raise BadReturn(
+                f"backprop must return a dict from nodes to gradients, got a {type(grads).__name__}."
+            )
         by_id = {id(n): name for name, n in nodes.items()}
-        return {by_id[id(k)]: as_array(v, f"the gradient of {by_id[id(k)]}")
-                for k, v in grads.items() if id(k) in by_id}
+        return {
+            by_id[id(k)]: as_array(v, f"the gradient of {by_id[id(k)]}")
+            for k, v in grads.items()
+            if id(k) in by_id
+        }
 
     def expected(self, inputs):
         graph, nodes = build(inputs["graph"])
@@ -484,12 +653,19 @@ class Backprop(Exercise):
         if isinstance(got, dict):
             missing = [k for k in want if k not in got]
             if missing:
-                return Verdict(False, [f"the dict has no gradient for {', '.join(missing)} (every node the loss "
-                                       f"depends on gets one, the loss itself included)"])
+                return Verdict(
+                    False,
+                    [
+                        f"the dict has no gradient for {', '.join(missing)} (every node the loss "
+                        f"depends on gets one, the loss itself included)"
+                    ],
+                )
             extra = ancestors(inputs["graph"], inputs["loss"])
             beside = [k for k in got if k not in extra]
             if beside:
-                return Verdict(False, [f"{', '.join(beside)} got a gradient, but the loss does not depend on it"])
+                return Verdict(
+                    False, [f"{', '.join(beside)} got a gradient, but the loss does not depend on it"]
+                )
         return compare_values(got, want, self.rtol, self.atol, label="∂loss/∂node")
 
 
@@ -497,10 +673,20 @@ class Backprop(Exercise):
 # The optimizer and mini-batch stochastic gradient descent
 # ---------------------------------------------------------------------------
 
-PERCEPTRON = [["x", "placeholder"], ["c", "placeholder"], ["W", "variable", [[1.0, -1.0], [0.5, 0.5]]],
-              ["b", "variable", [0.0, 0.5]], ["xW", "matmul", "x", "W"], ["z", "add", "xW", "b"],
-              ["p", "softmax", "z"], ["lp", "log", "p"], ["clp", "multiply", "c", "lp"],
-              ["row", "reduce_sum", "clp", {"axis": 1}], ["s", "reduce_sum", "row"], ["J", "negative", "s"]]
+PERCEPTRON = [
+    ["x", "placeholder"],
+    ["c", "placeholder"],
+    ["W", "variable", [[1.0, -1.0], [0.5, 0.5]]],
+    ["b", "variable", [0.0, 0.5]],
+    ["xW", "matmul", "x", "W"],
+    ["z", "add", "xW", "b"],
+    ["p", "softmax", "z"],
+    ["lp", "log", "p"],
+    ["clp", "multiply", "c", "lp"],
+    ["row", "reduce_sum", "clp", {"axis": 1}],
+    ["s", "reduce_sum", "row"],
+    ["J", "negative", "s"],
+]
 
 
 def _engine_globals(obj):
@@ -521,7 +707,11 @@ class Optimizer(Exercise):
         "loss, feed_dict)`, one step (forward pass on its own feed_dict with `run_graph`, `backprop`, "
         "`v.value = v.value - η·grad`) returning the loss before the step"
     )
-    forbids = ("tensorslow_edu.train.GradientDescentOptimizer.minimize", "tensorslow_edu.train.minimize.compute", "tensorslow_edu._fast.train_step")
+    forbids = (
+        "tensorslow_edu.train.GradientDescentOptimizer.minimize",
+        "tensorslow_edu.train.minimize.compute",
+        "tensorslow_edu._fast.train_step",
+    )
     kind = "class"
     piece = True
     reference = _GradientDescentOptimizer
@@ -532,23 +722,43 @@ class Optimizer(Exercise):
         "backprop with the optimizer's own table, then the updates; it returns the loss of the forward pass.",
     ]
     cases = [
-        Case("one step on a softmax perceptron", graph=PERCEPTRON, learning_rate=0.1,
-             feeds=[{"x": np.array([[1.0, 2.0], [-1.0, 0.5]]), "c": np.array([[1.0, 0.0], [0.0, 1.0]])}],
-             hint=["A step moves every Variable the loss depends on against its gradient: "
-                   "W ← W − η ∂J/∂W (section 'Gradient descent').",
-                   "The Variables are the nodes of backprop's dict that are ts.Variable; give each a new "
-                   "value, and return the loss of the forward pass."]),
-        Case("a second step on other data", graph=PERCEPTRON, learning_rate=0.5, stale=True,
-             feeds=[{"x": np.array([[2.0, 0.0], [0.0, -1.0], [1.0, 1.0]]), "c": np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 0.0]])},
-                    {"x": np.array([[1.0, 2.0]]), "c": np.array([[1.0, 0.0]])}],
-             hint=FEED_HINTS),
+        Case(
+            "one step on a softmax perceptron",
+            graph=PERCEPTRON,
+            learning_rate=0.1,
+            feeds=[{"x": np.array([[1.0, 2.0], [-1.0, 0.5]]), "c": np.array([[1.0, 0.0], [0.0, 1.0]])}],
+            hint=[
+                "A step moves every Variable the loss depends on against its gradient: "
+                "W ← W − η ∂J/∂W (section 'Gradient descent').",
+                "The Variables are the nodes of backprop's dict that are ts.Variable; give each a new "
+                "value, and return the loss of the forward pass.",
+            ],
+        ),
+        Case(
+            "a second step on other data",
+            graph=PERCEPTRON,
+            learning_rate=0.5,
+            stale=True,
+            feeds=[
+                {
+                    "x": np.array([[2.0, 0.0], [0.0, -1.0], [1.0, 1.0]]),
+                    "c": np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 0.0]]),
+                },
+                {"x": np.array([[1.0, 2.0]]), "c": np.array([[1.0, 0.0]])},
+            ],
+            hint=FEED_HINTS,
+        ),
     ]
 
     def describe(self, inputs):
-        feeds = "; then ".join(", ".join(f"{k} = {v.tolist()}" for k, v in feed.items()) for feed in inputs["feeds"])
+        feeds = "; then ".join(
+            ", ".join(f"{k} = {v.tolist()}" for k, v in feed.items()) for feed in inputs["feeds"]
+        )
         stale = " (the graph last ran on other data)" if inputs.get("stale") else ""
-        return (f"{describe(inputs['graph'])}; GradientDescentOptimizer({inputs['learning_rate']}, gradients)"
-                f".minimize(J, feed_dict) with {feeds}{stale}")
+        return (
+            f"{describe(inputs['graph'])}; GradientDescentOptimizer({inputs['learning_rate']}, gradients)"
+            f".minimize(J, feed_dict) with {feeds}{stale}"
+        )
 
     def _steps(self, make, inputs, feeds):
         graph, nodes = build(inputs["graph"])
@@ -565,9 +775,11 @@ class Optimizer(Exercise):
                 value = optimizer.minimize(loss, {nodes[k]: np.array(a) for k, a in feed.items()})
             except Exception as exc:
                 if loss.output is None:  # nothing was ever computed
-                    raise Mistake(f"minimize failed ({type(exc).__name__}: {exc}) and the graph holds no "
-                                  f"outputs: a step starts with the forward pass on its feed_dict, which "
-                                  f"stores the outputs backprop reads.") from None
+                    raise Mistake(
+                        f"minimize failed ({type(exc).__name__}: {exc}) and the graph holds no "
+                        f"outputs: a step starts with the forward pass on its feed_dict, which "
+                        f"stores the outputs backprop reads."
+                    ) from None
                 raise
             result[f"loss returned by step {i + 1}"] = as_array(value, f"what step {i + 1} returned")
             for v in variables:
@@ -596,21 +808,34 @@ class Optimizer(Exercise):
         verdict = compare_values(got, want, self.rtol, self.atol)
         if verdict.passed or not isinstance(got, dict):
             return verdict
-        steps_right = all(compare_values(got.get(k), want[k], self.rtol, self.atol).passed
-                          for k in want if "after" in k)
+        steps_right = all(
+            compare_values(got.get(k), want[k], self.rtol, self.atol).passed for k in want if "after" in k
+        )
         if steps_right:
-            return Verdict(False, verdict.lines + [
-                "the Variables moved exactly as they should, but minimize returned another loss: it returns "
-                "the loss its forward pass computed, before the update (the loss after the step would need "
-                "a second forward pass, and belongs to the next step)."])
+            return Verdict(
+                False,
+                verdict.lines
+                + [
+                    "the Variables moved exactly as they should, but minimize returned another loss: it returns "
+                    "the loss its forward pass computed, before the update (the loss after the step would need "
+                    "a second forward pass, and belongs to the next step)."
+                ],
+            )
         if not inputs.get("stale"):
             return verdict
         # the same steps from the outputs an earlier run left behind: did minimize ignore its feed_dict?
         as_if = self._steps(_WithoutForwardPass, inputs, inputs["feeds"])
-        if all(compare_values(got.get(k), as_if[k], self.rtol, self.atol).passed for k in as_if if "after" in k):
-            return Verdict(False, verdict.lines + [
-                "the Variables moved by the gradients of the run before (other data), not of the feed_dict "
-                "minimize was given: the step must first run the forward pass on its own feed_dict."])
+        if all(
+            compare_values(got.get(k), as_if[k], self.rtol, self.atol).passed for k in as_if if "after" in k
+        ):
+            return Verdict(
+                False,
+                verdict.lines
+                + [
+                    "the Variables moved by the gradients of the run before (other data), not of the feed_dict "
+                    "minimize was given: the step must first run the forward pass on its own feed_dict."
+                ],
+            )
         return verdict
 
 
@@ -627,13 +852,27 @@ class MinibatchSgd(Exercise):
     piece = True
     reference = staticmethod(_minibatch_sgd)
     cases = [
-        Case("10 points, batches of 4, 2 epochs", n=10, batch_size=4, epochs=2, seed=0,
-             hint=["Each epoch visits every point once, in a new random order, a batch at a time "
-                   "(section 'Mini-batch stochastic gradient descent').",
-                   "Make one generator from the seed before the epochs; draw a permutation of the point "
-                   "indices at the start of each epoch and cut it into consecutive slices."]),
-        Case("6 points, batches of 2, 3 epochs, another seed", n=6, batch_size=2, epochs=3, seed=7,
-             hint="The seed fixes the order: the same seed, the same batches."),
+        Case(
+            "10 points, batches of 4, 2 epochs",
+            n=10,
+            batch_size=4,
+            epochs=2,
+            seed=0,
+            hint=[
+                "Each epoch visits every point once, in a new random order, a batch at a time "
+                "(section 'Mini-batch stochastic gradient descent').",
+                "Make one generator from the seed before the epochs; draw a permutation of the point "
+                "indices at the start of each epoch and cut it into consecutive slices.",
+            ],
+        ),
+        Case(
+            "6 points, batches of 2, 3 epochs, another seed",
+            n=6,
+            batch_size=2,
+            epochs=3,
+            seed=7,
+            hint="The seed fixes the order: the same seed, the same batches.",
+        ),
     ]
 
     class _Recording:
@@ -648,8 +887,10 @@ class MinibatchSgd(Exercise):
             rows = np.asarray(feed_dict[self.x])[:, 0].astype(int).tolist()
             labels = np.asarray(feed_dict[self.c])[:, 0].astype(int).tolist()
             if rows != labels:
-                raise Mistake(f"x and c were fed different points (x: rows {rows}, c: rows {labels}): "
-                              f"take the same indices from X and from C.")
+                raise Mistake(
+                    f"x and c were fed different points (x: rows {rows}, c: rows {labels}): "
+                    f"take the same indices from X and from C."
+                )
             self.fed.append(rows)
             return np.float64(len(self.fed))
 
@@ -662,8 +903,17 @@ class MinibatchSgd(Exercise):
             x, c = g.placeholder(name="x"), g.placeholder(name="c")
             loss = g.add(x, c)
         optimizer = self._Recording(x, c)
-        losses = function(optimizer, loss, x, c, hand(X, "X", "data"), hand(C, "C", "data"), inputs["batch_size"],
-                          inputs["epochs"], inputs["seed"])
+        losses = function(
+            optimizer,
+            loss,
+            x,
+            c,
+            hand(X, "X", "data"),
+            hand(C, "C", "data"),
+            inputs["batch_size"],
+            inputs["epochs"],
+            inputs["seed"],
+        )
         if losses is None:
             raise BadReturn("minibatch_sgd returned None: return the list of the losses minimize returned.")
         return {"batches": optimizer.fed, "losses": as_array(list(losses), "the list of losses")}
@@ -675,8 +925,10 @@ class MinibatchSgd(Exercise):
         return self._run(_minibatch_sgd, inputs)
 
     def describe(self, inputs):
-        return (f"{inputs['n']} points, batch_size = {inputs['batch_size']}, epochs = {inputs['epochs']}, "
-                f"seed = {inputs['seed']}")
+        return (
+            f"{inputs['n']} points, batch_size = {inputs['batch_size']}, epochs = {inputs['epochs']}, "
+            f"seed = {inputs['seed']}"
+        )
 
     def compare(self, inputs, got, want):
         batches, expected = got.get("batches"), want["batches"]
@@ -684,20 +936,26 @@ class MinibatchSgd(Exercise):
         lines = [f"expected batches: {expected}", f"got batches:      {batches}"]
         per_epoch = -(-n // size)
         if batches != expected:
-            epochs = [sum(batches[e * per_epoch:(e + 1) * per_epoch], []) for e in range(inputs["epochs"])]
+            epochs = [sum(batches[e * per_epoch : (e + 1) * per_epoch], []) for e in range(inputs["epochs"])]
             if len(batches) != len(expected):
                 sizes = sorted({len(b) for b in batches})
-                why = (f"{len(batches)} steps instead of {len(expected)} "
-                       f"({inputs['epochs']} epochs of {per_epoch} batches, the last one smaller); batch sizes seen: {sizes}")
+                why = (
+                    f"{len(batches)} steps instead of {len(expected)} "
+                    f"({inputs['epochs']} epochs of {per_epoch} batches, the last one smaller); batch sizes seen: {sizes}"
+                )
             elif epochs[0] == list(range(n)):
                 why = "the points come in the data's order: shuffle them at the start of each epoch."
             elif len(epochs) > 1 and all(e == epochs[0] for e in epochs):
-                why = ("every epoch uses the same order: make the generator once, before the epochs, so each "
-                       "epoch draws a new permutation from it.")
+                why = (
+                    "every epoch uses the same order: make the generator once, before the epochs, so each "
+                    "epoch draws a new permutation from it."
+                )
             elif any(sorted(e) != list(range(n)) for e in epochs):
                 why = "an epoch must use every point exactly once."
             else:
-                why = ("the order differs from that of np.random.default_rng(seed).permutation(n), drawn once per "
-                       "epoch from one generator: use that generator, so that the same seed gives the same run.")
+                why = (
+                    "the order differs from that of np.random.default_rng(seed).permutation(n), drawn once per "
+                    "epoch from one generator: use that generator, so that the same seed gives the same run."
+                )
             return Verdict(False, lines + [why])
         return compare_values(got["losses"], want["losses"], label="returned losses")

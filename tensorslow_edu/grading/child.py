@@ -35,6 +35,7 @@ from tensorslow_edu.exercises.course import SHIPPED  # noqa: E402
 
 try:  # a warm pyplot too: notebooks plot
     import matplotlib  # noqa: E402
+
     matplotlib.use("Agg")
     import matplotlib.pyplot  # noqa: E402,F401
 except ImportError:  # matplotlib is optional
@@ -47,8 +48,22 @@ _check_module = importlib.import_module("tensorslow_edu.exercises.check")
 
 # what a submission may read besides its temporary folder: the system's libraries and
 # configuration, the Python installation with its packages (this library included)
-SYSTEM_READABLE = ("/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin", "/etc", "/proc", "/sys",
-                   "/dev/zero", "/dev/urandom", "/dev/random", "/dev/full")
+SYSTEM_READABLE = (
+    "/usr",
+    "/lib",
+    "/lib32",
+    "/lib64",
+    "/libx32",
+    "/bin",
+    "/sbin",
+    "/etc",
+    "/proc",
+    "/sys",
+    "/dev/zero",
+    "/dev/urandom",
+    "/dev/random",
+    "/dev/full",
+)
 
 
 def readable_folders():
@@ -145,8 +160,15 @@ def _lock_down(job, write_line):
     os.close(devnull)
 
 
-NETWORK_EVENTS = ("socket.__new__", "socket.connect", "socket.bind", "socket.sendto", "socket.getaddrinfo",
-                  "socket.gethostbyname", "socket.gethostbyaddr")
+NETWORK_EVENTS = (
+    "socket.__new__",
+    "socket.connect",
+    "socket.bind",
+    "socket.sendto",
+    "socket.getaddrinfo",
+    "socket.gethostbyname",
+    "socket.gethostbyaddr",
+)
 
 
 def _audit_guard(readable, denied, check_paths):
@@ -169,10 +191,17 @@ def _audit_guard(readable, denied, check_paths):
             if isinstance(path, (str, bytes, os.PathLike)):
                 real = os.path.realpath(os.fsdecode(path))
                 if any(landlock.inside(real, d) for d in denied) or not any(
-                        landlock.inside(real, r) for r in readable):
+                    landlock.inside(real, r) for r in readable
+                ):
                     raise PermissionError(f"the grader denies access to {path!r}")
-        elif event in ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn",
-                       "ctypes.dlopen"):
+        elif event in (
+            "subprocess.Popen",
+            "os.system",
+            "os.exec",
+            "os.posix_spawn",
+            "os.spawn",
+            "ctypes.dlopen",
+        ):
             raise PermissionError(f"{event} is not allowed while grading")
 
     sys.addaudithook(hook)
@@ -200,11 +229,12 @@ def main(job, connection):
         data = (json.dumps(obj, allow_nan=True) + "\n").encode()
         view = memoryview(data)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
 
     try:
         use_course(job.get("course") or SHIPPED)  # its exercise files are read before the lock-down
         from tensorslow_edu.exercises.core import all_exercises
+
         all_exercises()
         _lock_down(job, write_line)
         store = {"parts": [], "kept": 0, "dropped": 0}
@@ -249,9 +279,16 @@ def main(job, connection):
         timed_out = set()  # exercises with a case stopped: their other cases are not run
         for case in job["cases"]:
             if case["exercise"] in timed_out:
-                write_line({"case": case["key"], "result": {
-                    "status": "timeout", "message": "not run: an earlier test of this exercise was "
-                                                    "stopped (an endless loop?)"}})
+                write_line(
+                    {
+                        "case": case["key"],
+                        "result": {
+                            "status": "timeout",
+                            "message": "not run: an earlier test of this exercise was "
+                            "stopped (an endless loop?)",
+                        },
+                    }
+                )
                 continue
             try:
                 exercise = get_exercise(case["exercise"])
@@ -264,8 +301,10 @@ def main(job, connection):
                     _alarm(0)
             except SoftTimeout:
                 timed_out.add(case["exercise"])
-                result = {"status": "timeout",
-                          "message": f"stopped after {limits['case_timeout']:g} s (an endless loop?)"}
+                result = {
+                    "status": "timeout",
+                    "message": f"stopped after {limits['case_timeout']:g} s (an endless loop?)",
+                }
             except MemoryError:
                 result = {"status": "error", "message": f"MemoryError: more than {limits['memory_mb']} MB"}
             except BaseException as exc:

@@ -34,13 +34,19 @@ def case_rows(records, exercises, students=None):
             entry = record["exercises"][exercise.id]
             for hidden, cases in ((False, entry["visible"]), (True, entry["hidden"])):
                 for case in cases:
-                    rows.append({
-                        "submission": record["name"], "student_id": students.get(record["name"], ""),
-                        "exercise": exercise.id, "case": case.get("name", ""), "hidden": hidden,
-                        "passed": bool(case["passed"]), "status": case.get("status", entry["status"]),
-                        "message": " · ".join(case.get("lines") or []) if not case["passed"] else "",
-                        "submission_status": record["status"],
-                    })
+                    rows.append(
+                        {
+                            "submission": record["name"],
+                            "student_id": students.get(record["name"], ""),
+                            "exercise": exercise.id,
+                            "case": case.get("name", ""),
+                            "hidden": hidden,
+                            "passed": bool(case["passed"]),
+                            "status": case.get("status", entry["status"]),
+                            "message": " · ".join(case.get("lines") or []) if not case["passed"] else "",
+                            "submission_status": record["status"],
+                        }
+                    )
     return rows
 
 
@@ -110,8 +116,10 @@ def _most_failed(rows, records, limit=15):
             count["example"] = count["example"] or row["message"]
         elif row["status"] in NOT_TRIED:
             count["not_tried"] += 1
-    ranked = sorted(((c["wrong"], key, c) for key, c in counts.items() if c["wrong"]),
-                    key=lambda item: (-item[0], item[1]))
+    ranked = sorted(
+        ((c["wrong"], key, c) for key, c in counts.items() if c["wrong"]),
+        key=lambda item: (-item[0], item[1]),
+    )
     return [(key, c, hints.get(key, "")) for _, key, c in ranked[:limit]]
 
 
@@ -127,36 +135,50 @@ def report_html(records, exercises, part, students=None):
         parts.append(
             f"<p>{len(records)} submission(s); total out of {maximum:g}: mean {statistics.fmean(totals):.2f}, "
             f"median {statistics.median(totals):g}, {sum(t >= maximum for t in totals)} with full marks, "
-            f"{sum(t <= 0 for t in totals)} with none.</p>")
+            f"{sum(t <= 0 for t in totals)} with none.</p>"
+        )
     pictures = _figures(records, exercises) if records else None
     if pictures:
-        parts.append("<h2>Scores</h2>"
-                     f'<img alt="histogram of the total scores" src="data:image/png;base64,{pictures[0]}">'
-                     "<h2>Scores per exercise</h2>"
-                     f'<img alt="per exercise: submissions with all, some or no points" '
-                     f'src="data:image/png;base64,{pictures[1]}">')
-    parts.append("<table><tr><th>exercise</th><th>points</th><th>mean</th><th>all points</th>"
-                 "<th>not started or missing</th></tr>")
+        parts.append(
+            "<h2>Scores</h2>"
+            f'<img alt="histogram of the total scores" src="data:image/png;base64,{pictures[0]}">'
+            "<h2>Scores per exercise</h2>"
+            f'<img alt="per exercise: submissions with all, some or no points" '
+            f'src="data:image/png;base64,{pictures[1]}">'
+        )
+    parts.append(
+        "<table><tr><th>exercise</th><th>points</th><th>mean</th><th>all points</th>"
+        "<th>not started or missing</th></tr>"
+    )
     for x in exercises:
         scores = [r["exercises"][x.id]["score"] for r in records]
-        untried = sum(r["exercises"][x.id]["status"] in ("not_started", "missing", "not_run") for r in records)
+        untried = sum(
+            r["exercises"][x.id]["status"] in ("not_started", "missing", "not_run") for r in records
+        )
         mean = statistics.fmean(scores) if scores else 0.0
-        parts.append(f"<tr><td>{e(x.id)}</td><td>{x.points:g}</td><td>{mean:.2f}</td>"
-                     f"<td>{sum(s >= x.points for s in scores)}</td><td>{untried}</td></tr>")
+        parts.append(
+            f"<tr><td>{e(x.id)}</td><td>{x.points:g}</td><td>{mean:.2f}</td>"
+            f"<td>{sum(s >= x.points for s in scores)}</td><td>{untried}</td></tr>"
+        )
     parts.append("</table>")
 
     failed = _most_failed(rows, records)
-    parts.append("<h2>Tests most often failed</h2><p>Counted over the submissions that ran, among those "
-                 "that tried the exercise (wrong answers, errors, time limits; not the exercises left "
-                 "unstarted). The first is what to teach again.</p>")
+    parts.append(
+        "<h2>Tests most often failed</h2><p>Counted over the submissions that ran, among those "
+        "that tried the exercise (wrong answers, errors, time limits; not the exercises left "
+        "unstarted). The first is what to teach again.</p>"
+    )
     if failed:
-        parts.append("<table><tr><th>exercise</th><th>test</th><th>failed</th><th>for example</th>"
-                     "<th>hint</th></tr>")
+        parts.append(
+            "<table><tr><th>exercise</th><th>test</th><th>failed</th><th>for example</th><th>hint</th></tr>"
+        )
         for (exercise_id, name, hidden), count, hint in failed:
             tried = count["runs"] - count["not_tried"]
-            parts.append(f"<tr><td>{e(exercise_id)}</td><td>{e(name)}{' <i>(hidden)</i>' if hidden else ''}"
-                         f"</td><td>{count['wrong']} of {tried}</td><td><code>{e(count['example'][:160])}"
-                         f"</code></td><td>{e(hint)}</td></tr>")
+            parts.append(
+                f"<tr><td>{e(exercise_id)}</td><td>{e(name)}{' <i>(hidden)</i>' if hidden else ''}"
+                f"</td><td>{count['wrong']} of {tried}</td><td><code>{e(count['example'][:160])}"
+                f"</code></td><td>{e(hint)}</td></tr>"
+            )
         parts.append("</table>")
     else:
         parts.append("<p>No test failed on an attempt.</p>")
@@ -165,21 +187,37 @@ def report_html(records, exercises, part, students=None):
     timeouts = collections.Counter(row["submission"] for row in rows if row["status"] == "timeout")
     parts.append("<h2>Statuses</h2><table><tr><th>status</th><th>submissions</th><th>which</th></tr>")
     for status, n in sorted(statuses.items(), key=lambda kv: (kv[0] != "ok", -kv[1], kv[0])):
-        which = ", ".join(f'<a href="{e(r["name"])}/feedback.html">{e(r["name"])}</a>'
-                          for r in records if r["status"] == status) if status != "ok" else ""
+        which = (
+            ", ".join(
+                f'<a href="{e(r["name"])}/feedback.html">{e(r["name"])}</a>'
+                for r in records
+                if r["status"] == status
+            )
+            if status != "ok"
+            else ""
+        )
         parts.append(f"<tr><td>{e(STATUS_TEXT.get(status, status))}</td><td>{n}</td><td>{which}</td></tr>")
     if timeouts:
-        which = ", ".join(f'<a href="{e(n)}/feedback.html">{e(n)}</a> ({k})' for n, k in sorted(timeouts.items()))
-        parts.append(f"<tr><td>tests stopped by the time limit</td><td>{len(timeouts)}</td><td>{which}</td></tr>")
+        which = ", ".join(
+            f'<a href="{e(n)}/feedback.html">{e(n)}</a> ({k})' for n, k in sorted(timeouts.items())
+        )
+        parts.append(
+            f"<tr><td>tests stopped by the time limit</td><td>{len(timeouts)}</td><td>{which}</td></tr>"
+        )
     parts.append("</table>")
 
-    parts.append("<h2>Submissions</h2><table><tr><th>submission</th><th>student</th><th>total</th>"
-                 + "".join(f"<th>{e(x.id)}</th>" for x in exercises) + "<th>status</th></tr>")
+    parts.append(
+        "<h2>Submissions</h2><table><tr><th>submission</th><th>student</th><th>total</th>"
+        + "".join(f"<th>{e(x.id)}</th>" for x in exercises)
+        + "<th>status</th></tr>"
+    )
     for r in records:
         cells = "".join(f"<td>{r['exercises'][x.id]['score']:g}</td>" for x in exercises)
-        parts.append(f'<tr><td><a href="{e(r["name"])}/feedback.html">{e(r["name"])}</a></td>'
-                     f"<td>{e(students.get(r['name'], ''))}</td><td>{r['total']:g}</td>{cells}"
-                     f"<td>{e(STATUS_TEXT.get(r['status'], r['status']))}</td></tr>")
+        parts.append(
+            f'<tr><td><a href="{e(r["name"])}/feedback.html">{e(r["name"])}</a></td>'
+            f"<td>{e(students.get(r['name'], ''))}</td><td>{r['total']:g}</td>{cells}"
+            f"<td>{e(STATUS_TEXT.get(r['status'], r['status']))}</td></tr>"
+        )
     parts.append("</table>")
     body = "\n".join(parts)
     return f"""<!doctype html>

@@ -51,9 +51,11 @@ def resolve(path):
         if owner is not None and hasattr(owner, parts[-1]):
             return owner, parts[-1], getattr(owner, parts[-1])
         break
-    raise LookupError(f"{path!r} names nothing: give a function or a method by its dotted path, "
-                      f"e.g. 'tensorslow_edu.perceptron._sigmoid_gradient' or "
-                      f"'tensorslow_edu.graph.Session.run'")
+    raise LookupError(
+        f"{path!r} names nothing: give a function or a method by its dotted path, "
+        f"e.g. 'tensorslow_edu.perceptron._sigmoid_gradient' or "
+        f"'tensorslow_edu.graph.Session.run'"
+    )
 
 
 def _guard(path, original):
@@ -67,7 +69,8 @@ def _guard(path, original):
             raise ReferenceUnavailable(
                 f"{short} is the library's own version of what {exercise_id} asks you to write, so it "
                 f"is unavailable while {exercise_id} is graded: write it yourself (the hints of "
-                f"check({exercise_id!r}) help).")
+                f"check({exercise_id!r}) help)."
+            )
         return original(*args, **kwargs)
 
     functools.update_wrapper(guard, original)
@@ -119,4 +122,3 @@ def forbidding(exercise):
     finally:
         for path in paths:
             _active.pop(path, None)
-

@@ -73,8 +73,10 @@ def load_hidden(folder):
         raise GradingSetupError(
             f"no hidden tests in {folder} (expected files such as {folder / 'part1.py'} defining HIDDEN). "
             f"Pass --hidden DIR pointing at the course's hidden tests, or --visible-only to grade with "
-            f"the visible tests alone.")
+            f"the visible tests alone."
+        )
     import importlib.util
+
     hidden = {}
     for path in files:
         spec = importlib.util.spec_from_file_location(f"_tensorslow_hidden_{path.stem}", path)
@@ -82,9 +84,11 @@ def load_hidden(folder):
         spec.loader.exec_module(module)
         table = getattr(module, "HIDDEN", None)
         if not isinstance(table, dict) or not all(
-                isinstance(c, Case) for cases in table.values() for c in cases):
-            raise GradingSetupError(f"{path}: define a dict HIDDEN mapping each exercise id to a list "
-                                    f"of Case(...).")
+            isinstance(c, Case) for cases in table.values() for c in cases
+        ):
+            raise GradingSetupError(
+                f"{path}: define a dict HIDDEN mapping each exercise id to a list of Case(...)."
+            )
         for exercise_id, cases in table.items():
             hidden.setdefault(exercise_id, []).extend(cases)
     return hidden
@@ -127,8 +131,10 @@ class Grader:
         self.exercises = exercises_of_part(self.part, self.course)
         if not self.exercises:
             parts = sorted({int(i.split(".")[0][4:]) for i in all_exercises(self.course)})
-            raise GradingSetupError(f"there are no exercises for Part {part} in the course "
-                                    f"({self.course.root or 'the shipped parts'}: parts {parts} have some).")
+            raise GradingSetupError(
+                f"there are no exercises for Part {part} in the course "
+                f"({self.course.root or 'the shipped parts'}: parts {parts} have some)."
+            )
         self.limits = limits or Limits()
         self.deny = [str(Path(d).resolve()) for d in deny]
         self.forbids = sorted({path for e in self.exercises for path in getattr(e, "forbids", ())})
@@ -146,8 +152,9 @@ class Grader:
                     encoded = encode_inputs(case.inputs)
                     self.cases.append((exercise, f"{exercise.id}#{tag}{i}", encoded, case, tag == "h"))
         # right answers, computed here, once, and never sent anywhere
-        self.expected = {key: exercise.expected(decode(encoded))
-                         for exercise, key, encoded, case, _ in self.cases}
+        self.expected = {
+            key: exercise.expected(decode(encoded)) for exercise, key, encoded, case, _ in self.cases
+        }
 
     @property
     def maximum(self):
@@ -157,17 +164,38 @@ class Grader:
         try:
             return self._grade(name, path)
         except Exception:  # a grader bug must not cost the other submissions their grades
-            record = self._empty_record(name, path, "internal_error",
-                                        "the grader failed on this submission (please report it): "
-                                        + traceback.format_exc(limit=3).strip().splitlines()[-1])
+            record = self._empty_record(
+                name,
+                path,
+                "internal_error",
+                "the grader failed on this submission (please report it): "
+                + traceback.format_exc(limit=3).strip().splitlines()[-1],
+            )
             return record
 
     def _empty_record(self, name, path, status, reason):
         return {
-            "name": name, "file": str(path), "part": self.part, "status": status, "reason": reason,
-            "total": 0.0, "maximum": self.maximum, "cell_errors": [], "output": "", "sandbox": {},
-            "exercises": {e.id: {"score": 0.0, "max_score": e.points, "status": "not_run",
-                                 "visible": [], "hidden": [], "message": reason} for e in self.exercises},
+            "name": name,
+            "file": str(path),
+            "part": self.part,
+            "status": status,
+            "reason": reason,
+            "total": 0.0,
+            "maximum": self.maximum,
+            "cell_errors": [],
+            "output": "",
+            "sandbox": {},
+            "exercises": {
+                e.id: {
+                    "score": 0.0,
+                    "max_score": e.points,
+                    "status": "not_run",
+                    "visible": [],
+                    "hidden": [],
+                    "message": reason,
+                }
+                for e in self.exercises
+            },
         }
 
     def _grade(self, name, path):
@@ -176,9 +204,12 @@ class Grader:
             return self._empty_record(name, path, loaded.status, loaded.reason)
         if loaded.part is not None and loaded.part != self.part:
             return self._empty_record(
-                name, path, "wrong_part",
+                name,
+                path,
+                "wrong_part",
                 f"this notebook is Part {loaded.part} (its metadata says so), but Part {self.part} "
-                f"is being graded: submit the Part {self.part} notebook")
+                f"is being graded: submit the Part {self.part} notebook",
+            )
         jobs = [{"key": key, "exercise": e.id, "inputs": encoded} for e, key, encoded, _, _ in self.cases]
         outcome = run_submission(loaded.cells, jobs, self.limits, self.deny, self.forbids, self.course.root)
         results, cell_errors, output, fatal, sandboxed = {}, [], "", None, None
@@ -195,30 +226,51 @@ class Grader:
                 sandboxed = {"landlock": event["landlock"] is True, "seccomp": event.get("seccomp") is True}
         status, reason = "ok", ""
         if outcome.timed_out:
-            status, reason = "timeout", (f"the notebook did not finish within {self.limits.timeout:g} s "
-                                         f"and was stopped; tests that had not run score 0")
+            status, reason = (
+                "timeout",
+                (
+                    f"the notebook did not finish within {self.limits.timeout:g} s "
+                    f"and was stopped; tests that had not run score 0"
+                ),
+            )
         elif outcome.overflowed:
             status, reason = "output_limit", "the notebook sent far too much data back and was stopped"
         elif not outcome.finished:
-            why = fatal or (f"exit code {outcome.exitcode}" if outcome.exitcode >= 0
-                            else f"killed by signal {-outcome.exitcode}")
-            status, reason = "crashed", (f"the notebook's process ended before grading finished ({why}), "
-                                         f"e.g. by os._exit or running out of memory; tests that had "
-                                         f"not run score 0")
+            why = fatal or (
+                f"exit code {outcome.exitcode}"
+                if outcome.exitcode >= 0
+                else f"killed by signal {-outcome.exitcode}"
+            )
+            status, reason = (
+                "crashed",
+                (
+                    f"the notebook's process ended before grading finished ({why}), "
+                    f"e.g. by os._exit or running out of memory; tests that had "
+                    f"not run score 0"
+                ),
+            )
         elif cell_errors:
             status = "cell_errors"
             first = cell_errors[0]
             later = cell_errors[1:]
             syntax = [e["cell"] for e in later if e["error"].startswith("SyntaxError")]
             more = len(later) - len(syntax)  # a syntax error never follows from another cell
-            reason = (f"cell {first['cell']} raised {shorten(first['error'], 200)}"
-                      + (f"; {more} later cell(s) raised errors too, which may follow from it" if more else "")
-                      + (f"; cell {syntax[0]} has a syntax error of its own" if len(syntax) == 1 else
-                         f"; cells {', '.join(map(str, syntax))} have syntax errors of their own" if syntax else "")
-                      + "; every exercise was still graded")
+            reason = (
+                f"cell {first['cell']} raised {shorten(first['error'], 200)}"
+                + (f"; {more} later cell(s) raised errors too, which may follow from it" if more else "")
+                + (
+                    f"; cell {syntax[0]} has a syntax error of its own"
+                    if len(syntax) == 1
+                    else f"; cells {', '.join(map(str, syntax))} have syntax errors of their own"
+                    if syntax
+                    else ""
+                )
+                + "; every exercise was still graded"
+            )
         if loaded.part is None and status in ("ok", "cell_errors"):
             reason = (reason + "; " if reason else "") + (
-                f"the notebook has no part in its metadata; graded as Part {self.part}")
+                f"the notebook has no part in its metadata; graded as Part {self.part}"
+            )
         record = self._empty_record(name, path, status, reason)
         record.update(cell_errors=cell_errors, output=output, sandbox=sandboxed or {})
         not_run = {"status": "error", "message": f"not run ({status}: the process stopped before this test)"}
@@ -255,13 +307,34 @@ class Grader:
                 cause = first_cause(exercise, loaded.cells, cell_errors)
                 if cause:
                     message = cause if state == "missing" else f"{cause} {message}".strip()
-            entry.update(score=score, status=state, message=message,
-                         visible=[{"name": c.name, "passed": v.passed, "status": v.status, "lines": v.lines,
-                                   "input": exercise.describe(decode(enc)), "hint": c.hint or ""}
-                                  for c, v, h, enc in verdicts if not h],
-                         hidden=[{"name": c.name, "passed": v.passed, "status": v.status,
-                                  "lines": v.lines, "hint": c.hint or ""}
-                                 for c, v, h, _ in verdicts if h])
+            entry.update(
+                score=score,
+                status=state,
+                message=message,
+                visible=[
+                    {
+                        "name": c.name,
+                        "passed": v.passed,
+                        "status": v.status,
+                        "lines": v.lines,
+                        "input": exercise.describe(decode(enc)),
+                        "hint": c.hint or "",
+                    }
+                    for c, v, h, enc in verdicts
+                    if not h
+                ],
+                hidden=[
+                    {
+                        "name": c.name,
+                        "passed": v.passed,
+                        "status": v.status,
+                        "lines": v.lines,
+                        "hint": c.hint or "",
+                    }
+                    for c, v, h, _ in verdicts
+                    if h
+                ],
+            )
         record["total"] = round_half_up(total, self.decimals)
         return record
 
@@ -295,16 +368,21 @@ def first_cause(exercise, cells, cell_errors):
     earlier = [e for e in cell_errors if e["cell"] < defining]
     if not earlier or errors.get(defining, "").startswith("SyntaxError"):  # that cell never ran at all
         if defining in errors:
-            return (f"Cell {defining}, where {exercise.obj} is defined, raised "
-                    f"{shorten(errors[defining], 300)}: fix that first.")
+            return (
+                f"Cell {defining}, where {exercise.obj} is defined, raised "
+                f"{shorten(errors[defining], 300)}: fix that first."
+            )
         return ""
     first = earlier[0]
     text = f"Cell {first['cell']} raised {shorten(first['error'], 300)} before this exercise"
     if defining in errors:
-        return (f"{text}, and then cell {defining}, where {exercise.obj} is defined, raised "
-                f"{shorten(errors[defining], 200)}: fix cell {first['cell']} first.")
-    return (f"{text}: what it should have defined (an import, a variable) may be missing here, "
-            f"so fix it first.")
+        return (
+            f"{text}, and then cell {defining}, where {exercise.obj} is defined, raised "
+            f"{shorten(errors[defining], 200)}: fix cell {first['cell']} first."
+        )
+    return (
+        f"{text}: what it should have defined (an import, a variable) may be missing here, so fix it first."
+    )
 
 
 def _message(exercise, state, verdicts):
@@ -315,14 +393,27 @@ def _message(exercise, state, verdicts):
     return ""
 
 
-def grade_class(paths, out, part=None, jobs=2, limits=None, hidden_dir=None,
-                visible_only=False, progress=True, decimals=2, roster=None, assignment=None, course=None):
+def grade_class(
+    paths,
+    out,
+    part=None,
+    jobs=2,
+    limits=None,
+    hidden_dir=None,
+    visible_only=False,
+    progress=True,
+    decimals=2,
+    roster=None,
+    assignment=None,
+    course=None,
+):
     """Grade every submission under ``paths``; write the gradebook and the feedback. Returns the records.
 
     ``course``: the course (a Course or its folder; default: the one found from the current
     directory, see ``exercises/course.py``); ``hidden_dir``: default, the course's hidden tests.
     """
     from ..exercises.course import Course
+
     course = current_course() if course is None else course if isinstance(course, Course) else Course(course)
     hidden_dir = hidden_folder(course) if hidden_dir is None else hidden_dir
     submissions = find_submissions(paths)
@@ -330,11 +421,13 @@ def grade_class(paths, out, part=None, jobs=2, limits=None, hidden_dir=None,
         raise GradingSetupError("no submissions found: give notebook files or folders holding them.")
     out = Path(out)
     if part is None:
-        parts = collections.Counter(p for p in (notebooks.load(path).part for _, path in submissions)
-                                    if p is not None)
+        parts = collections.Counter(
+            p for p in (notebooks.load(path).part for _, path in submissions) if p is not None
+        )
         if not parts:
-            raise GradingSetupError("none of the notebooks says which part it is "
-                                    "(metadata tensorslow_edu.part): pass --part N.")
+            raise GradingSetupError(
+                "none of the notebooks says which part it is (metadata tensorslow_edu.part): pass --part N."
+            )
         part = sorted(parts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
     if roster is not None:
         try:
@@ -342,8 +435,9 @@ def grade_class(paths, out, part=None, jobs=2, limits=None, hidden_dir=None,
         except ValueError as exc:
             raise GradingSetupError(str(exc)) from None
     hidden = {} if visible_only else load_hidden(hidden_dir)
-    deny = denied_folders(out, hidden_dir if not visible_only else None, [path for _, path in submissions],
-                          course)
+    deny = denied_folders(
+        out, hidden_dir if not visible_only else None, [path for _, path in submissions], course
+    )
     grader = Grader(part, hidden, limits, deny=deny, decimals=decimals, course=course)
     out.mkdir(parents=True, exist_ok=True)
     records = []
@@ -354,15 +448,23 @@ def grade_class(paths, out, part=None, jobs=2, limits=None, hidden_dir=None,
         except ImportError:  # a progress bar is a comfort, not a need
             tqdm = None
         if tqdm is not None:
-            bar = tqdm(total=len(submissions), unit="notebook", desc=f"grading Part {grader.part}",
-                       file=sys.stderr, dynamic_ncols=True, disable=None)  # None: only on a terminal
+            bar = tqdm(
+                total=len(submissions),
+                unit="notebook",
+                desc=f"grading Part {grader.part}",
+                file=sys.stderr,
+                dynamic_ncols=True,
+                disable=None,
+            )  # None: only on a terminal
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, int(jobs))) as pool:
         futures = [pool.submit(grader.grade, name, path) for name, path in submissions]
         for future in concurrent.futures.as_completed(futures):
             record = future.result()
             report.write_submission(out, record, grader.exercises)
-            report.write_atomic(out / RECORDS / f"{record['name']}.json",
-                                json.dumps(record, indent=1, ensure_ascii=False) + "\n")
+            report.write_atomic(
+                out / RECORDS / f"{record['name']}.json",
+                json.dumps(record, indent=1, ensure_ascii=False) + "\n",
+            )
             records.append(record)
             if bar is not None:
                 bar.update(1)
@@ -396,26 +498,34 @@ def class_records(out, grader):
             continue
         records.append(record)
     if skipped:
-        print(f"note: left out of the gradebook (another part or other exercises; regrade them): "
-              f"{', '.join(skipped)}", file=sys.stderr)
+        print(
+            f"note: left out of the gradebook (another part or other exercises; regrade them): "
+            f"{', '.join(skipped)}",
+            file=sys.stderr,
+        )
     return records
 
 
 def write_class_files(out, grader, roster=None, assignment=None):
     """grades.csv, results.jsonl, report.html (and canvas.csv with a roster) from every record in ``out``."""
     from . import classreport
+
     records = class_records(out, grader)
     roster = report.read_roster(roster) if roster else {}
     students = {name: row["student_id"] for name, row in roster.items()}
     exercises = grader.exercises
     report.write_gradebook(out, records, exercises, students)
-    report.write_atomic(Path(out) / "results.jsonl",
-                        classreport.results_jsonl(classreport.case_rows(records, exercises, students)))
-    report.write_atomic(Path(out) / "report.html",
-                        classreport.report_html(records, exercises, grader.part, students))
+    report.write_atomic(
+        Path(out) / "results.jsonl",
+        classreport.results_jsonl(classreport.case_rows(records, exercises, students)),
+    )
+    report.write_atomic(
+        Path(out) / "report.html", classreport.report_html(records, exercises, grader.part, students)
+    )
     if roster:
-        unknown = report.write_canvas(out, records, roster, assignment or f"Part {grader.part}",
-                                      grader.maximum)
+        unknown = report.write_canvas(
+            out, records, roster, assignment or f"Part {grader.part}", grader.maximum
+        )
         if unknown:
             print(f"note: not in the roster, so not in canvas.csv: {', '.join(unknown)}", file=sys.stderr)
     return records

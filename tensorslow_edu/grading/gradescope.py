@@ -78,8 +78,10 @@ def grader_requirements():
     try:
         requires = importlib.metadata.requires("tensorslow-edu") or []
     except importlib.metadata.PackageNotFoundError:
-        raise FileNotFoundError("tensorslow-edu is not installed, so its requirements are unknown: "
-                                "install it (pip install -e . in the repository)") from None
+        raise FileNotFoundError(
+            "tensorslow-edu is not installed, so its requirements are unknown: "
+            "install it (pip install -e . in the repository)"
+        ) from None
     keep = []
     for line in requires:
         requirement, _, marker = line.partition(";")
@@ -87,8 +89,11 @@ def grader_requirements():
         if not extras:
             keep.append(requirement.strip())  # the package's own dependencies (numpy)
             continue
-        if set(extras) & {"course", "instructor"} and _requirement_name(requirement) not in NOT_FOR_GRADING \
-                and _requirement_name(requirement) != "tensorslow-edu":
+        if (
+            set(extras) & {"course", "instructor"}
+            and _requirement_name(requirement) not in NOT_FOR_GRADING
+            and _requirement_name(requirement) != "tensorslow-edu"
+        ):
             rest = re.sub(r"""\s*(and\s+)?extra\s*==\s*["'][^"']+["']""", "", marker).strip()
             rest = re.sub(r"^and\s+", "", rest).strip()
             keep.append(requirement.strip() + (f"; {rest}" if rest else ""))
@@ -105,11 +110,13 @@ def build_zip(out, part, hidden_dir=None, timeout=120, visibility="visible", cou
     from ..exercises.core import current_course
     from ..exercises.course import Course
     from .grade import hidden_folder
+
     course = current_course() if course is None else course if isinstance(course, Course) else Course(course)
     hidden_dir = hidden_folder(course) if hidden_dir is None else hidden_dir
     if visibility not in VISIBILITIES:
-        raise ValueError(f"the hidden tests' visibility must be one of {', '.join(VISIBILITIES)}, "
-                         f"not {visibility!r}")
+        raise ValueError(
+            f"the hidden tests' visibility must be one of {', '.join(VISIBILITIES)}, not {visibility!r}"
+        )
     out = Path(out)
     hidden_dir = Path(hidden_dir)
     if not any(p.suffix == ".py" and not p.name.startswith("_") for p in hidden_dir.glob("*.py")):
@@ -139,8 +146,12 @@ def build_zip(out, part, hidden_dir=None, timeout=120, visibility="visible", cou
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
         add_text(zf, "setup.sh", SETUP_SH, executable=True)
         add_text(zf, "install_python.sh", INSTALL_PYTHON_SH, executable=True)
-        add_text(zf, "run_autograder", RUN_AUTOGRADER.format(part=int(part), timeout=float(timeout),
-                                                             visibility=visibility), executable=True)
+        add_text(
+            zf,
+            "run_autograder",
+            RUN_AUTOGRADER.format(part=int(part), timeout=float(timeout), visibility=visibility),
+            executable=True,
+        )
         add_text(zf, "requirements-grader.txt", "\n".join(requirements) + "\n")
         add_text(zf, "constraints.txt", constraints)
         add(zf, package, "package/tensorslow_edu")
@@ -164,23 +175,34 @@ def find_notebook(folder, part):
     ``__MACOSX`` are skipped, and other files (data, a PDF) are ignored.
     """
     from . import notebooks
+
     folder = Path(folder)
-    found = sorted(p for p in folder.rglob("*.ipynb") if p.is_file() and not any(
-        part_ in SKIP_NAMES or part_.startswith(".") or part_ == "__MACOSX"
-        for part_ in p.relative_to(folder).parts))
+    found = sorted(
+        p
+        for p in folder.rglob("*.ipynb")
+        if p.is_file()
+        and not any(
+            part_ in SKIP_NAMES or part_.startswith(".") or part_ == "__MACOSX"
+            for part_ in p.relative_to(folder).parts
+        )
+    )
     names = ", ".join(str(p.relative_to(folder)) for p in found)
     if not found:
         others = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
-        return None, ("no notebook (.ipynb file) was uploaded" + (f"; the files were: {', '.join(others)}"
-                                                                  if others else "") +
-                      f". Submit the Part {part} notebook.")
+        return None, (
+            "no notebook (.ipynb file) was uploaded"
+            + (f"; the files were: {', '.join(others)}" if others else "")
+            + f". Submit the Part {part} notebook."
+        )
     if len(found) == 1:
         return found[0], ""
     of_part = [p for p in found if notebooks.load(p).part == int(part)]
     if len(of_part) == 1:
         return of_part[0], f"several notebooks were uploaded ({names}); graded the Part {part} one"
-    return None, (f"several notebooks were uploaded ({names}) and the grader cannot tell which to grade: "
-                  f"submit only the Part {part} notebook.")
+    return None, (
+        f"several notebooks were uploaded ({names}) and the grader cannot tell which to grade: "
+        f"submit only the Part {part} notebook."
+    )
 
 
 def autograde(root, part, timeout=120.0, visibility="visible"):
@@ -190,6 +212,7 @@ def autograde(root, part, timeout=120.0, visibility="visible"):
     from .grade import GradingSetupError, grade_class
     from .report import gradescope_results, write_atomic
     from .sandbox import Limits
+
     root = Path(root)
     course = Course(root / "source" / "course") if (root / "source" / "course").is_dir() else SHIPPED
     use_course(course)
@@ -199,14 +222,26 @@ def autograde(root, part, timeout=120.0, visibility="visible"):
         results = {"score": 0, "output": f"Not graded: {note}", "output_format": "text", "tests": []}
     else:
         try:
-            records = grade_class([path], root / "grading", part=part, jobs=1, limits=Limits(timeout=timeout),
-                                  hidden_dir=root / "source" / "hidden", progress=False,
-                                  course=course.root)
+            records = grade_class(
+                [path],
+                root / "grading",
+                part=part,
+                jobs=1,
+                limits=Limits(timeout=timeout),
+                hidden_dir=root / "source" / "hidden",
+                progress=False,
+                course=course.root,
+            )
         except GradingSetupError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
-        results = gradescope_results(records[0], exercises_of_part(part, course), visibility,
-                                     graded_file=str(path.relative_to(root / "submission")), note=note)
+        results = gradescope_results(
+            records[0],
+            exercises_of_part(part, course),
+            visibility,
+            graded_file=str(path.relative_to(root / "submission")),
+            note=note,
+        )
     results["execution_time"] = round(time.monotonic() - start, 1)
     write_atomic(root / "results" / "results.json", json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print(results["output"])
@@ -215,31 +250,49 @@ def autograde(root, part, timeout=120.0, visibility="visible"):
 
 def add_arguments(parser):
     parser.add_argument("--part", type=int, required=True, help="the part this assignment grades")
-    parser.add_argument("--out", default=None, metavar="ZIP",
-                        help="where to write the zip (default: autograder-partN.zip)")
-    parser.add_argument("--course", metavar="DIR",
-                        help="the course folder (default: as for grade: $TENSORSLOW_EDU_COURSE, the nearest "
-                             "course.toml above the current folder, else the shipped parts)")
-    parser.add_argument("--hidden", metavar="DIR",
-                        help=f"folder of hidden tests (default: the course's; for the shipped parts "
-                             f"{DEFAULT_HIDDEN})")
-    parser.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
-                        help="wall-clock limit for the submission on Gradescope (default 120)")
-    parser.add_argument("--hidden-visibility", choices=VISIBILITIES, default="visible",
-                        help="when students see the hidden tests' results: visible (at once, the default), "
-                             "after_due_date, or hidden (never; the instructor sees them)")
+    parser.add_argument(
+        "--out", default=None, metavar="ZIP", help="where to write the zip (default: autograder-partN.zip)"
+    )
+    parser.add_argument(
+        "--course",
+        metavar="DIR",
+        help="the course folder (default: as for grade: $TENSORSLOW_EDU_COURSE, the nearest "
+        "course.toml above the current folder, else the shipped parts)",
+    )
+    parser.add_argument(
+        "--hidden",
+        metavar="DIR",
+        help=f"folder of hidden tests (default: the course's; for the shipped parts {DEFAULT_HIDDEN})",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=120.0,
+        metavar="SECONDS",
+        help="wall-clock limit for the submission on Gradescope (default 120)",
+    )
+    parser.add_argument(
+        "--hidden-visibility",
+        choices=VISIBILITIES,
+        default="visible",
+        help="when students see the hidden tests' results: visible (at once, the default), "
+        "after_due_date, or hidden (never; the instructor sees them)",
+    )
 
 
 def run(args):
     from ..exercises.course import CourseError
+
     out = Path(args.out or f"autograder-part{args.part}.zip")
     try:
         path = build_zip(out, args.part, args.hidden, args.timeout, args.hidden_visibility, args.course)
     except (FileNotFoundError, ValueError, CourseError) as exc:
         print(f"error: {exc}")
         return 2
-    print(f"wrote {path}: upload it as the Gradescope autograder of the Part {args.part} assignment "
-          f"(base image: Ubuntu 22.04)")
+    print(
+        f"wrote {path}: upload it as the Gradescope autograder of the Part {args.part} assignment "
+        f"(base image: Ubuntu 22.04)"
+    )
     return 0
 
 

@@ -60,8 +60,10 @@ def init_course(folder, title=None):
     hidden = instructor_folder("hidden")
     missing = [str(p) for p in (notebooks, hidden) if not p.is_dir()]
     if missing:
-        raise FileNotFoundError(f"the shipped course files are not installed ({', '.join(missing)} missing): "
-                                f"reinstall tensorslow-edu from its wheel or repository.")
+        raise FileNotFoundError(
+            f"the shipped course files are not installed ({', '.join(missing)} missing): "
+            f"reinstall tensorslow-edu from its wheel or repository."
+        )
     folder.mkdir(parents=True, exist_ok=True)
     (folder / MARKER).write_text(COURSE_TOML.format(title=title or folder.resolve().name), encoding="utf-8")
     (folder / "notebooks").mkdir()
@@ -88,6 +90,8 @@ def run(args):
     except (FileExistsError, FileNotFoundError) as exc:
         print(f"error: {exc}")
         return 2
-    print(f"started the course {folder}: notebooks/ (instructor versions), exercises/ (your own), "
-          f"hidden/ (instructor-only). Add an exercise as {folder / 'AUTHORING.md'} shows.")
+    print(
+        f"started the course {folder}: notebooks/ (instructor versions), exercises/ (your own), "
+        f"hidden/ (instructor-only). Add an exercise as {folder / 'AUTHORING.md'} shows."
+    )
     return 0

@@ -92,8 +92,16 @@ def restrict(readable, writable, denied=()):
             if not os.path.isdir(path):
                 rights &= FILE_RIGHTS
             rule = _PathBeneath(rights & handled, fd)
-            if libc.syscall(_ADD_RULE, ctypes.c_int(ruleset), ctypes.c_int(_RULE_PATH_BENEATH),
-                            ctypes.byref(rule), ctypes.c_uint32(0)) < 0:
+            if (
+                libc.syscall(
+                    _ADD_RULE,
+                    ctypes.c_int(ruleset),
+                    ctypes.c_int(_RULE_PATH_BENEATH),
+                    ctypes.byref(rule),
+                    ctypes.c_uint32(0),
+                )
+                < 0
+            ):
                 raise OSError(ctypes.get_errno(), f"landlock_add_rule failed for {path}")
         finally:
             os.close(fd)

@@ -21,8 +21,12 @@ _X32_BIT = 0x40000000  # x86_64's x32 system calls share its audit architecture
 
 
 class _Filter(ctypes.Structure):
-    _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8),
-                ("k", ctypes.c_uint32)]
+    _fields_ = [
+        ("code", ctypes.c_uint16),
+        ("jt", ctypes.c_uint8),
+        ("jf", ctypes.c_uint8),
+        ("k", ctypes.c_uint32),
+    ]
 
 
 class _Program(ctypes.Structure):
@@ -40,13 +44,13 @@ def deny_sockets():
     arch, socket_nr, io_uring_nr = _ARCH[platform.machine()]
     deny = _RET_ERRNO | errno.EACCES
     program = [
-        (_LD_W_ABS, 0, 0, 4),             # A = architecture
-        (_JEQ_K, 1, 0, arch),             # native: go on; anything else (e.g. 32-bit calls): deny
+        (_LD_W_ABS, 0, 0, 4),  # A = architecture
+        (_JEQ_K, 1, 0, arch),  # native: go on; anything else (e.g. 32-bit calls): deny
         (_RET_K, 0, 0, deny),
-        (_LD_W_ABS, 0, 0, 0),             # A = system call number
-        (_JGE_K, 3, 0, _X32_BIT),         # x32 numbering: deny
-        (_JEQ_K, 2, 0, socket_nr),        # socket(): deny
-        (_JEQ_K, 1, 0, io_uring_nr),      # io_uring_setup(): deny
+        (_LD_W_ABS, 0, 0, 0),  # A = system call number
+        (_JGE_K, 3, 0, _X32_BIT),  # x32 numbering: deny
+        (_JEQ_K, 2, 0, socket_nr),  # socket(): deny
+        (_JEQ_K, 1, 0, io_uring_nr),  # io_uring_setup(): deny
         (_RET_K, 0, 0, _RET_ALLOW),
         (_RET_K, 0, 0, deny),
     ]

@@ -37,27 +37,38 @@ def load(path):
     if not raw.strip():
         return Loaded("empty", "the file is empty: was the notebook saved before submitting?")
     if len(raw) > MAX_BYTES:
-        return Loaded("too_large", f"the file is {len(raw) // 2**20} MB; a notebook should be far "
-                                   f"smaller (clear large outputs before submitting)")
+        return Loaded(
+            "too_large",
+            f"the file is {len(raw) // 2**20} MB; a notebook should be far "
+            f"smaller (clear large outputs before submitting)",
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return Loaded("undecodable", f"the file is not UTF-8 text (byte {exc.start}): notebooks are "
-                                     f"UTF-8 JSON; re-save it from Jupyter")
+        return Loaded(
+            "undecodable",
+            f"the file is not UTF-8 text (byte {exc.start}): notebooks are "
+            f"UTF-8 JSON; re-save it from Jupyter",
+        )
     try:
         data = json.loads(text)
     except ValueError as exc:
         if path.suffix != ".ipynb" or not text.lstrip().startswith("{"):
-            return Loaded("not_a_notebook", f"the file is not a Jupyter notebook (not JSON: {exc}); "
-                                            f"submit the .ipynb file")
-        return Loaded("corrupt", f"the notebook is damaged (invalid JSON: {exc}); re-download or "
-                                 f"re-save it from Jupyter")
+            return Loaded(
+                "not_a_notebook",
+                f"the file is not a Jupyter notebook (not JSON: {exc}); submit the .ipynb file",
+            )
+        return Loaded(
+            "corrupt",
+            f"the notebook is damaged (invalid JSON: {exc}); re-download or re-save it from Jupyter",
+        )
     if not isinstance(data, dict) or "cells" not in data and "worksheets" not in data:
         return Loaded("not_a_notebook", "the file is JSON but not a Jupyter notebook (no cells)")
     if data.get("nbformat") != 4:
         # old formats are converted by nbformat (imported only here: it is slow to import)
         try:
             import nbformat
+
             data = nbformat.reads(text, as_version=4)
         except Exception as exc:  # nbformat raises many kinds of errors for malformed notebooks
             return Loaded("corrupt", f"the notebook is damaged ({type(exc).__name__}: {str(exc)[:200]})")
@@ -88,6 +99,7 @@ def python_source(source):
     if _transformer is None:
         try:
             from IPython.core.inputtransformer2 import TransformerManager
+
             _transformer = TransformerManager()
         except ImportError:
             _transformer = False
@@ -96,5 +108,6 @@ def python_source(source):
             return _transformer.transform_cell(source)
         except Exception:  # left as is: the submission's process reports the SyntaxError
             return source
-    return "\n".join("pass  # " + line if line.lstrip()[:1] in ("%", "!") else line
-                     for line in source.splitlines())
+    return "\n".join(
+        "pass  # " + line if line.lstrip()[:1] in ("%", "!") else line for line in source.splitlines()
+    )

@@ -10,11 +10,19 @@ import tempfile
 from pathlib import Path
 
 STATUS_TEXT = {
-    "ok": "graded", "cell_errors": "graded (some cells raised errors)", "timeout": "stopped: time limit",
-    "crashed": "stopped: the process ended early", "output_limit": "stopped: too much output",
-    "empty": "empty file", "undecodable": "not UTF-8 text", "not_a_notebook": "not a notebook",
-    "corrupt": "damaged notebook", "wrong_part": "notebook of another part", "too_large": "file too large",
-    "unreadable": "unreadable file", "internal_error": "grader error",
+    "ok": "graded",
+    "cell_errors": "graded (some cells raised errors)",
+    "timeout": "stopped: time limit",
+    "crashed": "stopped: the process ended early",
+    "output_limit": "stopped: too much output",
+    "empty": "empty file",
+    "undecodable": "not UTF-8 text",
+    "not_a_notebook": "not a notebook",
+    "corrupt": "damaged notebook",
+    "wrong_part": "notebook of another part",
+    "too_large": "file too large",
+    "unreadable": "unreadable file",
+    "internal_error": "grader error",
 }
 
 
@@ -56,8 +64,10 @@ def exercise_text(exercise, entry):
 
 def gradescope_results(record, exercises, visibility="visible", graded_file=None, note=""):
     """The record in Gradescope's format: one test per exercise; hidden tests apart unless visible."""
-    head = (f"{record['name'] if graded_file is None else 'Graded ' + graded_file}: {record['total']:g} / "
-            f"{record['maximum']:g} points. Status: {STATUS_TEXT.get(record['status'], record['status'])}.")
+    head = (
+        f"{record['name'] if graded_file is None else 'Graded ' + graded_file}: {record['total']:g} / "
+        f"{record['maximum']:g} points. Status: {STATUS_TEXT.get(record['status'], record['status'])}."
+    )
     if note:
         head += f"\n{note}."
     if record["reason"]:
@@ -67,65 +77,108 @@ def gradescope_results(record, exercises, visibility="visible", graded_file=None
         entry = record["exercises"][exercise.id]
         n = len(entry["visible"]) + len(entry["hidden"])
         if visibility == "visible" or not entry["hidden"] or not n:
-            tests.append({"name": exercise.id, "score": entry["score"], "max_score": entry["max_score"],
-                          "status": "passed" if entry["status"] == "passed" else "failed",
-                          "output": exercise_text(exercise, entry), "output_format": "text",
-                          "visibility": "visible"})
+            tests.append(
+                {
+                    "name": exercise.id,
+                    "score": entry["score"],
+                    "max_score": entry["max_score"],
+                    "status": "passed" if entry["status"] == "passed" else "failed",
+                    "output": exercise_text(exercise, entry),
+                    "output_format": "text",
+                    "visibility": "visible",
+                }
+            )
             continue
         shown = dict(entry, hidden=[])
         seen = sum(c["passed"] for c in entry["visible"])
         unseen = sum(c["passed"] for c in entry["hidden"])
         points = entry["max_score"]
         shown_score = round(points * seen / n, 2)
-        tests.append({"name": exercise.id, "score": shown_score,
-                      "max_score": round(points * len(entry["visible"]) / n, 2),
-                      "status": "passed" if seen == len(entry["visible"]) else "failed",
-                      "output": exercise_text(exercise, shown), "output_format": "text",
-                      "visibility": "visible"})
-        tests.append({"name": f"{exercise.id}: hidden tests",
-                      "score": round(entry["score"] - shown_score, 2),
-                      "max_score": round(points - points * len(entry["visible"]) / n, 2),
-                      "status": "passed" if unseen == len(entry["hidden"]) else "failed",
-                      "output": f"hidden tests: {unseen} of {len(entry['hidden'])} passed",
-                      "output_format": "text", "visibility": visibility})
-    return {"score": record["total"], "output": head, "output_format": "text",
-            "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
+        tests.append(
+            {
+                "name": exercise.id,
+                "score": shown_score,
+                "max_score": round(points * len(entry["visible"]) / n, 2),
+                "status": "passed" if seen == len(entry["visible"]) else "failed",
+                "output": exercise_text(exercise, shown),
+                "output_format": "text",
+                "visibility": "visible",
+            }
+        )
+        tests.append(
+            {
+                "name": f"{exercise.id}: hidden tests",
+                "score": round(entry["score"] - shown_score, 2),
+                "max_score": round(points - points * len(entry["visible"]) / n, 2),
+                "status": "passed" if unseen == len(entry["hidden"]) else "failed",
+                "output": f"hidden tests: {unseen} of {len(entry['hidden'])} passed",
+                "output_format": "text",
+                "visibility": visibility,
+            }
+        )
+    return {
+        "score": record["total"],
+        "output": head,
+        "output_format": "text",
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": tests,
+    }
 
 
 def feedback_html(record, exercises):
     e = html.escape
     rows = "".join(
         f"<tr><td>{e(x.id)}</td><td>{record['exercises'][x.id]['score']:g} / {x.points:g}</td>"
-        f"<td>{e(record['exercises'][x.id]['status'])}</td></tr>" for x in exercises)
+        f"<td>{e(record['exercises'][x.id]['status'])}</td></tr>"
+        for x in exercises
+    )
     sections = "".join(
-        f"<h2>{e(x.id)}</h2><pre>{e(exercise_text(x, record['exercises'][x.id]))}</pre>" for x in exercises)
+        f"<h2>{e(x.id)}</h2><pre>{e(exercise_text(x, record['exercises'][x.id]))}</pre>" for x in exercises
+    )
     errors = first = ""
     if record["cell_errors"]:
-        errors = "<h2>Cells that raised errors</h2><ul>" + "".join(
-            f"<li>cell {c['cell']}: <code>{e(c['error'])}</code></li>" for c in record["cell_errors"]) + "</ul>"
+        errors = (
+            "<h2>Cells that raised errors</h2><ul>"
+            + "".join(
+                f"<li>cell {c['cell']}: <code>{e(c['error'])}</code></li>" for c in record["cell_errors"]
+            )
+            + "</ul>"
+        )
         cause, later = record["cell_errors"][0], record["cell_errors"][1:]
         syntax = [c for c in later if c["error"].startswith("SyntaxError")]
         more = len(later) - len(syntax)  # a syntax error never follows from another cell
-        first = (f'<div class="first"><b>Fix this first:</b> cell {cause["cell"]} raised '
-                 f'<code>{e(cause["error"])}</code>.'
-                 + (f" The {more} later error(s) below may all follow from it (a failed import or "
-                    f"definition leaves its names undefined)." if more else "")
-                 + "".join(f" Cell {c['cell']} has a syntax error of its own: <code>{e(c['error'])}</code>."
-                           for c in syntax) + "</div>")
+        first = (
+            f'<div class="first"><b>Fix this first:</b> cell {cause["cell"]} raised '
+            f"<code>{e(cause['error'])}</code>."
+            + (
+                f" The {more} later error(s) below may all follow from it (a failed import or "
+                f"definition leaves its names undefined)."
+                if more
+                else ""
+            )
+            + "".join(
+                f" Cell {c['cell']} has a syntax error of its own: <code>{e(c['error'])}</code>."
+                for c in syntax
+            )
+            + "</div>"
+        )
     output = ""
     if record["output"]:
-        output = ("<h2>What the notebook printed</h2><p>(shown for your information; it plays no part in "
-                  f"the score)</p><pre>{e(record['output'])}</pre>")
+        output = (
+            "<h2>What the notebook printed</h2><p>(shown for your information; it plays no part in "
+            f"the score)</p><pre>{e(record['output'])}</pre>"
+        )
     status = STATUS_TEXT.get(record["status"], record["status"])
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Feedback: {e(record['name'])}</title>
+<html lang="en"><head><meta charset="utf-8"><title>Feedback: {e(record["name"])}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45}}
 table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.25rem .6rem}}
 pre{{background:#f6f8fa;padding:.6rem;overflow-x:auto;white-space:pre-wrap}}
 .first{{border-left:4px solid #cf222e;background:#fff5f5;padding:.5rem .8rem;margin:1rem 0}}</style></head>
-<body><h1>Feedback for {e(record['name'])}</h1>
-<p><b>Score: {record['total']:g} / {record['maximum']:g}</b> &mdash; Part {record['part']}, {e(status)}</p>
-{f"<p>{e(record['reason'])}</p>" if record['reason'] else ""}
+<body><h1>Feedback for {e(record["name"])}</h1>
+<p><b>Score: {record["total"]:g} / {record["maximum"]:g}</b> &mdash; Part {record["part"]}, {e(status)}</p>
+{f"<p>{e(record['reason'])}</p>" if record["reason"] else ""}
 {first}
 <table><tr><th>exercise</th><th>score</th><th>status</th></tr>{rows}</table>
 {sections}{errors}{output}
@@ -135,8 +188,10 @@ pre{{background:#f6f8fa;padding:.6rem;overflow-x:auto;white-space:pre-wrap}}
 
 def write_submission(out, record, exercises):
     folder = Path(out) / record["name"]
-    write_atomic(folder / "results.json",
-                 json.dumps(gradescope_results(record, exercises), indent=2, ensure_ascii=False) + "\n")
+    write_atomic(
+        folder / "results.json",
+        json.dumps(gradescope_results(record, exercises), indent=2, ensure_ascii=False) + "\n",
+    )
     write_atomic(folder / "feedback.html", feedback_html(record, exercises))
 
 
@@ -154,12 +209,14 @@ def read_roster(path):
         raise ValueError(f"the roster {path} cannot be read: {exc.strerror}") from None
     columns = set(rows[0]) if rows else set()
     if not {"file", "student_id"} <= columns:
-        raise ValueError(f"the roster {path} needs the columns 'file' and 'student_id' (it has "
-                         f"{sorted(columns)}); optional: 'name', 'sis_user_id', 'sis_login_id', 'section'")
+        raise ValueError(
+            f"the roster {path} needs the columns 'file' and 'student_id' (it has "
+            f"{sorted(columns)}); optional: 'name', 'sis_user_id', 'sis_login_id', 'section'"
+        )
     roster = {}
     for row in rows:
         given = (row["file"] or "").strip()
-        stem = given[:-len(".ipynb")] if given.endswith(".ipynb") else given
+        stem = given[: -len(".ipynb")] if given.endswith(".ipynb") else given
         name = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._") or "submission"  # as grade names them
         roster[name] = {k: (v or "").strip() for k, v in row.items() if k}
     return roster
@@ -169,12 +226,29 @@ def write_gradebook(out, records, exercises, students=None):
     students = students or {}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["name", *(["student_id"] if students else []), "total", "maximum",
-                     *[x.id for x in exercises], "status", "reason"])
+    writer.writerow(
+        [
+            "name",
+            *(["student_id"] if students else []),
+            "total",
+            "maximum",
+            *[x.id for x in exercises],
+            "status",
+            "reason",
+        ]
+    )
     for r in records:
-        writer.writerow([r["name"], *([students.get(r["name"], "")] if students else []), f"{r['total']:g}",
-                         f"{r['maximum']:g}", *[f"{r['exercises'][x.id]['score']:g}" for x in exercises],
-                         r["status"], r["reason"]])
+        writer.writerow(
+            [
+                r["name"],
+                *([students.get(r["name"], "")] if students else []),
+                f"{r['total']:g}",
+                f"{r['maximum']:g}",
+                *[f"{r['exercises'][x.id]['score']:g}" for x in exercises],
+                r["status"],
+                r["reason"],
+            ]
+        )
     write_atomic(Path(out) / "grades.csv", buffer.getvalue())
 
 
@@ -197,7 +271,15 @@ def write_canvas(out, records, roster, assignment, maximum):
         if row is None:
             unknown.append(r["name"])
             continue
-        writer.writerow([row.get("name") or r["name"], row["student_id"], row.get("sis_user_id", ""),
-                         row.get("sis_login_id", ""), row.get("section", ""), f"{r['total']:g}"])
+        writer.writerow(
+            [
+                row.get("name") or r["name"],
+                row["student_id"],
+                row.get("sis_user_id", ""),
+                row.get("sis_login_id", ""),
+                row.get("section", ""),
+                f"{r['total']:g}",
+            ]
+        )
     write_atomic(Path(out) / "canvas.csv", buffer.getvalue())
     return unknown

@@ -55,10 +55,10 @@ class Limits:
 
 @dataclass
 class RunOutcome:
-    events: list          # parsed JSON objects, in order
-    finished: bool        # the process reported it was done
+    events: list  # parsed JSON objects, in order
+    finished: bool  # the process reported it was done
     timed_out: bool
-    overflowed: bool      # sent more than limits.pipe_bytes
+    overflowed: bool  # sent more than limits.pipe_bytes
     exitcode: int
     seconds: float
 
@@ -69,8 +69,12 @@ def _ctx():
         # The fork server, and so every submission, starts with no display and one thread each
         # (--jobs parallelizes); the grader's own environment, which kernels or other processes
         # started later by the same program inherit, is put back as it was.
-        wanted = {"MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-                  "MKL_NUM_THREADS": "1"}
+        wanted = {
+            "MPLBACKEND": "Agg",
+            "OPENBLAS_NUM_THREADS": "1",
+            "OMP_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1",
+        }
         saved = {var: os.environ.get(var) for var in wanted}
         for var, value in wanted.items():
             os.environ.setdefault(var, value)
@@ -89,6 +93,7 @@ def _ctx():
 
 def _target(job, connection):
     from tensorslow_edu.grading import child
+
     child.main(job, connection)
 
 
@@ -102,9 +107,15 @@ def run_submission(cells, cases, limits, deny=(), forbids=(), course=None):
     """
     ctx = _ctx()
     workdir = tempfile.mkdtemp(prefix="tensorslow-grade-")
-    job = {"cells": cells, "cases": cases, "limits": asdict(limits), "workdir": workdir,
-           "deny": [str(d) for d in deny], "forbids": list(forbids),
-           "course": None if course is None else str(course)}
+    job = {
+        "cells": cells,
+        "cases": cases,
+        "limits": asdict(limits),
+        "workdir": workdir,
+        "deny": [str(d) for d in deny],
+        "forbids": list(forbids),
+        "course": None if course is None else str(course),
+    }
     reader, writer = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_target, args=(job, writer), daemon=True)
     start = time.monotonic()
@@ -170,7 +181,10 @@ def _read_all(fd, deadline, cap):
 def _kill_group(process):
     if process.pid is None:
         return
-    for kill in (lambda: os.killpg(process.pid, signal.SIGKILL), lambda: os.kill(process.pid, signal.SIGKILL)):
+    for kill in (
+        lambda: os.killpg(process.pid, signal.SIGKILL),
+        lambda: os.kill(process.pid, signal.SIGKILL),
+    ):
         try:
             kill()
         except (ProcessLookupError, PermissionError):

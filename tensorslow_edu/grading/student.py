@@ -25,9 +25,11 @@ class AuthoringError(Exception):
 
 
 def stub(indent, exercise_id):
-    return [f"{indent}# YOUR CODE HERE",
-            f'{indent}raise NotImplementedError("{exercise_id}: not started yet '
-            f'(replace this line with your code)")']
+    return [
+        f"{indent}# YOUR CODE HERE",
+        f'{indent}raise NotImplementedError("{exercise_id}: not started yet '
+        f'(replace this line with your code)")',
+    ]
 
 
 def exercise_of_cell(source, part, where):
@@ -36,7 +38,9 @@ def exercise_of_cell(source, part, where):
     try:
         tree = ast.parse(python_source(source))
     except SyntaxError as exc:
-        raise AuthoringError(f"{where}: the cell is not valid Python ({exc.msg}, line {exc.lineno}).") from None
+        raise AuthoringError(
+            f"{where}: the cell is not valid Python ({exc.msg}, line {exc.lineno})."
+        ) from None
     defined = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
     found = [objects[name] for name in defined if name in objects]
     if len(found) != 1:
@@ -44,7 +48,8 @@ def exercise_of_cell(source, part, where):
         what = "none" if not found else ", ".join(found)
         raise AuthoringError(
             f"{where}: a cell with solution markers must define exactly one exercise object of "
-            f"Part {part} at its top level ({names}); it defines {what}.")
+            f"Part {part} at its top level ({names}); it defines {what}."
+        )
     return found[0], tree
 
 
@@ -70,18 +75,21 @@ def strip_cell(source, part, where):
         begin, end = BEGIN.match(line), END.match(line)
         if begin:
             if region is not None:
-                raise AuthoringError(f"{where}, line {number}: a second '### BEGIN SOLUTION' before "
-                                     f"'### END SOLUTION'.")
+                raise AuthoringError(
+                    f"{where}, line {number}: a second '### BEGIN SOLUTION' before '### END SOLUTION'."
+                )
             if not any(a <= number <= b for a, b in inside):
                 raise AuthoringError(
                     f"{where}, line {number}: '### BEGIN SOLUTION' must be inside a function or method "
                     f"body, so that the stub raises only when called and the notebook still runs top "
-                    f"to bottom. Move the markers into the body of the def.")
+                    f"to bottom. Move the markers into the body of the def."
+                )
             region = begin.group("indent")
         elif end:
             if region is None:
-                raise AuthoringError(f"{where}, line {number}: '### END SOLUTION' without a "
-                                     f"'### BEGIN SOLUTION' before it.")
+                raise AuthoringError(
+                    f"{where}, line {number}: '### END SOLUTION' without a '### BEGIN SOLUTION' before it."
+                )
             out += stub(region, exercise_id)
             region = None
         elif region is None:
@@ -92,8 +100,10 @@ def strip_cell(source, part, where):
     try:
         ast.parse(python_source(student))
     except SyntaxError as exc:
-        raise AuthoringError(f"{where}: the student version is not valid Python ({exc.msg}, line "
-                             f"{exc.lineno}); check the indentation of the markers.") from None
+        raise AuthoringError(
+            f"{where}: the student version is not valid Python ({exc.msg}, line "
+            f"{exc.lineno}); check the indentation of the markers."
+        ) from None
     return student, exercise_id
 
 
@@ -101,21 +111,26 @@ def make_student(nb, name="notebook"):
     """A student copy of an instructor notebook (nbformat node); the input is not modified."""
     part = part_of(nb)
     if part is None:
-        raise AuthoringError(f"{name}: the notebook metadata has no part: add "
-                             f'{{"tensorslow_edu": {{"part": N}}}} to the notebook metadata.')
+        raise AuthoringError(
+            f"{name}: the notebook metadata has no part: add "
+            f'{{"tensorslow_edu": {{"part": N}}}} to the notebook metadata.'
+        )
     nb = copy.deepcopy(nb)
     seen = {}
     for number, cell in enumerate(nb.cells, start=1):
         where = f"{name}, cell {number}"
         if any(f in cell.source for f in FORBIDDEN):
-            raise AuthoringError(f"{where}: refers to the instructor folder; hidden tests must never "
-                                 f"reach student material.")
+            raise AuthoringError(
+                f"{where}: refers to the instructor folder; hidden tests must never reach student material."
+            )
         if cell.cell_type != "code":
             continue
         student, exercise_id = strip_cell(cell.source, part, where)
         if exercise_id is not None:
             if exercise_id in seen:
-                raise AuthoringError(f"{where}: exercise {exercise_id} is already in cell {seen[exercise_id]}.")
+                raise AuthoringError(
+                    f"{where}: exercise {exercise_id} is already in cell {seen[exercise_id]}."
+                )
             seen[exercise_id] = number
         if exercise_id is not None or CHECK_CALL.search(cell.source):
             cell.outputs = []
@@ -126,23 +141,33 @@ def make_student(nb, name="notebook"):
 
 def add_arguments(parser):
     parser.add_argument("notebooks", nargs="+", metavar="NOTEBOOK", help="instructor notebooks")
-    parser.add_argument("--out", default="student", metavar="DIR",
-                        help="folder for the student notebooks (default: ./student)")
-    parser.add_argument("--course", metavar="DIR",
-                        help="the course folder (default: $TENSORSLOW_EDU_COURSE, else the nearest folder "
-                             "holding a course.toml above each notebook, else the shipped parts)")
+    parser.add_argument(
+        "--out",
+        default="student",
+        metavar="DIR",
+        help="folder for the student notebooks (default: ./student)",
+    )
+    parser.add_argument(
+        "--course",
+        metavar="DIR",
+        help="the course folder (default: $TENSORSLOW_EDU_COURSE, else the nearest folder "
+        "holding a course.toml above each notebook, else the shipped parts)",
+    )
 
 
 def run(args):
     try:
         import nbformat  # slow to import: only when this command runs
     except ImportError:
-        print("error: writing student notebooks needs the nbformat package: "
-              "pip install 'tensorslow-edu[instructor]'")
+        print(
+            "error: writing student notebooks needs the nbformat package: "
+            "pip install 'tensorslow-edu[instructor]'"
+        )
         return 2
 
     from ..exercises.core import use_course
     from ..exercises.course import Course, CourseError, find_course
+
     out = Path(args.out)
     courses = set()
     try:
@@ -164,6 +189,7 @@ def run(args):
         return 2
     out.mkdir(parents=True, exist_ok=True)
     from .report import write_atomic
+
     for path, nb, ids in results:
         target = out / path.name
         if target.resolve() == path.resolve():
@@ -174,8 +200,10 @@ def run(args):
     for course in courses:
         if not course.shipped and out.resolve() != course.root:
             copy_visible_course(course, out)
-            print(f"{out}: the course's course.toml and exercise files (visible tests) copied beside the "
-                  f"notebooks, so that check() knows the course's exercises")
+            print(
+                f"{out}: the course's course.toml and exercise files (visible tests) copied beside the "
+                f"notebooks, so that check() knows the course's exercises"
+            )
     return 0
 
 
@@ -185,6 +213,7 @@ def copy_visible_course(course, out):
     Never the hidden tests nor the instructor notebooks.
     """
     from .report import write_atomic
+
     write_atomic(out / "course.toml", (course.root / "course.toml").read_text(encoding="utf-8"))
     for path in course.exercise_files():
         target = out / path.relative_to(course.root)

@@ -29,12 +29,10 @@ def format_value(value, digits=4):
         digits = min(digits, 3)
         if a.ndim == 1:
             return "[" + ", ".join(_number(x, digits) for x in a) + "]"
-        return "[" + ", ".join("[" + ", ".join(_number(x, digits) for x in row) + "]"
-                               for row in a) + "]"
+        return "[" + ", ".join("[" + ", ".join(_number(x, digits) for x in row) + "]" for row in a) + "]"
     if a.size == 0:
         return f"{shape_text(a.shape)} empty array"
-    return (f"{shape_text(a.shape)} array, "
-            f"{_number(np.min(a), 3)}..{_number(np.max(a), 3)}")
+    return f"{shape_text(a.shape)} array, {_number(np.min(a), 3)}..{_number(np.max(a), 3)}"
 
 
 def shape_text(shape):
@@ -68,7 +66,7 @@ FONT_SIZE = {"name": 12, "op": 11, "shape": 11, "value": 11, "grad": 11, "note":
 CAPTION_SIZE = 11
 SMALLEST_FONT = min(min(FONT_SIZE.values()), CAPTION_SIZE)
 CHAR = 0.6
-LINE = 14.0       # distance between text lines
+LINE = 14.0  # distance between text lines
 PAD_X, PAD_Y = 9.0, 6.0
 
 

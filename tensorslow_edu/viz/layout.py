@@ -60,7 +60,8 @@ def _pygraphviz():
         raise ImportError(
             "drawing graphs needs the pygraphviz package: run `pip install pygraphviz` (or "
             "`pip install tensorslow-edu[course]`). Its wheels include Graphviz itself, so "
-            "nothing else has to be installed.") from None
+            "nothing else has to be installed."
+        ) from None
     return pygraphviz
 
 
@@ -85,7 +86,7 @@ class Layout:
             name = obj.get("name", "")
             if name.startswith("cluster_"):
                 x0, y0, x1, y1 = (float(v) for v in obj["bb"].split(","))
-                self.boxes[int(name[len("cluster_"):])] = (x0, height - y1, x1, height - y0)
+                self.boxes[int(name[len("cluster_") :])] = (x0, height - y1, x1, height - y0)
             elif name.startswith("n") and "pos" in obj:
                 x, y = (float(v) for v in obj["pos"].split(","))
                 self.positions[int(name[1:])] = (x, height - y)
@@ -115,10 +116,12 @@ def dot_source(sizes, edges, scopes, direction):
     (from, to, input index) triples, ``scopes[i]`` the scope path of box i (a
     tuple, empty for none). Returns the text and the scope path of each cluster.
     """
-    out = ["digraph tensorslow {",
-           f"  graph [rankdir={direction}, nodesep={_NODESEP}, ranksep={_RANKSEP}, margin=0];",
-           '  node [shape=box, fixedsize=true, label=""];',
-           "  edge [arrowsize=0.7];"]
+    out = [
+        "digraph tensorslow {",
+        f"  graph [rankdir={direction}, nodesep={_NODESEP}, ranksep={_RANKSEP}, margin=0];",
+        '  node [shape=box, fixedsize=true, label=""];',
+        "  edge [arrowsize=0.7];",
+    ]
     tree = {"nodes": [], "children": {}}
     for i, parts in enumerate(scopes):
         t = tree
@@ -138,9 +141,11 @@ def dot_source(sizes, edges, scopes, direction):
             out.append(f"{indent}subgraph cluster_{c} {{")
             # an empty HTML cell of fixed size reserves room for the scope name,
             # which is written into the SVG afterwards
-            out.append(f'{indent}  label=<<TABLE BORDER="0" CELLPADDING="0" CELLSPACING="0">'
-                       f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{int(label_w + 1)}" HEIGHT="13">'
-                       f"</TD></TR></TABLE>>;")
+            out.append(
+                f'{indent}  label=<<TABLE BORDER="0" CELLPADDING="0" CELLSPACING="0">'
+                f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{int(label_w + 1)}" HEIGHT="13">'
+                f"</TD></TR></TABLE>>;"
+            )
             out.append(f"{indent}  labelloc=t; labeljust=l; margin=8;")
             emit(child, indent + "  ")
             out.append(f"{indent}}}")
@@ -188,8 +193,9 @@ def layout(sizes, edges, scopes, direction="auto"):
     runs once, on the estimate of ``estimated_widths``).
     """
     if direction not in ("auto", "LR", "TB"):
-        raise ValueError(f"direction must be 'auto', 'LR' (left to right) or 'TB' (top to bottom), "
-                         f"got {direction!r}.")
+        raise ValueError(
+            f"direction must be 'auto', 'LR' (left to right) or 'TB' (top to bottom), got {direction!r}."
+        )
     if direction == "auto":
         across, down = estimated_widths(sizes, edges)
         direction = "LR" if across <= COLUMN or across <= down else "TB"

@@ -42,7 +42,8 @@ class GraphPicture:
             raise ValueError(
                 f"GraphPicture.save writes SVG files, not {suffix or 'files without a suffix'!s}: "
                 f"use a name ending in .svg, e.g. picture.save('graph.svg'). Browsers open SVG "
-                f"files, and Inkscape converts them to PNG or PDF.")
+                f"files, and Inkscape converts them to PNG or PDF."
+            )
         with open(path, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
         return path
@@ -61,12 +62,22 @@ def _nodes_to_draw(what):
     if isinstance(what, (list, tuple, set)) and what and all(isinstance(n, Node) for n in what):
         what = list(what)
         return what[0].graph.execution_order(tuple(what))
-    raise GraphError(f"draw() takes a node, a list of nodes or a Graph, got {type(what).__name__}. "
-                     f"Pass the node whose graph you want to see, e.g. draw(loss).")
+    raise GraphError(
+        f"draw() takes a node, a list of nodes or a Graph, got {type(what).__name__}. "
+        f"Pass the node whose graph you want to see, e.g. draw(loss)."
+    )
 
 
-def draw(what=None, *, values=False, shapes=False, gradients=None, group_scopes=True, caption=None,
-         direction="auto"):
+def draw(
+    what=None,
+    *,
+    values=False,
+    shapes=False,
+    gradients=None,
+    group_scopes=True,
+    caption=None,
+    direction="auto",
+):
     """Draw a computational graph.
 
     ``what``: a node (draw everything it is computed from), a list of nodes, or
@@ -83,8 +94,10 @@ def draw(what=None, *, values=False, shapes=False, gradients=None, group_scopes=
     bottom) or ``"auto"``: left to right unless that is too wide for a page.
     """
     if gradients is not None and not isinstance(gradients, dict):
-        raise TypeError("gradients must be the dict returned by ts.train.compute_gradients(loss, "
-                        f"feed_dict), got {type(gradients).__name__}.")
+        raise TypeError(
+            "gradients must be the dict returned by ts.train.compute_gradients(loss, "
+            f"feed_dict), got {type(gradients).__name__}."
+        )
     scene = Scene(_nodes_to_draw(what), group_scopes, direction)
     views, computed = [], 0
     for node in scene.nodes:
@@ -108,13 +121,15 @@ def draw(what=None, *, values=False, shapes=False, gradients=None, group_scopes=
     if caption is None:
         notes = []
         if values:
-            notes.append("values from the last Session.run" if computed
-                         else "no values computed yet: run the graph with a Session first")
+            notes.append(
+                "values from the last Session.run"
+                if computed
+                else "no values computed yet: run the graph with a Session first"
+            )
         if gradients is not None:
             notes.append("grad = ∂loss/∂node")
         caption = "; ".join(notes) or None
-    svg = scene.svg(views, caption=caption,
-                    min_width=text_width(caption, CAPTION_SIZE) if caption else 0.0)
+    svg = scene.svg(views, caption=caption, min_width=text_width(caption, CAPTION_SIZE) if caption else 0.0)
     names = ", ".join(n.name for n in scene.nodes[:6]) + (", ..." if len(scene.nodes) > 6 else "")
     summary = f"<GraphPicture: {len(scene.nodes)} nodes ({names}), {len(scene.edges)} edges>"
     return GraphPicture(svg, scene.dot, scene.nodes, summary)

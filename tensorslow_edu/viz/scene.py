@@ -14,20 +14,26 @@ class Scene:
     def __init__(self, nodes, group_scopes=True, direction="auto"):
         nodes = sorted(set(nodes), key=lambda n: n._serial)
         if not nodes:
-            raise GraphError("there is nothing to draw: the graph has no nodes yet. Build some "
-                             "nodes first, e.g. x = ts.placeholder(name='x').")
+            raise GraphError(
+                "there is nothing to draw: the graph has no nodes yet. Build some "
+                "nodes first, e.g. x = ts.placeholder(name='x')."
+            )
         if len({n.graph for n in nodes}) > 1:
             raise GraphError("the nodes to draw belong to different graphs; draw one graph at a time.")
         self.nodes = nodes
         self.index = {n: i for i, n in enumerate(nodes)}
-        self.edges = [(self.index[i], self.index[n], k)
-                      for n in nodes for k, i in enumerate(n.input_nodes) if i in self.index]
+        self.edges = [
+            (self.index[i], self.index[n], k)
+            for n in nodes
+            for k, i in enumerate(n.input_nodes)
+            if i in self.index
+        ]
         self.group_scopes = group_scopes
         self.direction = direction
 
     def short_name(self, node):
         if self.group_scopes and node.scope:
-            return node.name[len(node.scope) + 1:]
+            return node.name[len(node.scope) + 1 :]
         return node.name
 
     def base_lines(self, node):
@@ -48,8 +54,7 @@ class Scene:
 
     def layout(self, sizes):
         """Place boxes of the given sizes (one per node); kept for every frame drawn afterwards."""
-        scopes = [tuple(n.scope.split("/")) if (self.group_scopes and n.scope) else ()
-                  for n in self.nodes]
+        scopes = [tuple(n.scope.split("/")) if (self.group_scopes and n.scope) else () for n in self.nodes]
         self.sizes = sizes
         self.placed = _layout.layout(sizes, self.edges, scopes, self.direction)
         self.dot = self.placed.dot
@@ -62,8 +67,7 @@ class Scene:
 
     def title(self, caption=None):
         ends = [n.name for n in self.nodes if not any(n in m.input_nodes for m in self.nodes)]
-        text = (f"Computational graph of {', '.join(ends)}: {len(self.nodes)} nodes, "
-                f"{len(self.edges)} edges")
+        text = f"Computational graph of {', '.join(ends)}: {len(self.nodes)} nodes, {len(self.edges)} edges"
         return f"{text} ({caption})" if caption else text
 
     def description(self, views):

@@ -56,31 +56,36 @@ def svg(scene, layout, sizes, views, edge_states=None, caption=None, min_width=0
     height = layout.height + 2 * MARGIN + cap_h
     # every class is prefixed with ts-: a page's own CSS (Bootstrap styles any
     # `.placeholder` as a faded loading skeleton) must not restyle the picture
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="tensorslow-graph" role="img" '
-           f'data-direction="{layout.direction}" '
-           f'width="{_r(width)}" height="{_r(height)}" viewBox="0 0 {_r(width)} {_r(height)}" '
-           f'font-family="{FONT}" '
-           f'style="max-width:100%;min-width:{_r(width * MIN_SCALE)}px;height:auto">',
-           f"<title>{escape(scene.title(caption))}</title>",
-           f"<desc>{escape(scene.description(views))}</desc>",
-           f'<rect x="0" y="0" width="{_r(width)}" height="{_r(height)}" fill="white"/>',
-           f'<g transform="translate({_r(MARGIN)} {_r(MARGIN)})">']
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="tensorslow-graph" role="img" '
+        f'data-direction="{layout.direction}" '
+        f'width="{_r(width)}" height="{_r(height)}" viewBox="0 0 {_r(width)} {_r(height)}" '
+        f'font-family="{FONT}" '
+        f'style="max-width:100%;min-width:{_r(width * MIN_SCALE)}px;height:auto">',
+        f"<title>{escape(scene.title(caption))}</title>",
+        f"<desc>{escape(scene.description(views))}</desc>",
+        f'<rect x="0" y="0" width="{_r(width)}" height="{_r(height)}" fill="white"/>',
+        f'<g transform="translate({_r(MARGIN)} {_r(MARGIN)})">',
+    ]
     for c, scope in enumerate(layout.clusters):
         x0, y0, x1, y1 = layout.boxes[c]
-        out.append(f'<g class="ts-scope" data-scope="{escape("/".join(scope))}">'
-                   f'<rect x="{_r(x0)}" y="{_r(y0)}" width="{_r(x1 - x0)}" height="{_r(y1 - y0)}" '
-                   f'rx="6" fill="#f7f7fb" stroke="#a9a9c2" stroke-dasharray="4,2"/>'
-                   f'<text x="{_r(x0 + 6)}" y="{_r(y0 + 13)}" font-size="{CAPTION_SIZE}" '
-                   f'font-weight="bold" fill="#5b5b7a">{escape(scope[-1])}</text></g>')
+        out.append(
+            f'<g class="ts-scope" data-scope="{escape("/".join(scope))}">'
+            f'<rect x="{_r(x0)}" y="{_r(y0)}" width="{_r(x1 - x0)}" height="{_r(y1 - y0)}" '
+            f'rx="6" fill="#f7f7fb" stroke="#a9a9c2" stroke-dasharray="4,2"/>'
+            f'<text x="{_r(x0 + 6)}" y="{_r(y0 + 13)}" font-size="{CAPTION_SIZE}" '
+            f'font-weight="bold" fill="#5b5b7a">{escape(scope[-1])}</text></g>'
+        )
     for e, (a, b, _k) in enumerate(scene.edges):
-        out.append(_edge(scene, layout, e, edge_states.get(e, "normal"), views[a].state,
-                         views[b].state))
+        out.append(_edge(scene, layout, e, edge_states.get(e, "normal"), views[a].state, views[b].state))
     for i, node in enumerate(scene.nodes):
         out.append(_node(node, layout.positions[i], sizes[i], views[i]))
     out.append("</g>")
     if caption:
-        out.append(f'<text class="ts-caption" x="{_r(MARGIN)}" y="{_r(height - 7)}" '
-                   f'font-size="{CAPTION_SIZE}" fill="#444444">{escape(caption)}</text>')
+        out.append(
+            f'<text class="ts-caption" x="{_r(MARGIN)}" y="{_r(height - 7)}" '
+            f'font-size="{CAPTION_SIZE}" fill="#444444">{escape(caption)}</text>'
+        )
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
@@ -94,7 +99,7 @@ def _edge(scene, layout, e, state, tail_state, head_state):
     a, b, k = scene.edges[e]
     d = f"M{_r(points[0][0])},{_r(points[0][1])}"
     for j in range(1, len(points) - 2, 3):
-        (x1, y1), (x2, y2), (x3, y3) = points[j:j + 3]
+        (x1, y1), (x2, y2), (x3, y3) = points[j : j + 3]
         d += f" C{_r(x1)},{_r(y1)} {_r(x2)},{_r(y2)} {_r(x3)},{_r(y3)}"
     if state == "active":  # a gradient travelling back: red, arrowhead at the input's end
         color, width = "#b3261e", 2.2
@@ -102,9 +107,11 @@ def _edge(scene, layout, e, state, tail_state, head_state):
         color, width = "#c9c9c9", 1.0
     else:
         color, width = "#555555", 1.1
-    parts = [f'<g class="ts-edge" data-from="{escape(scene.nodes[a].name)}" '
-             f'data-to="{escape(scene.nodes[b].name)}" data-input="{k}" data-state="{state}">',
-             f'<path d="{d}" fill="none" stroke="{color}" stroke-width="{width}"/>']
+    parts = [
+        f'<g class="ts-edge" data-from="{escape(scene.nodes[a].name)}" '
+        f'data-to="{escape(scene.nodes[b].name)}" data-input="{k}" data-state="{state}">',
+        f'<path d="{d}" fill="none" stroke="{color}" stroke-width="{width}"/>',
+    ]
     if state == "active":
         parts.append(_arrowhead(points[1], points[0], color, 9.0))
     elif end is not None:
@@ -127,19 +134,25 @@ def _node(node, position, size, view):
     elif view.state == "updated":
         stroke, stroke_width = "#b3261e", 2.6
     title = f"{node.name} ({node.type_name})"
-    parts = [f'<g class="ts-node ts-{node_kind}" data-name="{escape(node.name)}" '
-             f'data-op="{escape(node.type_name)}" data-state="{view.state}"{opacity}>',
-             f"<title>{escape(title)}</title>",
-             f'<rect x="{_r(x - w / 2)}" y="{_r(y - h / 2)}" width="{_r(w)}" height="{_r(h)}" '
-             f'rx="{rx}" fill="{fill}" stroke="{stroke}" stroke-width="{stroke_width}"'
-             + (f' stroke-dasharray="{dash}"' if dash else "") + "/>"]
+    parts = [
+        f'<g class="ts-node ts-{node_kind}" data-name="{escape(node.name)}" '
+        f'data-op="{escape(node.type_name)}" data-state="{view.state}"{opacity}>',
+        f"<title>{escape(title)}</title>",
+        f'<rect x="{_r(x - w / 2)}" y="{_r(y - h / 2)}" width="{_r(w)}" height="{_r(h)}" '
+        f'rx="{rx}" fill="{fill}" stroke="{stroke}" stroke-width="{stroke_width}"'
+        + (f' stroke-dasharray="{dash}"' if dash else "")
+        + "/>",
+    ]
     top = y - len(view.lines) * LINE / 2
     for j, line in enumerate(view.lines):
         color, extra = TEXT[line.cls]
         baseline = top + j * LINE + LINE - 3.5
-        parts.append(f'<text class="ts-{line.cls}" x="{_r(x)}" y="{_r(baseline)}" '
-                     f'text-anchor="middle" font-size="{FONT_SIZE[line.cls]}" fill="{color}"'
-                     + (f" {extra}" if extra else "") + f">{escape(line.text)}</text>")
+        parts.append(
+            f'<text class="ts-{line.cls}" x="{_r(x)}" y="{_r(baseline)}" '
+            f'text-anchor="middle" font-size="{FONT_SIZE[line.cls]}" fill="{color}"'
+            + (f" {extra}" if extra else "")
+            + f">{escape(line.text)}</text>"
+        )
     parts.append("</g>")
     return "".join(parts)
 
@@ -154,8 +167,10 @@ def _arrowhead(base_from, tip, color, length):
     bx, by = x1 - ux * length, y1 - uy * length
     half = 0.38 * length
     pts = [(x1, y1), (bx - uy * half, by + ux * half), (bx + uy * half, by - ux * half)]
-    return (f'<polygon points="{" ".join(f"{_r(px)},{_r(py)}" for px, py in pts)}" '
-            f'fill="{color}" stroke="{color}"/>')
+    return (
+        f'<polygon points="{" ".join(f"{_r(px)},{_r(py)}" for px, py in pts)}" '
+        f'fill="{color}" stroke="{color}"/>'
+    )
 
 
 def figure_html(svg_text):

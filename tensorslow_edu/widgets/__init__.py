@@ -26,5 +26,11 @@ from .explorer import perceptron_explorer
 from .players import Player, backward_player, forward_player
 from .plots import softmax_boundary, training_viewer
 
-__all__ = ["Player", "forward_player", "backward_player", "perceptron_explorer",
-           "training_viewer", "softmax_boundary"]
+__all__ = [
+    "Player",
+    "forward_player",
+    "backward_player",
+    "perceptron_explorer",
+    "training_viewer",
+    "softmax_boundary",
+]

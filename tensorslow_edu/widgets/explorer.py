@@ -127,10 +127,12 @@ def perceptron_explorer(data=None, w=(1.0, 1.0), b=0.0, probe=(3.0, 2.0)):
     the sliders move, without a Python kernel.
     """
     from .. import datasets
+
     data = datasets.red_blue_clouds() if data is None else data
     if len(data.class_names) != 2:
-        raise ValueError("the perceptron explorer is for two classes; this dataset has "
-                         f"{len(data.class_names)}.")
+        raise ValueError(
+            f"the perceptron explorer is for two classes; this dataset has {len(data.class_names)}."
+        )
     probe = np.asarray(probe, dtype=np.float64)
     if probe.shape != (2,):
         raise ValueError(f"probe must be one point (x1, x2), got shape {probe.shape}.")
@@ -147,16 +149,20 @@ def perceptron_explorer(data=None, w=(1.0, 1.0), b=0.0, probe=(3.0, 2.0)):
 
     first, second = (escape(str(name)) for name in data.class_names)
     at = "(" + ", ".join(f"{v:g}" for v in probe) + ")"
-    readout = (f"w·x + b = 0 is the dashed line.\nAt ★ {at}: P({first}) = σ(w·x + b) = {{p0}},"
-               f" P({second}) = {{p1}}")
-    alt = (f"The {len(data.X)} points of the two classes, {first} and {second}, the plane shaded "
-           f"by P({first}) and the dashed line w·x + b = 0, for w = ({{w1}}, {{w2}}) and b = {{b}}.")
+    readout = (
+        f"w·x + b = 0 is the dashed line.\nAt ★ {at}: P({first}) = σ(w·x + b) = {{p0}}, P({second}) = {{p1}}"
+    )
+    alt = (
+        f"The {len(data.X)} points of the two classes, {first} and {second}, the plane shaded "
+        f"by P({first}) and the dashed line w·x + b = 0, for w = ({{w1}}, {{w2}}) and b = {{b}}."
+    )
     start = (float(w[0]), float(w[1]), float(b))
     payload = {
         "extent": [round(v, 6) for v in extent_of(data.X)],
         "colors": [[round(float(c), 4) for c in row] for row in class_colors(data.class_names)],
-        "points": [[round(float(p0), 4), round(float(p1), 4), int(k)]
-                   for (p0, p1), k in zip(data.X, data.labels)],
+        "points": [
+            [round(float(p0), 4), round(float(p1), 4), int(k)] for (p0, p1), k in zip(data.X, data.labels)
+        ],
         "probe": [float(v) for v in probe],
         "readout": readout,
         "alt": alt,
@@ -168,13 +174,18 @@ def perceptron_explorer(data=None, w=(1.0, 1.0), b=0.0, probe=(3.0, 2.0)):
             f'<span style="width:4.5em">{label}</span>'
             f'<input type="range" name="{key}" min="{lo:g}" max="{hi:g}" step="0.1" value="{value:g}" '
             f'style="flex:1;min-width:100px"><output style="width:3em;text-align:right">'
-            f"{value:.1f}</output></label>")
+            f"{value:.1f}</output></label>"
+        )
     readout_now = readout.replace("{p0}", f"{q:.4f}").replace("{p1}", f"{1 - q:.4f}")
-    alt_now = alt.replace("{w1}", f"{start[0]:.1f}").replace("{w2}", f"{start[1]:.1f}") \
+    alt_now = (
+        alt.replace("{w1}", f"{start[0]:.1f}")
+        .replace("{w2}", f"{start[1]:.1f}")
         .replace("{b}", f"{start[2]:.1f}")
+    )
     html = (
         '<div class="ts-explorer" style="display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start">'
-        '<div style="flex:1 1 220px;max-width:360px">' + "".join(controls)
+        '<div style="flex:1 1 220px;max-width:360px">'
+        + "".join(controls)
         + f'<p class="ts-readout" aria-live="polite" style="font-family:monospace;white-space:pre-wrap;'
         f'margin:8px 0">{escape(readout_now)}</p>'
         '<p class="ts-explorer-nojs" style="color:#8a1c1c">The picture is drawn by this page\'s '
@@ -183,10 +194,13 @@ def perceptron_explorer(data=None, w=(1.0, 1.0), b=0.0, probe=(3.0, 2.0)):
         f'<canvas role="img" aria-label="{escape(alt_now)}" width="320" height="300" '
         'style="width:320px;max-width:100%;height:auto;aspect-ratio:320/300"></canvas>'
         f'<script type="application/json" class="ts-explorer-data">{json.dumps(payload)}</script>'
-        f"<script>{_SCRIPT}</script></div>")
+        f"<script>{_SCRIPT}</script></div>"
+    )
     explorer.html = html
-    explorer._text = (f"Perceptron explorer: w = ({start[0]:g}, {start[1]:g}), b = {start[2]:g}; "
-                      f"at ★ {at}: P({data.class_names[0]}) = {q:.4f}, "
-                      f"P({data.class_names[1]}) = {1 - q:.4f} (move its sliders in Jupyter or on "
-                      f"the course website)")
+    explorer._text = (
+        f"Perceptron explorer: w = ({start[0]:g}, {start[1]:g}), b = {start[2]:g}; "
+        f"at ★ {at}: P({data.class_names[0]}) = {q:.4f}, "
+        f"P({data.class_names[1]}) = {1 - q:.4f} (move its sliders in Jupyter or on "
+        f"the course website)"
+    )
     return explorer

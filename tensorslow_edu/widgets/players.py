@@ -21,16 +21,20 @@ def ipywidgets():
     try:
         import ipywidgets
     except ImportError:
-        raise ImportError("players need the ipywidgets package: run `pip install ipywidgets` "
-                          "(or `pip install tensorslow-edu[course]`).") from None
+        raise ImportError(
+            "players need the ipywidgets package: run `pip install ipywidgets` "
+            "(or `pip install tensorslow-edu[course]`)."
+        ) from None
     return ipywidgets
 
 
 def frame_html(caption, body):
     """One frame: its caption, then the picture in a box that scrolls sideways if it must."""
-    return (f'<div class="ts-frame"><div class="ts-caption" style="font-family:monospace;'
-            f'font-size:13px;margin:2px 0 6px 0">{escape(caption)}</div>'
-            f'<div class="ts-picture" style="overflow-x:auto">{body}</div></div>')
+    return (
+        f'<div class="ts-frame"><div class="ts-caption" style="font-family:monospace;'
+        f'font-size:13px;margin:2px 0 6px 0">{escape(caption)}</div>'
+        f'<div class="ts-picture" style="overflow-x:auto">{body}</div></div>'
+    )
 
 
 def _make_player_class():
@@ -47,8 +51,7 @@ def _make_player_class():
         by itself, so a player works on a static page without a kernel.
         """
 
-        def __init__(self, frames, captions, text, steps=(), pictures=None, interval=800,
-                     labels=None):
+        def __init__(self, frames, captions, text, steps=(), pictures=None, interval=800, labels=None):
             self.frames = list(frames)
             self.captions = list(captions)
             self.steps = list(steps)
@@ -58,21 +61,26 @@ def _make_player_class():
             self.stack = widgets.Stack([widgets.HTML(value=f) for f in self.frames], selected_index=0)
             size = widgets.Layout(width="100%", max_width="420px")
             if labels is None:
-                self.slider = widgets.IntSlider(value=0, min=0, max=last, step=1, description="step",
-                                                continuous_update=True, layout=size)
+                self.slider = widgets.IntSlider(
+                    value=0, min=0, max=last, step=1, description="step", continuous_update=True, layout=size
+                )
                 position = "value"
             else:
-                self.slider = widgets.SelectionSlider(options=[str(label) for label in labels], index=0,
-                                                      description="step", continuous_update=True,
-                                                      layout=size)
+                self.slider = widgets.SelectionSlider(
+                    options=[str(label) for label in labels],
+                    index=0,
+                    description="step",
+                    continuous_update=True,
+                    layout=size,
+                )
                 position = "index"
-            self.play = widgets.Play(value=0, min=0, max=last, step=1, interval=interval,
-                                     description="play")
+            self.play = widgets.Play(value=0, min=0, max=last, step=1, interval=interval, description="play")
             # links made in the browser: they keep working once the kernel is gone
-            self._links = [widgets.jslink((self.play, "value"), (self.slider, position)),
-                           widgets.jslink((self.slider, position), (self.stack, "selected_index"))]
-            controls = widgets.HBox([self.play, self.slider],
-                                    layout=widgets.Layout(flex_flow="row wrap"))
+            self._links = [
+                widgets.jslink((self.play, "value"), (self.slider, position)),
+                widgets.jslink((self.slider, position), (self.stack, "selected_index")),
+            ]
+            controls = widgets.HBox([self.play, self.slider], layout=widgets.Layout(flex_flow="row wrap"))
             super().__init__([controls, self.stack])
 
         def __len__(self):
@@ -81,8 +89,10 @@ def _make_player_class():
         def picture(self, k):
             """Frame ``k`` as a GraphPicture (for print, slides or ``save``)."""
             if self._pictures is None:
-                raise TypeError("this player's frames are images, not graph pictures; "
-                                "use player.frames[k] for the HTML of frame k.")
+                raise TypeError(
+                    "this player's frames are images, not graph pictures; "
+                    "use player.frames[k] for the HTML of frame k."
+                )
             return self._pictures(k)
 
         def __repr__(self):
@@ -110,7 +120,7 @@ def Player(*args, **kwargs):
 
 def text_listing(title, lines, limit=40):
     if len(lines) > limit:
-        lines = lines[:limit - 1] + [f"... and {len(lines) - limit + 1} more steps"]
+        lines = lines[: limit - 1] + [f"... and {len(lines) - limit + 1} more steps"]
     return "\n".join([title] + ["  " + line for line in lines])
 
 
@@ -123,8 +133,9 @@ def _scene_player(scene, views_per_frame, edges_per_frame, captions, text, steps
         sizes.append((w, h))
     scene.layout(sizes)
     min_width = max(text_width(c, CAPTION_SIZE) for c in captions)
-    svgs = [scene.svg(views, edges, min_width=min_width)
-            for views, edges in zip(views_per_frame, edges_per_frame)]
+    svgs = [
+        scene.svg(views, edges, min_width=min_width) for views, edges in zip(views_per_frame, edges_per_frame)
+    ]
     frames = [frame_html(c, s) for c, s in zip(captions, svgs)]
 
     def picture(k):
@@ -138,16 +149,20 @@ def _fetch_nodes(fetches):
         return [fetches]
     if isinstance(fetches, (list, tuple)) and fetches and all(isinstance(n, Node) for n in fetches):
         return list(fetches)
-    raise GraphError(f"a player needs a node or a list of nodes to compute, got "
-                     f"{type(fetches).__name__}. Pass the node, e.g. forward_player(z, feed_dict).")
+    raise GraphError(
+        f"a player needs a node or a list of nodes to compute, got "
+        f"{type(fetches).__name__}. Pass the node, e.g. forward_player(z, feed_dict)."
+    )
 
 
 # ---------------------------------------------------------------------------
 # Forward pass
 # ---------------------------------------------------------------------------
 
-def forward_player(fetches, feed_dict=None, *, shapes=False, group_scopes=True, interval=800,
-                   direction="auto"):
+
+def forward_player(
+    fetches, feed_dict=None, *, shapes=False, group_scopes=True, interval=800, direction="auto"
+):
     """A player over the forward pass: step k shows the first k nodes ``Session.run`` computes.
 
     The order is the session's own (``graph.execution_order``): every node
@@ -191,19 +206,21 @@ def forward_player(fetches, feed_dict=None, *, shapes=False, group_scopes=True, 
             captions.append(f"step {k} of {n_steps}: {describe(node)} = {format_value(current_value(node))}")
             listing.append(captions[-1].split(": ", 1)[1])
     target = ", ".join(repr(n.name) for n in nodes)
-    text = text_listing(f"Forward pass computing {target} in {n_steps} steps "
-                        f"(a player: move its slider to step through):",
-                        [f"{k + 1}. {line}" for k, line in enumerate(listing)])
-    return _scene_player(scene, views_per_frame, [{}] * len(views_per_frame), captions, text,
-                         order, interval)
+    text = text_listing(
+        f"Forward pass computing {target} in {n_steps} steps (a player: move its slider to step through):",
+        [f"{k + 1}. {line}" for k, line in enumerate(listing)],
+    )
+    return _scene_player(scene, views_per_frame, [{}] * len(views_per_frame), captions, text, order, interval)
 
 
 # ---------------------------------------------------------------------------
 # Backward pass
 # ---------------------------------------------------------------------------
 
-def backward_player(loss, feed_dict=None, *, values=False, shapes=False, group_scopes=True,
-                    interval=900, direction="auto"):
+
+def backward_player(
+    loss, feed_dict=None, *, values=False, shapes=False, group_scopes=True, interval=900, direction="auto"
+):
     """A player over backpropagation from ``loss``, using ``ts.train.backprop_trace``.
 
     Step 0 starts with ∂loss/∂loss = 1. At each step one operation (black
@@ -278,12 +295,18 @@ def backward_player(loss, feed_dict=None, *, values=False, shapes=False, group_s
             if k == n_steps:
                 caption += " (done: these are compute_gradients' results)"
             captions.append(caption)
-            listing.append(f"{describe(op)} -> " + ", ".join(
-                f"{n.name} += {format_value(g)}" for n, g in zip(op.input_nodes, input_grads)
-                if g is not None))
-    text = text_listing(f"Backward pass from {loss.name!r} in {n_steps} steps "
-                        f"(a player: move its slider to step through):",
-                        [f"{k + 1}. {line}" for k, line in enumerate(listing)])
+            listing.append(
+                f"{describe(op)} -> "
+                + ", ".join(
+                    f"{n.name} += {format_value(g)}"
+                    for n, g in zip(op.input_nodes, input_grads)
+                    if g is not None
+                )
+            )
+    text = text_listing(
+        f"Backward pass from {loss.name!r} in {n_steps} steps (a player: move its slider to step through):",
+        [f"{k + 1}. {line}" for k, line in enumerate(listing)],
+    )
     ops = [s[0] for s in steps]
     player = _scene_player(scene, views_per_frame, edges_per_frame, captions, text, ops, interval)
     player.gradients = grads

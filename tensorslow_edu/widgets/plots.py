@@ -15,6 +15,7 @@ _FALLBACK_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c5
 def class_colors(class_names):
     """An RGB row per class: the class's name if it is a colour ("blue"), else a default colour."""
     from matplotlib.colors import is_color_like, to_rgb
+
     colors = []
     for k, name in enumerate(class_names):
         colors.append(to_rgb(name) if is_color_like(name) else to_rgb(_FALLBACK_COLORS[k % 6]))
@@ -24,6 +25,7 @@ def class_colors(class_names):
 def _figure(width, height):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+
     fig = Figure(figsize=(width, height), dpi=80)
     FigureCanvasAgg(fig)
     return fig
@@ -33,8 +35,7 @@ def _png_html(fig, alt):
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Software": None})
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return (f'<img alt="{escape(alt)}" src="data:image/png;base64,{data}" '
-            f'style="max-width:100%;height:auto"/>')
+    return f'<img alt="{escape(alt)}" src="data:image/png;base64,{data}" style="max-width:100%;height:auto"/>'
 
 
 def extent_of(X, margin=1.0):
@@ -52,15 +53,17 @@ def _draw_regions(ax, probabilities, grid_shape, extent, colors):
     """Colour each grid point by the class probabilities (a blend of the class colours)."""
     rgb = np.clip(probabilities @ colors, 0, 1)
     rgb = 0.5 * rgb + 0.5  # lighter, so the points stay visible
-    ax.imshow(rgb.reshape(grid_shape + (3,)), origin="lower", extent=extent, aspect="auto",
-              interpolation="nearest")
+    ax.imshow(
+        rgb.reshape(grid_shape + (3,)), origin="lower", extent=extent, aspect="auto", interpolation="nearest"
+    )
 
 
 def _draw_points(ax, data, colors):
     for k, name in enumerate(data.class_names):
         pts = data.X[data.labels == k]
-        ax.scatter(pts[:, 0], pts[:, 1], s=14, color=colors[k], edgecolors="white", linewidths=0.5,
-                   label=str(name))
+        ax.scatter(
+            pts[:, 0], pts[:, 1], s=14, color=colors[k], edgecolors="white", linewidths=0.5, label=str(name)
+        )
 
 
 def _draw_line(ax, w, c, extent, style="--"):
@@ -90,13 +93,27 @@ def softmax_boundary(W, b):
     W = np.asarray(W.value if isinstance(W, Variable) else W, dtype=np.float64)
     b = np.asarray(b.value if isinstance(b, Variable) else b, dtype=np.float64)
     if W.shape[1] != 2 or b.shape[-1] != 2:
-        raise ValueError(f"softmax_boundary is for 2 classes: W must have 2 columns and b 2 entries, "
-                         f"got W {W.shape} and b {b.shape}.")
+        raise ValueError(
+            f"softmax_boundary is for 2 classes: W must have 2 columns and b 2 entries, "
+            f"got W {W.shape} and b {b.shape}."
+        )
     return W[:, 0] - W[:, 1], float(b[0] - b[1])
 
 
-def training_viewer(train_step, loss, probabilities, x, y, data, *, steps=100, frames=11,
-                    boundary=None, extent=None, interval=600):
+def training_viewer(
+    train_step,
+    loss,
+    probabilities,
+    x,
+    y,
+    data,
+    *,
+    steps=100,
+    frames=11,
+    boundary=None,
+    extent=None,
+    interval=600,
+):
     """Train, then return a player over the training: decision regions and the loss curve.
 
     Runs ``steps`` training steps (``session.run([loss, train_step], feed)``
@@ -141,24 +158,36 @@ def training_viewer(train_step, loss, probabilities, x, y, data, *, steps=100, f
         ax.set_title("decision regions", fontsize=10)
         ax2 = fig.add_axes([0.57, 0.14, 0.4, 0.76])
         ax2.plot(range(len(losses)), losses, color="#cccccc", linewidth=1)
-        ax2.plot(range(step + 1), losses[:step + 1], color="#333333", linewidth=1.5)
+        ax2.plot(range(step + 1), losses[: step + 1], color="#333333", linewidth=1.5)
         ax2.plot([step], [value], "o", color="#b3261e")
         ax2.set_xlim(0, steps)
         ax2.set_ylim(0, top)
         ax2.set_xlabel("step", fontsize=9)
         ax2.set_title("loss", fontsize=10)
         names = " and ".join(str(n) for n in data.class_names)
-        alt = (f"Left: the plane coloured by the model's class probabilities ({names}) after "
-               f"step {step} of {steps}, with the training points"
-               + (" and the boundary line" if line is not None else "")
-               + f". Right: the loss over the steps so far, now {value:.4g}.")
+        alt = (
+            f"Left: the plane coloured by the model's class probabilities ({names}) after "
+            f"step {step} of {steps}, with the training points"
+            + (" and the boundary line" if line is not None else "")
+            + f". Right: the loss over the steps so far, now {value:.4g}."
+        )
         html.append(_png_html(fig, alt))
         captions.append(f"step {step} of {steps}: loss {value:.4g}")
         listing.append(captions[-1])
     frames_html = [frame_html(c, h) for c, h in zip(captions, html)]
-    text = text_listing(f"Training for {steps} steps, {len(snapshots)} snapshots "
-                        f"(a player: move its slider to step through):", listing)
-    player = Player(frames_html, captions, text, [s[0] for s in snapshots], None, interval,
-                    labels=[s[0] for s in snapshots])
+    text = text_listing(
+        f"Training for {steps} steps, {len(snapshots)} snapshots "
+        f"(a player: move its slider to step through):",
+        listing,
+    )
+    player = Player(
+        frames_html,
+        captions,
+        text,
+        [s[0] for s in snapshots],
+        None,
+        interval,
+        labels=[s[0] for s in snapshots],
+    )
     player.losses = losses
     return player

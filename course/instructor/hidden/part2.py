@@ -16,10 +16,19 @@ HIDDEN = {
         Case("one class", a=np.array([[3.0], [-2.0]])),
     ],
     "part2.perceptron": [
-        Case("three features, two classes", W=np.array([[0.2, -0.2], [-0.4, 0.4], [0.1, 0.0]]),
-             b=np.array([1.5, 0.0]), X=np.array([[1.0, 2.0, 3.0], [-1.0, 0.0, 1.0], [0.0, 0.0, 0.0]])),
-        Case("large scores", W=np.array([[100.0, -100.0], [100.0, -100.0]]), b=np.array([0.0, 0.0]),
-             X=np.array([[5.0, 5.0], [-5.0, -4.0]]), runs=2),
+        Case(
+            "three features, two classes",
+            W=np.array([[0.2, -0.2], [-0.4, 0.4], [0.1, 0.0]]),
+            b=np.array([1.5, 0.0]),
+            X=np.array([[1.0, 2.0, 3.0], [-1.0, 0.0, 1.0], [0.0, 0.0, 0.0]]),
+        ),
+        Case(
+            "large scores",
+            W=np.array([[100.0, -100.0], [100.0, -100.0]]),
+            b=np.array([0.0, 0.0]),
+            X=np.array([[5.0, 5.0], [-5.0, -4.0]]),
+            runs=2,
+        ),
     ],
     "part2.softmax_weights": [
         Case("a vertical line", w=np.array([-1.0, 0.0]), b=0.3),
