@@ -18,6 +18,8 @@ course: $(STAMP)
 	$(BIN)/python course/build.py
 
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n 2 --dist loadscope
 
 install: $(STAMP)
