@@ -103,80 +103,41 @@ def sync_tree(src, dst, skip=(), keep=()):
 # ---------------------------------------------------------------------- student notebooks
 
 
-def student_command():
-    """The `tensorslow-edu student` command, if this version of the package has it."""
-    try:
-        from tensorslow_edu import cli
-    except ImportError:
-        return None
-    names = [entry[0] for entry in getattr(cli, "COMMANDS", [])]
-    return "student" if "student" in names else None
-
-
 def make_student_notebooks(sources, outdir):
     """Write the student version of each source notebook into outdir."""
     outdir.mkdir(parents=True, exist_ok=True)
-    if student_command():
-        # the command takes a few seconds: skip it when neither the notebooks nor it changed
-        import tensorslow_edu.grading.student as student
+    # the command takes a few seconds: skip it when neither the notebooks nor it changed
+    import tensorslow_edu.grading.student as student
 
-        package = Path(student.__file__).resolve().parents[1]
-        digest = hashlib.sha256()
-        for code in sorted([*package.glob("grading/*.py"), *package.glob("exercises/*.py")]):
-            digest.update(code.read_bytes())
+    package = Path(student.__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for code in sorted([*package.glob("grading/*.py"), *package.glob("exercises/*.py")]):
+        digest.update(code.read_bytes())
+    for src in sources:
+        digest.update(src.name.encode() + src.read_bytes())
+    stamp = outdir / ".student-stamp"
+    if (
+        stamp.exists()
+        and stamp.read_text() == digest.hexdigest()
+        and all((outdir / src.name).exists() for src in sources)
+    ):
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        run(
+            [
+                sys.executable,
+                "-m",
+                "tensorslow_edu.cli",
+                "student",
+                *[str(src) for src in sources],
+                "--out",
+                tmp,
+            ],
+            quiet=True,
+        )
         for src in sources:
-            digest.update(src.name.encode() + src.read_bytes())
-        stamp = outdir / ".student-stamp"
-        if (
-            stamp.exists()
-            and stamp.read_text() == digest.hexdigest()
-            and all((outdir / src.name).exists() for src in sources)
-        ):
-            return
-        with tempfile.TemporaryDirectory() as tmp:
-            run(
-                [
-                    sys.executable,
-                    "-m",
-                    "tensorslow_edu.cli",
-                    "student",
-                    *[str(src) for src in sources],
-                    "--out",
-                    tmp,
-                ],
-                quiet=True,
-            )
-            for src in sources:
-                write_if_changed(outdir / src.name, (Path(tmp) / src.name).read_bytes())
-        stamp.write_text(digest.hexdigest())
-    else:
-        say("`tensorslow-edu student` is not available yet: the build strips the solutions itself")
-        for src in sources:
-            nb = nbformat.read(src, as_version=4)
-            for cell in nb.cells:
-                if cell.cell_type == "code":
-                    cell.source = strip_solutions(cell.source)
-                    cell.outputs = []
-                    cell.execution_count = None
-            write_if_changed(outdir / src.name, nbformat.writes(nb) + "\n")
-
-
-def strip_solutions(source):
-    """Replace each `### BEGIN SOLUTION` ... `### END SOLUTION` block by a stub."""
-    out, inside = [], False
-    for line in source.splitlines():
-        if "BEGIN SOLUTION" in line:
-            inside = True
-            indent = line[: len(line) - len(line.lstrip())]
-            out.append(f"{indent}# YOUR CODE HERE")
-            out.append(
-                f'{indent}raise NotImplementedError("not started yet (replace this line with your code)")'
-            )
-        elif "END SOLUTION" in line:
-            inside = False
-        elif not inside:
-            out.append(line)
-    return "\n".join(out)
+            write_if_changed(outdir / src.name, (Path(tmp) / src.name).read_bytes())
+    stamp.write_text(digest.hexdigest())
 
 
 _PLOT_TEXT = re.compile(
