@@ -473,45 +473,18 @@ def test_a_roster_without_the_needed_columns_is_refused_before_grading(tmp_path)
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
-    """The package's wheel, built once from a copy (building leaves nothing in the repository)."""
-    import shutil
+    """The package's (instructors') wheel, built once, by the tool that also makes the learners' one."""
+    return learner_wheel().instructors_wheel(tmp_path_factory.mktemp("wheels"))
 
-    tmp = tmp_path_factory.mktemp("wheel")
-    source = tmp / "source"
-    for name in (
-        "pyproject.toml",
-        "README.md",
-        "LICENSE",
-        "tensorslow_edu",
-        "course/instructor",
-        "notebooks",
-    ):
-        if (ROOT / name).is_dir():
-            shutil.copytree(
-                ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
-            )
-        else:
-            (source / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(ROOT / name, source / name)
-    wheels = tmp / "wheels"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--quiet",
-            "--no-deps",
-            "--no-build-isolation",
-            "--wheel-dir",
-            str(wheels),
-            str(source),
-        ],
-        check=True,
-        timeout=300,
-        capture_output=True,
-    )
-    return next(wheels.glob("*.whl"))
+
+def learner_wheel():
+    """The module tools/learner_wheel.py (tools/ is not a package)."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import learner_wheel
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    return learner_wheel
 
 
 def test_installed_from_a_wheel_the_commands_find_the_course_files_and_need_only_numpy(tmp_path, wheel):
@@ -793,12 +766,7 @@ def test_a_new_part_in_a_course_folder_is_graded_with_no_edit_to_the_package(tmp
 
 
 def test_the_learners_wheel_holds_no_solution_hidden_test_or_sample_class(tmp_path, wheel):
-    sys.path.insert(0, str(ROOT / "tools"))
-    try:
-        from learner_wheel import strip_data
-    finally:
-        sys.path.remove(str(ROOT / "tools"))
-    learners = strip_data(wheel, tmp_path)
+    learners = learner_wheel().strip_data(wheel, tmp_path)
     with zipfile.ZipFile(wheel) as full:
         assert any(
             ".data/data/share/tensorslow-edu/hidden/" in n for n in full.namelist()

@@ -39,11 +39,10 @@ def strip_data(wheel, out_dir):
     return out
 
 
-def build(out_dir):
-    """Build the instructors' wheel from a copy of the sources (nothing is left in the repository),
-    then write the learners' copy of it into ``out_dir``."""
+def instructors_wheel(out_dir):
+    """Build the ordinary (instructors') wheel into ``out_dir`` from a copy of the sources, so that
+    building leaves nothing in the repository; returns its path."""
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "source"
         ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
@@ -60,23 +59,19 @@ def build(out_dir):
             else:
                 (source / name).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy(ROOT / name, source / name)
+        command = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation"]
         subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "wheel",
-                "--quiet",
-                "--no-deps",
-                "--no-build-isolation",
-                "-w",
-                tmp,
-                str(source),
-            ],
-            check=True,
+            [*command, "--wheel-dir", str(out_dir), str(source)], check=True, timeout=300, capture_output=True
         )
-        (wheel,) = Path(tmp).glob("*.whl")
-        return strip_data(wheel, out_dir)
+    return next(out_dir.glob("tensorslow_edu-*.whl"))
+
+
+def build(out_dir):
+    """The learners' wheel in ``out_dir``: the instructors' one without its data files."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        return strip_data(instructors_wheel(tmp), out_dir)
 
 
 if __name__ == "__main__":
