@@ -453,6 +453,32 @@ def test_input_changed_in_place_is_explained(double_exercise):
     text = str(check("part9.double", namespace=ns))
     assert "the input `a` was changed in place: at index (0,) it was 1 and is now 2." in text
     assert "must not change its input in place" in text and "other consumers" in text
+    # the other cases say that they fail the same way, not the hint of their case
+    assert "  ✗ a matrix — same problem: the input `a` was changed in place" in text
+
+
+def test_each_other_failure_gets_its_own_diagnosis_before_its_hint(double_exercise):
+    ns = namespace_of("def double(a):\n    return 2 * a.ravel()[:1]\n")
+    lines = str(check("part9.double", namespace=ns)).splitlines()
+    assert "      the shapes differ: (1,) instead of (2,)" in lines
+    assert lines[-2] == "  ✗ a matrix — the shapes differ: (1,) instead of (1, 2)"
+    assert lines[-1] == "  ✗ a number — the shapes differ: (1,) instead of ()"
+    # an error names itself; a plain wrong value has no diagnosis, so the hint serves
+    ns = namespace_of(
+        "def double(a):\n    if a.ndim == 1:\n        raise IndexError('oops')\n    return a * a\n"
+    )
+    lines = str(check("part9.double", namespace=ns)).splitlines()
+    assert "      IndexError: oops" in lines
+    assert lines[-2] == "  ✗ a matrix — hint: Same as for a vector."
+
+
+def test_a_top_level_key_names_itself_in_feedback():
+    from tensorslow_edu.exercises.core import compare_values
+
+    verdict = compare_values({"p(blue)": np.array([0.5])}, {"p(blue)": np.array([0.25])})
+    assert verdict.lines[0] == "p(blue): expected: shape (1,) [0.25]"
+    nested = compare_values({"a": {"b": np.array(1.0)}}, {"a": {"b": np.array(2.0)}})
+    assert nested.lines[0] == "a['b']: expected: 2."
 
 
 def test_first_failure_in_full_then_one_line_each_with_its_own_hint(double_exercise):
@@ -538,7 +564,36 @@ def test_keep_writes_the_pieces_and_their_helpers(double_exercise, tmp_path, cap
     text = (folder / "part9.py").read_text()
     assert "def double(a):" in text and "def twice(a):" in text and "import numpy as np" in text
     out = capsys.readouterr().out
-    assert "  ✓ double\n  ✓ twice (a helper it uses)" in out
+    assert "  ✓ double: passes its 3 visible tests\n  · twice: kept (a helper the pieces use)\n" in out
+    assert "Later parts" not in out  # nothing stands in for a piece that passes
+
+
+@pytest.mark.parametrize(
+    "body, says",
+    [
+        (
+            "    raise NotImplementedError('part9.double: not started yet (replace this line with your code)')",
+            "  ✗ double: not started yet",
+        ),
+        ("    return twice(a) * a", "  ✗ double: fails 3 of 3 visible tests"),
+        (
+            "    return twice(a)[:1]",
+            "  ✗ double: fails 2 of 3 visible tests: the shapes differ: (1,) instead of (2,)",
+        ),
+    ],
+)
+def test_keep_checks_each_piece_quietly_and_says_what_stands_in(
+    double_exercise, tmp_path, capsys, body, says
+):
+    folder = tmp_path / "my_tensorslow"
+    source = NOTEBOOK_OF_PART9.replace("    return twice(a)\n", body + "\n")
+    _run_as_module(tmp_path / "nb9.py", source.format(folder=str(folder)))
+    out = capsys.readouterr().out
+    assert out.splitlines()[1] == says, out
+    assert out.splitlines()[-1] == (
+        "Later parts will use the library's double until yours passes its check; run this cell again when it does."
+    )
+    assert "✓" not in out and "def double(a):" in (folder / "part9.py").read_text()  # kept all the same
 
 
 def test_my_pieces_uses_yours_when_it_passes_and_says_why_not(double_exercise, tmp_path, capsys):
@@ -558,7 +613,7 @@ def test_my_pieces_uses_yours_when_it_passes_and_says_why_not(double_exercise, t
     (folder / "part9.py").write_text("def double(a):\n    return a * a\n")
     mine = my_pieces("part9", folder=folder)
     out = capsys.readouterr().out
-    assert "    double: 0 of 3 visible tests passed (part9.double); using the library's" in out
+    assert "    double: fails 3 of 3 visible tests (part9.double); using the library's" in out
     assert mine.whose == {"double": "library"}
 
     (folder / "part9.py").write_text("def double(a):\n    return a +\n")
@@ -597,3 +652,27 @@ def test_an_exercise_of_another_course_says_where_the_course_files_go(tmp_path, 
     monkeypatch.chdir(tmp_path)
     text = str(check("part9.momentum_update", namespace={}))
     assert "keep the course's course.toml and exercises folder beside the notebook" in text
+
+
+def test_my_pieces_counts_a_piece_that_calls_the_librarys_own_as_not_yours(tmp_path, capsys):
+    from tensorslow_edu.exercises import my_pieces
+    from tensorslow_edu.grading import forbid
+
+    folder = tmp_path / "my_tensorslow"
+    folder.mkdir()
+    (folder / "part1.py").write_text(
+        "import numpy as np\nimport tensorslow_edu as ts\n\n"
+        + solution_source(1).split("def run_graph", 1)[0]  # the instructor's traverse_postorder
+        + "def run_graph(operation, feed_dict):\n"
+        "    return ts.Session(operation.graph).run(operation, feed_dict=feed_dict)\n"
+    )
+    run = forbid.resolve("tensorslow_edu.graph.Session.run")[2]
+    mine = my_pieces("part1", folder=folder)
+    out = capsys.readouterr().out
+    assert out.startswith("part1: yours: traverse_postorder\n"), out
+    assert (
+        "    run_graph: not yours: it calls the library's ts.graph.Session.run (part1.run_graph); "
+        "using the library's"
+    ) in out
+    assert mine.whose["traverse_postorder"] == "yours" and mine.whose["run_graph"] == "library"
+    assert forbid.resolve("tensorslow_edu.graph.Session.run")[2] is run  # the block is lifted

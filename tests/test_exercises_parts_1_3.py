@@ -68,7 +68,11 @@ def traverse_postorder(operation):
     visit(operation)
     return order
 """,
-        ["wrong order: z comes before its input y"],
+        [
+            "wrong order: z comes before its input y",
+            # each other case says what went wrong in it, not the case's general hint
+            "✗ a node used twice: y = x * x + x — wrong order: y comes before its input sq",
+        ],
     ),
     (
         "part1.traverse_postorder",
@@ -142,7 +146,8 @@ def run_graph(operation, feed_dict):
             "KeyError: <Variable 'A'>. run_graph looked up the Variable 'A' in feed_dict, which holds only",
             "the third kind of node",
             "the three kinds",
-            "✗ a Variable alone — hint 1: A Variable is neither fed nor computed: it is the third kind",
+            "✗ a Variable alone — it looked up the Variable 'w' in feed_dict",
+            "✗ a constant: z = (x + [10, 20]) * x — it looked up the constant 'k' in feed_dict",
         ],
     ),
     (
@@ -179,6 +184,28 @@ def run_graph(operation, feed_dict):
     ),
     (
         "part1.run_graph",
+        "fed values looked up by the placeholder's name",
+        """
+def run_graph(operation, feed_dict):
+    for node in traverse_postorder(operation):
+        if isinstance(node, ts.placeholder):
+            node.output = np.asarray(feed_dict[node.name], dtype=float)
+        elif isinstance(node, ts.Operation):
+            node.inputs = [n.output for n in node.input_nodes]
+            node.output = node.compute(*node.inputs)
+        else:
+            node.output = node.value
+    return operation.output
+""",
+        [
+            "KeyError: 'x'. run_graph looked up the name 'x' in feed_dict, but the keys of feed_dict are the "
+            "placeholder nodes themselves, not their names",
+            "✗ a batch of points: sigmoid(X w + b) — it looked up the name 'X' in feed_dict, whose keys are "
+            "the placeholder nodes",
+        ],
+    ),
+    (
+        "part1.run_graph",
         "constants forgotten",
         """
 def run_graph(operation, feed_dict):
@@ -212,6 +239,99 @@ class add(ts.Operation):
         [
             "the input a was changed in place: at index (0,) it was 1 and is now 2",
             "must not change its input in place",
+            "✗ a batch plus a bias: each row gets b — same problem: the input a was changed in place",
+        ],
+    ),
+    (
+        "part1.add",
+        "no check of the shapes: NumPy's own error passes through",
+        """
+class add(ts.Operation):
+    def __init__(self, a, b, name=None):
+        super().__init__([a, b], name)
+    def compute(self, a, b):
+        return a + b
+""",
+        [
+            "4 of 6 visible tests passed",
+            "✗ a bias of the wrong length: (3, 2) plus (3,)",
+            "the error says: operands could not be broadcast together",
+            "that is NumPy's own error, raised where the arrays are combined: your add did not look at the "
+            "shapes first",
+            "✗ a clash further left: (2, 3) plus (4, 3) — same problem: NumPy's own error: your add did not "
+            "check the shapes",
+        ],
+    ),
+    (
+        "part1.add",
+        "an error that names no shapes",
+        """
+class add(ts.Operation):
+    def __init__(self, a, b, name=None):
+        super().__init__([a, b], name)
+    def compute(self, a, b):
+        try:
+            return a + b
+        except ValueError:
+            raise ValueError("add: these do not fit") from None
+""",
+        [
+            "the error says: add: these do not fit",
+            "it must name the shapes (3, 2) and (3,)",
+            "✗ a clash further left: (2, 3) plus (4, 3) — the error does not name the shapes (2, 3) and (4, 3)",
+        ],
+    ),
+    (
+        "part1.add",
+        "equal shapes demanded: broadcasting refused",
+        """
+class add(ts.Operation):
+    def __init__(self, a, b, name=None):
+        super().__init__([a, b], name)
+    def compute(self, a, b):
+        if a.shape != b.shape:
+            raise ValueError(f"add: shapes {a.shape} and {b.shape} differ")
+        return a + b
+""",
+        [
+            "✗ a batch plus a bias: each row gets b",
+            "ValueError: add: shapes (3, 2) and (2,) differ",
+            "The shapes (3, 2) and (2,) broadcast: lined up from the right",
+            "✗ a column plus a vector: (3, 1) plus (2,) — add refused the shapes (3, 1) and (2,), which broadcast",
+        ],
+    ),
+    (
+        "part1.add",
+        "a size 1 not stretched",
+        """
+class add(ts.Operation):
+    def __init__(self, a, b, name=None):
+        super().__init__([a, b], name)
+    def compute(self, a, b):
+        for m, n in zip(reversed(a.shape), reversed(b.shape)):
+            if m != n:
+                raise ValueError(f"add: shapes {a.shape} and {b.shape} do not broadcast")
+        return a + b
+""",
+        ["✗ a column plus a vector: (3, 1) plus (2,)", "The shapes (3, 1) and (2,) broadcast"],
+    ),
+    (
+        "part1.add",
+        "only the last sizes compared",
+        """
+class add(ts.Operation):
+    def __init__(self, a, b, name=None):
+        super().__init__([a, b], name)
+    def compute(self, a, b):
+        if a.ndim and b.ndim and a.shape[-1] != b.shape[-1] and 1 not in (a.shape[-1], b.shape[-1]):
+            raise ValueError(f"add: shapes {a.shape} and {b.shape} do not broadcast")
+        return a + b
+""",
+        [
+            "5 of 6 visible tests passed",
+            "✗ a clash further left: (2, 3) plus (4, 3)",
+            "that is NumPy's own error",
+            "hint 1: The last sizes agree, but the rule holds for every pair of sizes",
         ],
     ),
     (
@@ -255,7 +375,14 @@ class matmul(ts.Operation):
     def compute(self, a, b):
         return a @ b
 """,
-        ["✗ shapes that do not fit", "it must name the shapes (2, 2) and (3,)"],
+        [
+            "✗ shapes that do not fit",
+            "that is NumPy's own error, raised where the arrays are combined: your matmul did not look at "
+            "the shapes first",
+            "names the shapes (2, 2) and (3,)",
+            "✗ a batch that does not fit: (3, 2) times (3, 2) — same problem: NumPy's own error: your matmul "
+            "did not check the shapes",
+        ],
     ),
     (
         "part1.matmul",
@@ -863,4 +990,104 @@ class negative(ts.Operation):
     assert (
         "✗ negative of a vector" in text
         and "not started yet (__init__ still raises NotImplementedError)" in text
+    )
+
+
+# ----- the library doing the work: check() blocks it as grading does, then lifts the block
+
+DELEGATES = [
+    (
+        "part1.traverse_postorder",
+        "def traverse_postorder(operation):\n    return operation.graph.execution_order([operation])\n",
+        "ts.graph.Graph.execution_order",
+    ),
+    (
+        "part1.run_graph",
+        "def run_graph(operation, feed_dict):\n"
+        "    return ts.Session(operation.graph).run(operation, feed_dict=feed_dict)\n",
+        "ts.graph.Session.run",
+    ),
+    (
+        "part1.add",
+        "class add(ts.Operation):\n"
+        "    def __init__(self, a, b, name=None):\n"
+        "        super().__init__([a, b], name)\n"
+        "    def compute(self, a, b):\n"
+        "        return ts.add.compute(self, a, b)\n",
+        "ts.graph.add.compute",
+    ),
+    (
+        "part2.softmax",
+        "class softmax(ts.Operation):\n"
+        "    def __init__(self, a, name=None):\n"
+        "        super().__init__([a], name)\n"
+        "    def compute(self, a):\n"
+        "        return ts.softmax.compute(self, a)\n",
+        "ts.perceptron.softmax.compute",
+    ),
+    (  # a name taken from the library into the notebook before the check
+        "part1.traverse_postorder",
+        "from tensorslow_edu.graph import _post_order\n"
+        "def traverse_postorder(operation):\n    return _post_order((operation,))\n",
+        "ts.graph._post_order",
+    ),
+]
+
+
+@pytest.mark.parametrize("exercise_id, source, library", DELEGATES, ids=[d[2] for d in DELEGATES])
+def test_check_blocks_the_librarys_own_piece_as_grading_does_and_lifts_the_block(
+    exercise_id, source, library
+):
+    from tensorslow_edu.grading import forbid
+
+    exercise = get_exercise(exercise_id)
+    originals = {path: forbid.resolve(path)[2] for path in exercise.forbids}
+    ns = with_mistake(source)
+    taken = {k: v for k, v in ns.items() if any(v is o for o in originals.values())}
+    report = check(exercise_id, namespace=ns)
+    text = str(report)
+    assert report.state == "failed" and not any(v.passed for _, v in report.rows), text
+    assert (
+        f"ReferenceUnavailable: {library} is the library's own version of what {exercise_id} asks you "
+        f"to write, so it is unavailable while {exercise_id} is checked or graded"
+    ) in text
+    assert f"— same problem: it calls the library's {library}" in text
+    assert report.summary() == f"not yours: it calls the library's {library}"
+    # lifted: the originals are back everywhere, and the same code runs once the check is over
+    assert {path: forbid.resolve(path)[2] for path in exercise.forbids} == originals
+    assert all(ns[k] is v for k, v in taken.items())
+    inputs = decode(encode_inputs(exercise.cases[0].inputs))
+    assert "value" in run_case(exercise, ns, inputs)
+
+
+def test_the_library_still_uses_its_own_pieces_while_they_are_blocked():
+    """The learner's run_graph may compute library operations, and check() itself runs a Session."""
+    ns = solutions_namespace([1, 2, 3])
+    assert check("part1.run_graph", namespace=ns).passed  # the batch case computes ts.sigmoid
+    assert check("part3.cross_entropy", namespace=ns).passed  # its call runs the learner's node
+
+
+def test_run_graph_blames_an_invalid_order_of_the_learners_traversal_not_the_variables():
+    preorder = next(m[2] for m in MISTAKES if m[1].startswith("pre-order"))
+    text = str(check("part1.run_graph", namespace=with_mistake(preorder)))
+    assert (
+        "your traverse_postorder puts z before its input y (its order: ['z', 'y', 'A', 'x', 'b']). "
+        "run_graph computes the nodes in that order, so y had no value yet when z was computed: the order "
+        "is the problem, not run_graph."
+    ) in text
+    assert (
+        'Fix traverse_postorder first (check("part1.traverse_postorder")), or meanwhile take the '
+        "library's order, operation.graph.execution_order([operation])."
+    ) in text
+    assert "✗ a node used twice: y = x * x + x — your traverse_postorder puts y before its input sq" in text
+    assert "An input value was None" not in text and "third kind of node" not in text
+
+    # a traversal that leaves nodes out, and one that raises, are named as the cause too
+    direct = next(m[2] for m in MISTAKES if m[1].startswith("only the direct inputs"))
+    assert "your traverse_postorder leaves out A, x (its order: ['y', 'b', 'z'])" in str(
+        check("part1.run_graph", namespace=with_mistake(direct))
+    )
+    broken = "def traverse_postorder(operation):\n    return operation.inputs_nodes\n"
+    assert "your traverse_postorder raised AttributeError: " in str(
+        check("part1.run_graph", namespace=with_mistake(broken))
     )

@@ -75,3 +75,10 @@ def test_student_notebook_runs_and_checks_say_not_started(path, student_dir):
     ]
     for exercise, text in checks:
         assert "not started" in text, f"{path.name}: check({exercise!r}) said {text!r}"
+    # keep() runs each piece's check: none is marked as passing, and the library's stand in
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.source.startswith(f'keep("part{part}"'):
+            text = text_of(cell)
+            pieces = [line for line in text.splitlines() if line.startswith("  ✗ ")]
+            assert pieces and all(line.endswith(": not started yet") for line in pieces), text
+            assert "✓" not in text and "Later parts will use the library's" in text, text

@@ -2,7 +2,8 @@
 
 At the end of a part, ``keep("part1", traverse_postorder, run_graph, add, matmul)``
 writes the source of those pieces (and of the helpers they call) into
-``my_tensorslow/part1.py``, next to the notebook. A later notebook gets them back
+``my_tensorslow/part1.py``, next to the notebook, and says for each piece whether it
+passes its check. A later notebook gets them back
 with ``mine = my_pieces("part1", "part2")``: each piece is run through its
 exercise's visible check, and a piece that is missing or fails is replaced by
 the library's stand-in (the exercise's ``reference``), with one line saying
@@ -125,15 +126,20 @@ def _helpers(pieces, namespace):
 def keep(part, *pieces, folder=None):
     """Write ``pieces`` (functions and classes defined in the notebook) into ``my_tensorslow/partN.py``.
 
-    Prints what was kept. Nothing here raises: a piece whose source cannot be
-    read is named, and the others are still kept.
+    Prints what was kept, and for each piece what its check says, run quietly: ✓ passes,
+    ✗ not started, fails (and why) or not yours. A piece that does not pass is still kept, but
+    later parts use the library's in its place until it passes. Nothing here raises: a piece
+    whose source cannot be read is named, and the others are still kept.
     """
     number = _part_number(part)
     if _check.GRADING:
         return None
     known = _pieces_of(number)
     namespace = sys._getframe(1).f_globals
-    lines, sources = [], []
+    # each piece is checked as kept: under its own name, with the notebook's other names around it
+    checked = {**namespace, **{getattr(p, "__name__", None): p for p in pieces}}
+    reports = {}
+    lines, sources, stand_ins = [], [], []
     for obj in [*pieces, *_helpers(pieces, namespace)]:
         name = getattr(obj, "__name__", None)
         if not isinstance(obj, (types.FunctionType, type)):
@@ -142,10 +148,19 @@ def keep(part, *pieces, folder=None):
         try:
             sources.append(_source(obj))
         except (OSError, TypeError) as exc:
-            lines.append(f"  ✗ {name}: its source could not be read ({exc})")
+            lines.append(f"  ✗ {name}: its source could not be read ({exc}), not kept")
+            stand_ins += [name] if name in known else []
             continue
-        role = "a piece" if name in known else "a helper it uses" if obj not in pieces else "kept"
-        lines.append(f"  ✓ {name}" + ("" if role == "a piece" else f" ({role})"))
+        if name not in known:
+            role = "a helper the pieces use" if obj not in pieces else f"not a piece of Part {_roman(number)}"
+            lines.append(f"  · {name}: kept ({role})")
+            continue
+        exercise = known[name]
+        if exercise.id not in reports:
+            reports[exercise.id] = _check.run_visible(exercise, checked)
+        report = reports[exercise.id]
+        lines.append(f"  {'✓' if report.passed else '✗'} {name}: {report.summary()}")
+        stand_ins += [] if report.passed else [name]
     missing = [name for name in known if name not in {getattr(p, "__name__", None) for p in pieces}]
     path = Path(folder or FOLDER) / f"part{number}.py"
     try:
@@ -153,14 +168,34 @@ def keep(part, *pieces, folder=None):
         (path.parent / "__init__.py").touch()
         # two blank lines between top-level definitions, whether a cell ended with blank lines or none
         body = "\n\n\n".join(source.strip("\n") for source in sources)
-        path.write_text(HEADER.format(part=ROMAN.get(number, number)) + "\n\n" + body + "\n")
+        path.write_text(HEADER.format(part=_roman(number)) + "\n\n" + body + "\n")
     except OSError as exc:
-        print(f"could not write {path}: {exc}")
+        print(f"could not write {path.as_posix()}: {exc}")
         return None
     print(f"kept in {path.as_posix()}:")
     print("\n".join(lines))
     if missing:
-        print(f"  (not kept, so later parts will use the library's: {', '.join(missing)})")
+        print(f"  not kept: {', '.join(missing)}")
+    later = [*stand_ins, *missing]
+    if later:
+        one = len(later) == 1
+        print(
+            f"Later parts will use the library's {_listed(later)} until yours "
+            + (
+                "passes its check; run this cell again when it does."
+                if one
+                else "pass their checks; run this cell again when they do."
+            )
+        )
+
+
+def _roman(number):
+    return ROMAN.get(number, number)
+
+
+def _listed(names):
+    """'a', 'a and b', 'a, b and c'."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 class Pieces(types.SimpleNamespace):
@@ -199,7 +234,9 @@ def my_pieces(*parts, folder=None, quiet=False):
         if _check.GRADING:
             problem = "not read while grading"
         elif not path.exists():
-            problem = f"there is no {path.as_posix()} (the last cell of Part {ROMAN.get(number, number)}'s notebook writes it)"
+            problem = (
+                f"there is no {path.as_posix()} (the last cell of Part {_roman(number)}'s notebook writes it)"
+            )
         else:
             try:
                 exec(compile(path.read_text(), str(path), "exec"), namespace)
@@ -216,7 +253,7 @@ def my_pieces(*parts, folder=None, quiet=False):
                     for name in exercise.names:
                         resolved[name], whose[name] = namespace[name], "yours"
                     continue
-                why = str(report_of).splitlines()[0].split(": ", 1)[1]
+                why = report_of.summary()  # "not yours: it calls the library's ..." when it is not
                 failed.append(f"    {', '.join(exercise.names)}: {why} ({exercise.id}); using the library's")
             for name in exercise.names:
                 if name in stand_in:

@@ -5,12 +5,17 @@ terminal shows) and a small HTML table in Jupyter. It never raises for a wrong
 answer, so a notebook with stubs still runs top to bottom. Hidden tests are
 not part of the package and are never run here. The exercises are those of the course
 in use (``course.py``): a course folder found from the notebook's folder, else the shipped parts.
+
+While the cases run, the library's own versions of what the exercise asks for
+(its ``forbids``) refuse calls from the learner's code, as they do in grading
+(``grading/forbid.py``); the block is lifted when the check is done.
 """
 
 import html
 import json
 import sys
 
+from ..grading import forbid
 from .core import all_exercises, decode, encode_inputs, evaluate, get_exercise, run_case, unknown_id_message
 
 __all__ = ["check", "CheckReport"]
@@ -24,8 +29,9 @@ class CheckReport:
     """What ``check`` returns: ``str(report)`` is the text, ``report.passed`` a bool.
 
     The first failing case is explained in full (input, expected, got, hint); every
-    other failing case gets one line with its own hint. ``hint_level`` picks how
-    specific the hints are (``check(id, hint=2)``).
+    other failing case gets one line: its own diagnosis ("same problem: ..." when it is the
+    first one's), else its hint. ``hint_level`` picks how specific the hints are
+    (``check(id, hint=2)``). ``summary()`` is the whole report in one line.
     """
 
     def __init__(self, exercise, rows, state, hint_level=1, message=None):
@@ -57,6 +63,29 @@ class CheckReport:
             return f"{e.id}: all {n} visible tests passed ✓"
         return f"{e.id}: {ok} of {n} visible tests passed"
 
+    def summary(self):
+        """The report in one line, for keep() and my_pieces(): 'passes its 5 visible tests',
+        'not started yet', 'fails 2 of 5 visible tests: <what went wrong first>'."""
+        if self.state in ("unknown", "missing", "skipped"):
+            return self._head().split(": ", 1)[-1]
+        if self.state == "not_started":
+            return "not started yet"
+        n = len(self.rows)
+        if self.state == "passed":
+            return f"passes its {n} visible test{'s' if n > 1 else ''}"
+        failing = [v for _, v in self.rows if not v.passed]
+        calls = [v for v in failing if _calls_library(v)]
+        if calls:  # the library did the work: not the learner's piece, whatever else failed
+            return f"not yours: {calls[0].short}"
+        first = self._chosen()
+        why = first.short if first is not None and first.short else None
+        return f"fails {len(failing)} of {n} visible tests" + (f": {why}" if why else "")
+
+    def _chosen(self):
+        """The failing verdict explained in full: the first that ran, else the first."""
+        failing = [v for _, v in self.rows if not v.passed]
+        return next((v for v in failing if v.status != "not_started"), failing[0] if failing else None)
+
     def _hint(self, case):
         text, level = case.hint_at(self.hint_level)
         if text is None:
@@ -69,9 +98,8 @@ class CheckReport:
         blocks = []
         if self.state != "failed":
             return blocks
-        failing = [v for _, v in self.rows if not v.passed]
         # explain in full the first case that ran and failed, rather than one not started yet
-        chosen = next((v for v in failing if v.status != "not_started"), failing[0] if failing else None)
+        chosen = self._chosen()
         for case, verdict in self.rows:
             if verdict.passed:
                 blocks.append(("✓", case.name, [], False))
@@ -88,6 +116,9 @@ class CheckReport:
                         )
             elif verdict.status == "not_started" and verdict.lines:
                 detail = [verdict.lines[0]]
+            elif verdict.short:  # what went wrong in this case
+                same = verdict.short == chosen.short
+                detail = [f"same problem: {verdict.short}" if same else verdict.short]
             elif hint:
                 detail = [hint]
             else:
@@ -154,8 +185,37 @@ def check(exercise_id, namespace=None, hint=1):
     return run_visible(exercise, namespace, hint)
 
 
+def _calls_library(verdict):
+    """Whether the case failed because the learner's code called what the exercise forbids."""
+    return (
+        verdict.status == "error"
+        and bool(verdict.lines)
+        and verdict.lines[0].startswith(f"{forbid.ReferenceUnavailable.__name__}:")
+    )
+
+
+def _learners_namespaces(exercise, namespace):
+    """``namespace`` and the globals the learner's objects of ``exercise`` run with (a function
+    or class kept in another notebook's file reads that file's names)."""
+    found = {id(namespace): namespace}
+    for name in exercise.names:
+        obj = namespace.get(name)
+        functions = list(vars(obj).values()) if isinstance(obj, type) else [obj]
+        for f in functions:
+            scope = getattr(f, "__globals__", None)
+            if isinstance(scope, dict) and scope.get("__name__", "").split(".")[0] != "tensorslow_edu":
+                found.setdefault(id(scope), scope)
+    return list(found.values())
+
+
 def run_visible(exercise, namespace, hint=1):
-    """The CheckReport of ``exercise``'s visible cases on the objects in ``namespace``."""
+    """The CheckReport of ``exercise``'s visible cases on the objects in ``namespace``, with the
+    library's own versions of the exercise's piece blocked while they run, as in grading."""
+    with forbid.blocking(exercise, _learners_namespaces(exercise, namespace)):
+        return _run_cases(exercise, namespace, hint)
+
+
+def _run_cases(exercise, namespace, hint):
     rows = []
     for case in exercise.cases:
         # the same round trip through JSON as in grading, so both judge alike

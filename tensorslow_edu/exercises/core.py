@@ -86,12 +86,18 @@ class Case:
 
 
 class Verdict:
-    """The outcome of one case: passed or not, and the lines explaining why."""
+    """The outcome of one case: passed or not, and the lines explaining why.
 
-    def __init__(self, passed, lines=(), status=None):
+    ``short`` is the case's own diagnosis in one line ("x listed more than once"), shown when the
+    case is not the one explained in full; None when the lines hold no more than a wrong value
+    (the case's hint then serves).
+    """
+
+    def __init__(self, passed, lines=(), status=None, short=None):
         self.passed = bool(passed)
         self.lines = list(lines)
         self.status = status or ("passed" if passed else "failed")
+        self.short = short
 
 
 class BadReturn(Exception):
@@ -100,7 +106,12 @@ class BadReturn(Exception):
 
 class Mistake(BadReturn):
     """A mistake seen while running the learner's code (an array changed in place, a node
-    handled too early, an output not stored): the message explains it in full."""
+    handled too early, an output not stored): the message explains it in full, ``short`` (if
+    given) in one line for the summaries of the other cases that fail the same way."""
+
+    def __init__(self, message, short=None):
+        super().__init__(message)
+        self.short = short
 
 
 # ---------------------------------------------------------------------------
@@ -159,7 +170,7 @@ class Handed:
         return array
 
     def changed(self):
-        """The full explanation of the first array changed in place, or None."""
+        """A Mistake explaining the first array changed in place, or None."""
         for array, before, what, kind in self.items:
             if array.shape != before.shape:
                 where = f"its shape went from {before.shape} to {array.shape}"
@@ -171,7 +182,10 @@ class Handed:
                 index = tuple(int(i) for i in np.argwhere(differs)[0]) if array.ndim else ()
                 at = f" at index {index}" if index else ""
                 where = f"{at} it was {_num(before[index])} and is now {_num(array[index])}".lstrip()
-            return f"{what} was changed in place: {where}. {WHY_UNCHANGED[kind]}"
+            return Mistake(
+                f"{what} was changed in place: {where}. {WHY_UNCHANGED[kind]}",
+                short=f"{what} was changed in place",
+            )
         return None
 
 
@@ -488,7 +502,8 @@ def run_case(exercise, namespace, inputs):
     """Call the learner's object on one case; return a JSON-able result dict.
 
     ``{"value": data}``, or ``{"status": "not_started" | "missing" | "error" | "bad_return",
-    "message": ...}``. Exceptions of the learner's code never escape.
+    "message": ..., "short": ...}`` (``short``: what went wrong, in one line). Exceptions of the
+    learner's code never escape.
     """
     objects = {}
     for name in exercise.names:
@@ -508,7 +523,7 @@ def run_case(exercise, namespace, inputs):
             value = exercise.call(obj, inputs)
         changed = handed.changed()
         if changed:
-            return {"status": "bad_return", "message": changed}
+            return _failure("bad_return", str(changed), changed)
         return {"value": encode(value)}
     except NotImplementedError as exc:
         if exercise.id in str(exc) or "not started" in str(exc):
@@ -518,7 +533,7 @@ def run_case(exercise, namespace, inputs):
         return {"status": "error", "message": _error_text(exc)}
     except BadReturn as exc:
         changed = handed.changed()  # an array changed in place is often what led to the mistake
-        return {"status": "bad_return", "message": str(exc) + (f"\n{changed}" if changed else "")}
+        return _failure("bad_return", str(exc) + (f"\n{changed}" if changed else ""), exc, changed)
     except RuntimeWarning as exc:
         return {
             "status": "error",
@@ -527,12 +542,32 @@ def run_case(exercise, namespace, inputs):
         }
     except Exception as exc:
         changed = handed.changed()  # an array changed in place is often why the code failed
-        return {"status": "error", "message": _error_text(exc) + (f"\n{changed}" if changed else "")}
+        return _failure("error", _error_text(exc) + (f"\n{changed}" if changed else ""), exc, changed)
     finally:
         _HANDED.pop()
 
 
 _MISSING = object()
+
+
+def _failure(status, message, *causes):
+    """The result dict of a failed case; its short diagnosis is the first cause's ``short``, else
+    the message's first line."""
+    short = next((c.short for c in causes if isinstance(getattr(c, "short", None), str)), None)
+    return {"status": status, "message": message, "short": short or first_line(message)}
+
+
+def first_line(text, limit=150):
+    """The first line of ``text``; when it is long, its first sentence, or what comes before its
+    last colon within ``limit`` characters, or its first ``limit`` characters."""
+    line = str(text).strip().split("\n", 1)[0]
+    if len(line) <= limit:
+        return line
+    end = line.find(". ", 40, limit)
+    if end > 0:
+        return line[: end + 1]
+    end = line.rfind(": ", 40, limit)
+    return line[:end] if end > 0 else line[: limit - 1].rstrip() + "…"
 
 
 def missing_message(exercise, namespace, name=None):
@@ -561,10 +596,12 @@ def evaluate(exercise, inputs, result, want=None):
     status = result.get("status")
     if status is not None:
         message = str(result.get("message", ""))[:2000]
+        short = result.get("short")
         return Verdict(
             False,
             message.splitlines() or [""],
             status if status in ("not_started", "missing", "error", "bad_return", "timeout") else "error",
+            short=first_line(short) if isinstance(short, str) and short else None,
         )
     if "value" not in result:
         return Verdict(False, ["the result could not be read"], "error")
@@ -581,12 +618,15 @@ def compare_values(got, want, rtol=1e-6, atol=1e-9, label=""):
     prefix = f"{label}: " if label else ""
     if isinstance(want, dict):
         if not isinstance(got, dict):
-            return Verdict(False, [f"{prefix}expected a dict with keys {sorted(want)}, got {fmt_value(got)}"])
+            text = f"{prefix}expected a dict with keys {sorted(want)}, got {fmt_value(got)}"
+            return Verdict(False, [text], short=text)
         missing = [k for k in want if k not in got]
         if missing:
-            return Verdict(False, [f"{prefix}missing keys {missing} (got keys {sorted(got)})"])
+            text = f"{prefix}missing keys {missing} (got keys {sorted(got)})"
+            return Verdict(False, [text], short=text)
         for key in want:
-            verdict = compare_values(got[key], want[key], rtol, atol, label=f"{label}[{key!r}]")
+            inner = f"{label}[{key!r}]" if label else str(key)  # a top-level key names itself
+            verdict = compare_values(got[key], want[key], rtol, atol, label=inner)
             if not verdict.passed:
                 return verdict
         return Verdict(True)
@@ -596,17 +636,22 @@ def compare_values(got, want, rtol=1e-6, atol=1e-9, label=""):
             got = np.asarray(float(got))
         else:
             return Verdict(
-                False, [f"{prefix}expected {fmt_array(want)}", f"{prefix}got a {type(got).__name__}"]
+                False,
+                [f"{prefix}expected {fmt_array(want)}", f"{prefix}got a {type(got).__name__}"],
+                short=f"{prefix}a {type(got).__name__} instead of an array",
             )
     got = got.astype(np.float64)
     lines = [f"{prefix}expected: {fmt_array(want)}", f"{prefix}got:      {fmt_array(got)}"]
     if got.shape != want.shape:
-        return Verdict(False, lines + [f"{prefix}the shapes differ: {got.shape} instead of {want.shape}"])
+        text = f"{prefix}the shapes differ: {got.shape} instead of {want.shape}"
+        return Verdict(False, lines + [text], short=text)
     if got.size == 0:
         return Verdict(True)
     bad = ~np.isfinite(got) & np.isfinite(want)
     if bad.any():
-        return Verdict(False, lines + [prefix + not_finite_text(got, bad)])
+        return Verdict(
+            False, lines + [prefix + not_finite_text(got, bad)], short=f"{prefix}{_not_finite(got, bad)}"
+        )
     diff = np.abs(got - want)
     diff = np.where(np.isfinite(diff), diff, np.where(got == want, 0.0, np.inf))
     if np.all(diff <= atol + rtol * np.abs(want)):
@@ -617,22 +662,24 @@ def compare_values(got, want, rtol=1e-6, atol=1e-9, label=""):
     return Verdict(False, lines + [f"{prefix}largest difference: {_num(diff.flat[flat])}{where}"])
 
 
+def _not_finite(got, bad):
+    """'the result holds 1 NaN and 2 infinite values', for the entries of ``got`` where ``bad``."""
+    n_nan, n_inf = int(np.isnan(got[bad]).sum()), int(np.isinf(got[bad]).sum())
+    kinds = [f"{n} NaN" for n in [n_nan] if n] + [f"{n} infinite" for n in [n_inf] if n]
+    return f"the result holds {' and '.join(kinds)} value{'s' if n_nan + n_inf > 1 else ''}"
+
+
 def not_finite_text(got, bad):
     """Names the NaN and infinite entries of ``got`` where ``bad``, and where they come from."""
     index = tuple(int(i) for i in np.argwhere(bad)[0]) if got.ndim else ()
     at = f" at index {index}" if index else ""
-    n_nan, n_inf = int(np.isnan(got[bad]).sum()), int(np.isinf(got[bad]).sum())
-    kinds = [f"{n} NaN" for n in [n_nan] if n] + [f"{n} infinite" for n in [n_inf] if n]
     first = "NaN" if np.isnan(got[index]) else str(got[index])
     where = (
         "NaN (not a number) comes from 0/0, ∞ − ∞, 0 · ∞ or the log of a negative number"
         if np.isnan(got[index])
         else "an infinite value comes from an exp that overflows, a division by 0 or log(0)"
     )
-    return (
-        f"the result holds {' and '.join(kinds)} value{'s' if n_nan + n_inf > 1 else ''} "
-        f"(the first, {first},{at}); {where}"
-    )
+    return f"{_not_finite(got, bad)} (the first, {first},{at}); {where}"
 
 
 # ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import warnings
 import numpy as np
 
 from .. import graph as g
+from ..grading.forbid import ReferenceUnavailable
 from .core import Case, Exercise, Mistake, Verdict, as_array, compare_values, fmt_value, hand, register
 from .graphs import ancestors, build, describe, inputs_of, names_of
 
@@ -52,14 +53,16 @@ def made_operation(obj, nodes, keywords, example):
     if not isinstance(op, g.Operation):
         raise Mistake(
             f"{example} made a {type(op).__name__}; it must be an Operation: "
-            f"define the class as a subclass of ts.Operation."
+            f"define the class as a subclass of ts.Operation.",
+            short=f"{example} made a {type(op).__name__}, not an Operation",
         )
     if len(op.input_nodes) != len(nodes) or any(n is not m for n, m in zip(nodes, op.input_nodes)):
         got = [n.name for n in op.input_nodes]
         want = [n.name for n in nodes]
         raise Mistake(
             f"{example}: its input_nodes are {got}, but they must be the nodes it was given, "
-            f"{want}, in order: pass them all to super().__init__([...], name)."
+            f"{want}, in order: pass them all to super().__init__([...], name).",
+            short=f"its input_nodes are {got}, not {want}",
         )
     return op
 
@@ -70,11 +73,50 @@ def other_stub(exc, exercise_id, fallback):
         re.match(r"(part\d+\.\w+): not started", str(exc)) if isinstance(exc, NotImplementedError) else None
     )
     if match and match.group(1) != exercise_id:
+        name = match.group(1).split(".")[1]
         return Mistake(
-            f"your code calls {match.group(1).split('.')[1]}, which is not written yet "
-            f"({match.group(1)}: not started). Write it first{fallback}."
+            f"your code calls {name}, which is not written yet "
+            f"({match.group(1)}: not started). Write it first{fallback}.",
+            short=f"it calls {name}, which is not written yet",
         )
     return None
+
+
+def order_problem(order, spec, target):
+    """What is wrong with ``order`` (a list of node names) as a post-order of ``target``, or None.
+
+    (kind, text, names): kind is "repeated", "missing", "extra", "order" (names: the node and
+    the input it comes before) or "last"; names are the nodes the text is about.
+    """
+    needed = ancestors(spec, target)
+    ins = inputs_of(spec)
+    repeated = sorted({n for n in order if order.count(n) > 1})
+    if repeated:
+        return "repeated", f"listed more than once: {repeated}", repeated
+    missing = sorted(needed - set(order))
+    if missing:
+        return "missing", f"missing: {missing}", missing
+    extra = sorted(set(order) - needed)
+    if extra:
+        return "extra", f"{target} does not depend on {extra}", extra
+    position = {n: i for i, n in enumerate(order)}
+    for n in order:
+        early = [i for i in ins[n] if position[i] > position[n]]
+        if early:
+            return "order", f"wrong order: {n} comes before its input {early[0]}", [n, early[0]]
+    if order[-1] != target:
+        return "last", f"the last node must be {target} itself", [target]
+    return None
+
+
+def _names_read(function):
+    """The global names a function's code (nested functions included) reads."""
+    names, codes = set(), [function.__code__]
+    while codes:
+        code = codes.pop()
+        names.update(code.co_names)
+        codes.extend(c for c in code.co_consts if hasattr(c, "co_names"))
+    return names
 
 
 # ---------------------------------------------------------------------------
@@ -169,26 +211,10 @@ class TraversePostorder(Exercise):
         lines = [f"expected (one valid order): {want}", f"got: {got}"]
         if not isinstance(got, list) or not all(isinstance(n, str) for n in got):
             return Verdict(False, ["the result could not be read as a list of nodes"])
-        spec, target = inputs["graph"], inputs["target"]
-        needed = ancestors(spec, target)
-        ins = inputs_of(spec)
-        repeated = sorted({n for n in got if got.count(n) > 1})
-        if repeated:
-            return Verdict(False, lines + [f"listed more than once: {repeated}"])
-        missing = sorted(needed - set(got))
-        if missing:
-            return Verdict(False, lines + [f"missing: {missing}"])
-        extra = sorted(set(got) - needed)
-        if extra:
-            return Verdict(False, lines + [f"{target} does not depend on {extra}"])
-        position = {n: i for i, n in enumerate(got)}
-        for n in got:
-            early = [i for i in ins[n] if position[i] > position[n]]
-            if early:
-                return Verdict(False, lines + [f"wrong order: {n} comes before its input {early[0]}"])
-        if got[-1] != target:
-            return Verdict(False, lines + [f"the last node must be {target} itself"])
-        return Verdict(True)
+        problem = order_problem(got, inputs["graph"], inputs["target"])
+        if problem is None:
+            return Verdict(True)
+        return Verdict(False, [*lines, problem[1]], short=problem[1])
 
 
 def _reference_run_graph(operation, feed_dict):
@@ -307,49 +333,101 @@ class RunGraph(Exercise):
             feed = {node: value.tolist() for node, value in feed.items()}
         try:
             value = as_array(obj(nodes[inputs["target"]], feed))
-        except NotImplementedError as exc:
-            raise (  # noqa: B904
-                other_stub(
-                    exc,
-                    self.id,
-                    ", or meanwhile take the library's order, operation.graph.execution_order([operation])",
-                )
-                or exc
-            )
-        except KeyError as exc:
-            node = exc.args[0] if exc.args else None
-            if isinstance(node, g.Node) and not isinstance(node, g.placeholder):
-                kind = "Variable" if isinstance(node, g.Variable) else node.type_name
-                raise Mistake(
-                    f"KeyError: {node!r}. run_graph looked up the {kind} {node.name!r} in "
-                    f"feed_dict, which holds only the placeholders' values. A {kind} is "
-                    f"neither fed nor computed: it is the third kind of node."
-                ) from None
+        except (Mistake, ReferenceUnavailable):
             raise
-        except (TypeError, ValueError) as exc:
-            # the first operation left without output is the one that failed: was an input of it empty?
-            order = graph.execution_order([nodes[inputs["target"]]])
-            failed = next((n for n in order if isinstance(n, g.Operation) and n.output is None), None)
-            empty = [n for n in getattr(failed, "input_nodes", []) if n.output is None]
-            if empty:
-                node = empty[0]
-                raise Mistake(
-                    f"{type(exc).__name__}: {exc}. An input value was None: {node.type_name} "
-                    f"{node.name!r} was given no output before its consumer {failed.name!r} was "
-                    f"computed. Every node of the order needs one, whatever its kind."
-                ) from None
-            raise
+        except Exception as exc:
+            raise self._explained(exc, obj, inputs, graph, nodes) or exc  # noqa: B904
         for node, fed in feed.items():
             if isinstance(fed, list) and not isinstance(node.output, np.ndarray) and node.output is not None:
                 raise Mistake(
                     f"placeholder {node.name!r} keeps the list it was fed, {fed}, as its output: convert "
                     f"each fed value to a NumPy array of floats (exercise 'running a graph'), as the "
                     f"operations and Part IV's gradients compute with arrays (a list has no shape, "
-                    f"and + joins two lists)."
+                    f"and + joins two lists).",
+                    short=f"placeholder {node.name!r} keeps the list it was fed as its output",
                 )
         names = [n.name for n in graph.execution_order([nodes[inputs["target"]]])]  # in the order of a run
         ops = {n for n in names if isinstance(nodes[n], g.Operation)}
         return {"value": value, "stored": self._stored(nodes, names, ops)}
+
+    FALLBACK = ", or meanwhile take the library's order, operation.graph.execution_order([operation])"
+
+    def _explained(self, exc, obj, inputs, graph, nodes):
+        """A Mistake that names the cause of ``exc`` raised by the learner's run_graph, or None."""
+        stub = other_stub(exc, self.id, self.FALLBACK)
+        if stub is not None:
+            return stub
+        order = self._order_mistake(obj, inputs)
+        if order is not None:  # the order, not the handling of the nodes, is what went wrong
+            return order
+        if isinstance(exc, KeyError):
+            key = exc.args[0] if exc.args else None
+            if isinstance(key, g.Node) and not isinstance(key, g.placeholder):
+                kind = "Variable" if isinstance(key, g.Variable) else key.type_name
+                return Mistake(
+                    f"KeyError: {key!r}. run_graph looked up the {kind} {key.name!r} in "
+                    f"feed_dict, which holds only the placeholders' values. A {kind} is "
+                    f"neither fed nor computed: it is the third kind of node.",
+                    short=f"it looked up the {kind} {key.name!r} in feed_dict",
+                )
+            if isinstance(key, str) and isinstance(nodes.get(key), g.placeholder):
+                return Mistake(
+                    f"KeyError: {key!r}. run_graph looked up the name {key!r} in feed_dict, but the "
+                    f"keys of feed_dict are the placeholder nodes themselves, not their names (the "
+                    f"text feeds {{x: [1, 2]}} with the node x), as in Session.run.",
+                    short=f"it looked up the name {key!r} in feed_dict, whose keys are the placeholder nodes",
+                )
+        if isinstance(exc, (TypeError, ValueError)):
+            # the first operation left without output is the one that failed: was an input of it empty?
+            order = graph.execution_order([nodes[inputs["target"]]])
+            failed = next((n for n in order if isinstance(n, g.Operation) and n.output is None), None)
+            empty = [n for n in getattr(failed, "input_nodes", []) if n.output is None]
+            if empty:
+                node = empty[0]
+                return Mistake(
+                    f"{type(exc).__name__}: {exc}. An input value was None: {node.type_name} "
+                    f"{node.name!r} was given no output before its consumer {failed.name!r} was "
+                    f"computed. Every node of the order needs one, whatever its kind.",
+                    short=f"{node.type_name} {node.name!r} was given no output",
+                )
+        return None
+
+    def _order_mistake(self, obj, inputs):
+        """A Mistake if ``obj`` runs the learner's traverse_postorder and it gives no order in which
+        the graph can be computed (a node before its input, or one left out), else None."""
+        if not hasattr(obj, "__code__") or "traverse_postorder" not in _names_read(obj):
+            return None
+        traverse = obj.__globals__.get("traverse_postorder")
+        if not callable(traverse):
+            return None
+        graph, nodes = build(inputs["graph"])
+        target = inputs["target"]
+        check = f'check("{TraversePostorder.id}")'
+        try:
+            order = names_of(traverse(nodes[target]), nodes, "what your traverse_postorder returned")
+        except NotImplementedError:
+            return None  # a stub: other_stub says so
+        except Exception as exc:
+            return Mistake(
+                f"your traverse_postorder raised {type(exc).__name__}: {exc}, so run_graph has no order "
+                f"to compute {target} in. Fix traverse_postorder first ({check}){self.FALLBACK}.",
+                short=f"your traverse_postorder raised {type(exc).__name__}",
+            )
+        problem = order_problem(order, inputs["graph"], target)
+        if problem is None or problem[0] not in ("missing", "order"):
+            return None  # a node listed twice or one too many does not stop a run
+        kind, _, names = problem
+        if kind == "order":
+            what = f"your traverse_postorder puts {names[0]} before its input {names[1]}"
+            why = f"so {names[1]} had no value yet when {names[0]} was computed"
+        else:
+            what = f"your traverse_postorder leaves out {', '.join(names)}"
+            why = "so they were never given a value"
+        return Mistake(
+            f"{what} (its order: {order}). run_graph computes the nodes in that order, {why}: the "
+            f"order is the problem, not run_graph. Fix traverse_postorder first ({check}){self.FALLBACK}.",
+            short=what,
+        )
 
     def expected(self, inputs):
         graph, nodes = build(inputs["graph"])
@@ -376,11 +454,13 @@ class RunGraph(Exercise):
                         "run_graph must store every node's value in node.output: the picture with "
                         "values=True and the gradients of Part IV read it there.",
                     ],
+                    short=f"node {name} has no output stored",
                 )
             check = compare_values(
                 have["output"], should["output"], self.rtol, self.atol, label=f"{name}.output"
             )
             if not check.passed:
+                check.short = check.short or f"{name}.output is not {name}'s value"
                 return check
             if should["inputs"] is not None:
                 if have.get("inputs") is None:
@@ -393,18 +473,18 @@ class RunGraph(Exercise):
                             f"{', '.join(ins[name]) or 'its input nodes'}), before calling compute: "
                             f"Part IV's gradients read it.",
                         ],
+                        short=f"operation {name} has no inputs stored",
                     )
                 if len(have["inputs"]) != len(should["inputs"]):
-                    return Verdict(
-                        False,
-                        [
-                            f"{name}.inputs holds {len(have['inputs'])} values, but "
-                            f"{name} has {len(should['inputs'])} input nodes."
-                        ],
+                    text = (
+                        f"{name}.inputs holds {len(have['inputs'])} values, but "
+                        f"{name} has {len(should['inputs'])} input nodes."
                     )
+                    return Verdict(False, [text], short=text)
                 for i, (h, s) in enumerate(zip(have["inputs"], should["inputs"])):
                     check = compare_values(h, s, self.rtol, self.atol, label=f"{name}.inputs[{i}]")
                     if not check.passed:
+                        check.short = check.short or f"{name}.inputs[{i}] is not the value of its input node"
                         return check
         return Verdict(True)
 
@@ -428,6 +508,7 @@ class OwnOperation(Exercise):
     error_types = (ValueError,)  # what compute raises for inputs it refuses
     error_kinds = "a ValueError"
     error_note = " (these shapes do not fit)"  # what the input of an error case is, in feedback
+    numpy_op = None  # NumPy's own version: an error case that raises NumPy's error unchanged checked nothing
 
     def op_name(self, inputs):
         return inputs.get("op", self.obj)
@@ -469,14 +550,16 @@ class OwnOperation(Exercise):
             raise Mistake(
                 f"{name} is a {type(obj).__name__}, not a class: write "
                 f"class {name}(ts.Operation) with its own __init__ and compute (a function that "
-                f"returns the library's operation would not be yours)."
+                f"returns the library's operation would not be yours).",
+                short=f"{name} is a {type(obj).__name__}, not a class",
             )
         owner = next(k for k in obj.__mro__ if "compute" in vars(k))
         if owner.__module__.split(".")[0] == "tensorslow_edu":
             raise Mistake(
                 f"the compute of your {name} is not yours: it comes from "
                 f"{owner.__module__}.{owner.__qualname__}. Define compute(self, ...) in "
-                f"class {name} itself."
+                f"class {name} itself.",
+                short=f"its compute is the library's {owner.__qualname__}.compute",
             )
 
     def call(self, obj, inputs):
@@ -491,17 +574,38 @@ class OwnOperation(Exercise):
             values = [hand(inputs[n], f"the input {n}") for n in names]
             try:
                 result = self.computed(op, values, inputs)
-            except Mistake:
+            except (Mistake, ReferenceUnavailable):
                 raise
             except Exception as exc:
                 if not inputs.get("error"):
+                    refused = self.refused(inputs, str(exc)) if isinstance(exc, self.error_types) else None
+                    if refused:  # a check of the shapes that refuses shapes it must take
+                        raise Mistake(
+                            f"{type(exc).__name__}: {exc}\n{refused[1]}", short=refused[0]
+                        ) from None
                     raise
                 return {
                     "raised": type(exc).__name__,
                     "is_value_error": isinstance(exc, self.error_types),
                     "message": str(exc)[:500],
+                    "numpy": str(exc) == self.numpy_error(inputs),
                 }
             return {"value": as_array(result)}
+
+    def numpy_error(self, inputs):
+        """The message of NumPy's own error for this case's inputs (None if it has none)."""
+        if self.numpy_op is None:
+            return None
+        try:
+            self.numpy_op(*[inputs[n] for n in self.names_of_inputs(inputs)])
+        except ValueError as exc:
+            return str(exc)
+        return None
+
+    def refused(self, inputs, message):
+        """(short, explanation) when the learner's own check refused a case that must give a value
+        (it raised a ValueError saying ``message``); None to let the error speak for itself."""
+        return None
 
     def computed(self, op, values, inputs):
         """``op.compute(*values)``; with ``strict_fp``, a NumPy warning on the way is a mistake, and
@@ -547,6 +651,7 @@ class OwnOperation(Exercise):
         return f"the shape{'s' if len(shapes) > 1 else ''} {' and '.join(shapes)}", shapes
 
     def compare(self, inputs, got, want):
+        name = self.op_name(inputs)
         if "raised" in want:
             what, texts = self.error_names(inputs)
             if "value" in got:
@@ -556,12 +661,26 @@ class OwnOperation(Exercise):
                         f"expected {self.error_kinds} naming {what}",
                         f"got a result: {fmt_value(got['value'])}",
                     ],
+                    short=f"no error, but a result, for {what}",
                 )
             if not got.get("is_value_error"):
                 return Verdict(
-                    False, [f"expected {self.error_kinds}, got {got.get('raised')}: {got.get('message')}"]
+                    False,
+                    [f"expected {self.error_kinds}, got {got.get('raised')}: {got.get('message')}"],
+                    short=f"{got.get('raised')} instead of {self.error_kinds}",
                 )
             message = got.get("message", "")
+            if got.get("numpy"):
+                return Verdict(
+                    False,
+                    [
+                        f"the error says: {message}",
+                        f"that is NumPy's own error, raised where the arrays are combined: your {name} "
+                        f"did not look at the shapes first. Check them before computing, and raise "
+                        f"{self.error_kinds} of your own that names {what}.",
+                    ],
+                    short=f"NumPy's own error: your {name} did not check the shapes",
+                )
             if not all(re.search(rf"(?<![\w.]){re.escape(t)}(?![\w.])", message) for t in texts):
                 return Verdict(
                     False,
@@ -569,6 +688,7 @@ class OwnOperation(Exercise):
                         f"the error says: {message}",
                         f"it must name {what}, so that whoever meets it sees what is wrong",
                     ],
+                    short=f"the error does not name {what}",
                 )
             return Verdict(True)
         if "value" not in got:
@@ -579,6 +699,16 @@ class OwnOperation(Exercise):
         return compare_values(got["value"], want["value"], self.rtol, self.atol)
 
 
+class add(g.add):
+    """The library's add as the learner's stand-in: its shape error comes from compute itself."""
+
+    def compute(self, a, b):
+        try:
+            return a + b
+        except ValueError:
+            raise ValueError(f"add: shapes {np.shape(a)} and {np.shape(b)} cannot be broadcast") from None
+
+
 @register
 class Add(OwnOperation):
     id = "part1.add"
@@ -586,10 +716,12 @@ class Add(OwnOperation):
     obj = "add"
     summary = (
         "`class add(ts.Operation)`: two input nodes, `compute` gives `a + b` with broadcasting, never "
-        "changing its inputs"
+        "changing its inputs, and raises a `ValueError` naming both shapes when they do not broadcast"
     )
     forbids = ("tensorslow_edu.graph.add.compute",)
-    reference = g.add
+    reference = add
+    error_note = " (these shapes do not broadcast)"
+    numpy_op = staticmethod(np.add)
 
     cases = [
         Case(
@@ -606,9 +738,10 @@ class Add(OwnOperation):
         Case(
             "a batch plus a bias: each row gets b",
             hint=[
-                "NumPy broadcasts: a matrix plus a vector adds the vector to every row (section "
-                "'Operations').",
-                "The sum of the two NumPy arrays broadcasts by itself; return it as a new array.",
+                "Shapes (3, 2) and (2,) broadcast: lined up from the right, the sizes 2 and 2 agree, and "
+                "the size b lacks counts as 1 (exercise 'add, and shapes that do not broadcast').",
+                "Your check may refuse only a pair of sizes that differ with neither of them 1; NumPy's "
+                "sum of the two arrays then adds b to every row.",
             ],
             a=np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]),
             b=np.array([10.0, 20.0]),
@@ -616,13 +749,59 @@ class Add(OwnOperation):
         Case(
             "a number plus a vector",
             hint=[
-                "A 0-d array (a number) broadcasts to any shape (section 'Tensors').",
-                "NumPy's sum of the two values handles it; do not convert or reshape the inputs.",
+                "A 0-d array (a number) has no sizes at all, so it broadcasts to any shape (section "
+                "'Tensors', and exercise 'add, and shapes that do not broadcast').",
+                "Compare only as many sizes as the shorter shape has: for a number, none.",
             ],
             a=np.array(0.5),
             b=np.array([1.0, 2.0, 3.0]),
         ),
+        Case(
+            "a column plus a vector: (3, 1) plus (2,)",
+            hint=[
+                "A size 1 stretches to fit the other size: the column's 1 meets b's 2 (exercise 'add, "
+                "and shapes that do not broadcast').",
+                "Two sizes that differ clash only when neither of them is 1.",
+            ],
+            a=np.array([[1.0], [2.0], [3.0]]),
+            b=np.array([10.0, 20.0]),
+        ),
+        Case(
+            "a bias of the wrong length: (3, 2) plus (3,)",
+            hint=[
+                "Lined up from the right, b's only size meets the last size of a: 3 against 2, and "
+                "neither is 1. Raise an error that names both shapes, as the library's errors do (section "
+                "'When something is wrong').",
+                "Compare the sizes pair by pair from the right before you add; for a pair that clashes, "
+                "raise a ValueError whose message contains a_value.shape and b_value.shape.",
+            ],
+            a=np.ones((3, 2)),
+            b=np.ones(3),
+            error=True,
+        ),
+        Case(
+            "a clash further left: (2, 3) plus (4, 3)",
+            hint=[
+                "The last sizes agree, but the rule holds for every pair of sizes, not only the last "
+                "(exercise 'add, and shapes that do not broadcast').",
+                "Walk all the pairs of sizes from the right, as many as the shorter shape has.",
+            ],
+            a=np.ones((2, 3)),
+            b=np.ones((4, 3)),
+            error=True,
+        ),
     ]
+
+    def refused(self, inputs, message):
+        if "broadcast" in message and "operand" in message:
+            return None  # NumPy's own error (from `+=` on a smaller array, say), not a check of the shapes
+        shapes = f"{np.shape(inputs['a'])} and {np.shape(inputs['b'])}"
+        return (
+            f"add refused the shapes {shapes}, which broadcast",
+            f"The shapes {shapes} broadcast: lined up from the right, each pair of sizes is equal or "
+            f"one of them is 1 (a size the shorter shape lacks counts as 1). Refuse only a pair that "
+            f"differs with neither size 1.",
+        )
 
 
 class matmul(g.matmul):
@@ -646,12 +825,14 @@ class Matmul(OwnOperation):
     )
     forbids = ("tensorslow_edu.graph.matmul.compute",)
     reference = matmul
+    numpy_op = staticmethod(np.matmul)
 
     cases = [
         Case(
             "A x: a matrix times a vector (the worked example)",
             hint=[
-                "The matrix product a b (section 'Operations'); a 1-D b counts as a column vector.",
+                "The matrix product a b; a 1-D b counts as a column vector (exercise 'matmul, with an "
+                "error that helps').",
                 "NumPy's matrix product operator already handles every shape here; what you add to it is "
                 "the check of the shapes.",
             ],
@@ -661,7 +842,8 @@ class Matmul(OwnOperation):
         Case(
             "a batch of points times a weight vector: X w",
             hint=[
-                "One point per row: X w gives one number per point (section 'Operations').",
+                "One point per row: X w, with w a column, gives one number per point (exercise 'matmul, "
+                "with an error that helps').",
                 "a @ b handles a 2-D a and a 1-D b: the result has one entry per row of a.",
             ],
             a=np.array([[3.0, 2.0], [-1.0, 0.5], [0.0, 1.0]]),
@@ -670,7 +852,8 @@ class Matmul(OwnOperation):
         Case(
             "a batch times a weight matrix: X W",
             hint=[
-                "Rows of a times columns of b (section 'Operations').",
+                "Rows of a times columns of b: an n × k matrix times a k × m one (exercise 'matmul, with "
+                "an error that helps').",
                 "a @ b for two matrices; the inner sizes must agree.",
             ],
             a=np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]),
@@ -679,7 +862,8 @@ class Matmul(OwnOperation):
         Case(
             "one point as a vector times a matrix: x W",
             hint=[
-                "A 1-D a is a row vector: its length must match the rows of b (section 'Operations').",
+                "A 1-D a is a row vector: its length must match the rows of b (exercise 'matmul, with an "
+                "error that helps').",
                 "Which size of a 1-D a must match? Its only one, a.shape[-1], against b.shape[-2].",
             ],
             a=np.array([1.0, -1.0]),
@@ -702,8 +886,8 @@ class Matmul(OwnOperation):
         Case(
             "a batch that does not fit: (3, 2) times (3, 2)",
             hint=[
-                "For two matrices the columns of a must match the rows of b (section 'When something is "
-                "wrong').",
+                "For two matrices the columns of a must match the rows of b (exercise 'matmul, with an "
+                "error that helps').",
                 "For a 2-D b the summed size is b.shape[-2], not b.shape[-1].",
             ],
             a=np.ones((3, 2)),

@@ -19,6 +19,11 @@ outside the package: the library's own code and the exercises' ``call``
 original, and grading the instructor notebooks to full marks holds every
 part to that.
 
+``check()`` in a notebook applies the same block, for as long as one check
+runs (``blocking``): the guards are put in place, refuse while the
+exercise's cases run, and are taken away again, so the learner's later cells
+and the library itself work as before.
+
 This keeps a learner from handing in the library's piece as their own. It
 does not stop someone who copies the library's source into the notebook,
 or digs the original function out of the interpreter's memory.
@@ -29,13 +34,20 @@ import functools
 import importlib
 import sys
 
-__all__ = ["ReferenceUnavailable", "resolve", "install", "forbidding"]
+__all__ = ["ReferenceUnavailable", "resolve", "install", "forbidding", "blocking"]
 
 _active = {}  # dotted path -> id of the exercise being graded that forbids it
 
 
 class ReferenceUnavailable(RuntimeError):
-    """The learner's code called the library's version of the piece it is asked to write."""
+    """The learner's code called the library's version of the piece it is asked to write.
+
+    ``short`` says so in one line, for the summaries of check() and my_pieces().
+    """
+
+    def __init__(self, message, short=None):
+        super().__init__(message)
+        self.short = short
 
 
 def resolve(path):
@@ -68,8 +80,9 @@ def _guard(path, original):
         if exercise_id is not None and not _is_library(caller):
             raise ReferenceUnavailable(
                 f"{short} is the library's own version of what {exercise_id} asks you to write, so it "
-                f"is unavailable while {exercise_id} is graded: write it yourself (the hints of "
-                f"check({exercise_id!r}) help)."
+                f"is unavailable while {exercise_id} is checked or graded: write it yourself (the "
+                f"hints of check({exercise_id!r}) help).",
+                short=f"it calls the library's {short}",
             )
         return original(*args, **kwargs)
 
@@ -91,24 +104,58 @@ def _library_namespaces():
                     yield dict(vars(value)), value
 
 
-def install(paths):
-    """Put a guard in place of each function named in ``paths`` (in every library reference to it)."""
+def _namespaces(extra):
+    """The library's namespaces, then each dict of ``extra`` and the classes defined in it."""
+    yield from _library_namespaces()
+    for namespace in extra:
+        yield namespace, None
+        module = namespace.get("__name__")
+        for value in list(namespace.values()):
+            if isinstance(value, type) and value.__module__ == module:
+                yield dict(vars(value)), value
+
+
+def install(paths, namespaces=()):
+    """Put a guard in place of each function named in ``paths``, in every library reference to it
+    and in ``namespaces`` (dicts such as a notebook's globals, with the classes defined there).
+
+    Returns a function that puts every original back where a guard still stands.
+    """
     replaced = {}
     for path in sorted(set(paths)):
         owner, name, original = resolve(path)
         if isinstance(original, (staticmethod, classmethod)) or not callable(original):
             raise TypeError(f"{path!r} is not a function or a method")
         replaced[id(original)] = (original, _guard(path, original))
-    for namespace, owner in _library_namespaces():
+    done = []  # (where, key, original, guard): where is a class or module (setattr) or a dict
+    for namespace, owner in _namespaces(namespaces):
         for key, value in list(namespace.items()):
             hit = replaced.get(id(value))
             if hit is not None and hit[0] is value:
-                setattr(owner, key, hit[1])
+                target = namespace if owner is None else owner
+                _put(target, key, hit[1])
+                done.append((target, key, *hit))
             elif isinstance(value, dict) and not isinstance(owner, type):
                 for k, v in list(value.items()):  # registries such as the gradients'
                     hit = replaced.get(id(v))
                     if hit is not None and hit[0] is v:
                         value[k] = hit[1]
+                        done.append((value, k, *hit))
+
+    def undo():
+        for target, key, original, guard in reversed(done):
+            current = target.get(key) if isinstance(target, dict) else vars(target).get(key)
+            if current is guard:
+                _put(target, key, original)
+
+    return undo
+
+
+def _put(target, key, value):
+    if isinstance(target, dict):
+        target[key] = value
+    else:
+        setattr(target, key, value)
 
 
 @contextlib.contextmanager
@@ -122,3 +169,15 @@ def forbidding(exercise):
     finally:
         for path in paths:
             _active.pop(path, None)
+
+
+@contextlib.contextmanager
+def blocking(exercise, namespaces=()):
+    """check()'s block: the guards of ``exercise.forbids`` stand, and refuse, only while the block
+    runs (``namespaces``: the learner's, whose names may hold the originals too)."""
+    undo = install(getattr(exercise, "forbids", ()), namespaces)
+    try:
+        with forbidding(exercise):
+            yield
+    finally:
+        undo()

@@ -49,6 +49,9 @@ HIDDEN = {
     "part1.add": [
         Case("a column plus a row", a=np.array([[1.0], [2.0], [3.0]]), b=np.array([[10.0, 20.0]])),
         Case("two numbers", a=np.array(-2.5), b=np.array(7.0)),
+        Case("three axes against two", a=np.ones((4, 1, 3)), b=np.arange(6.0).reshape(2, 3)),
+        Case("rows that do not broadcast", a=np.ones((5, 4)), b=np.ones((1, 5)), error=True),
+        Case("a clash in the middle", a=np.ones((2, 3, 4)), b=np.ones((2, 4)), error=True),
     ],
     "part1.matmul": [
         Case("a vector times a vector", a=np.array([1.0, 2.0, 3.0]), b=np.array([4.0, -5.0, 6.0])),
