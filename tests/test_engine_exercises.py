@@ -240,6 +240,26 @@ def fit(X, C, n_hidden, activation, learning_rate, batch_size, epochs, seed):
     return (lambda points: run_graph(p, {x: points})), losses
 """,
     ),
+    # the library doing the work: blocked in check() as in grading, even behind the exercise's own
+    # explanation of a failed step (raised from the library's refusal)
+    "optimizer_borrowed": (
+        "part4.optimizer",
+        """
+class GradientDescentOptimizer:
+    def __init__(self, learning_rate, gradients):
+        self.library = ts.train.GradientDescentOptimizer(learning_rate)
+    def minimize(self, loss, feed_dict):
+        step = self.library.minimize(loss)
+        return ts.Session().run([loss, step], feed_dict)[0]
+""",
+    ),
+    "backprop_borrowed": (
+        "part4.backprop",
+        """
+def backprop(loss, gradients):
+    return ts.train.compute_gradients(loss, {})
+""",
+    ),
 }
 
 # what check() must say about each mistake: the specific explanation, not only "values differ"
@@ -264,6 +284,9 @@ SAYS = {
     "fit_library_loss": "the network fit built holds the library's ts.log, ts.multiply (`*` between nodes makes it), "
     "ts.negative (`-` in front of a node makes it), ts.reduce_sum, ts.softmax, not yours",
     "fit_mean": "the first loss is the sum divided by the batch size",
+    "optimizer_borrowed": "ReferenceUnavailable: ts.train.GradientDescentOptimizer.minimize is the library's own "
+    "version of what part4.optimizer asks you to write",
+    "backprop_borrowed": "— same problem: it calls the library's ts.train.compute_gradients",
 }
 
 

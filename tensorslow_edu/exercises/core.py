@@ -24,6 +24,8 @@ import warnings
 
 import numpy as np
 
+from ..grading.forbid import ReferenceUnavailable
+
 __all__ = [
     "Case",
     "Exercise",
@@ -532,6 +534,8 @@ def run_case(exercise, namespace, inputs):
             return {"status": "not_started", "message": f"not started yet{stub}"}
         return {"status": "error", "message": _error_text(exc)}
     except BadReturn as exc:
+        if blocked := _called_library(exc):
+            return _failure("error", _error_text(blocked), blocked)
         changed = handed.changed()  # an array changed in place is often what led to the mistake
         return _failure("bad_return", str(exc) + (f"\n{changed}" if changed else ""), exc, changed)
     except RuntimeWarning as exc:
@@ -541,6 +545,8 @@ def run_case(exercise, namespace, inputs):
             f"produced NaN; make it numerically stable)",
         }
     except Exception as exc:
+        if blocked := _called_library(exc):
+            return _failure("error", _error_text(blocked), blocked)
         changed = handed.changed()  # an array changed in place is often why the code failed
         return _failure("error", _error_text(exc) + (f"\n{changed}" if changed else ""), exc, changed)
     finally:
@@ -548,6 +554,17 @@ def run_case(exercise, namespace, inputs):
 
 
 _MISSING = object()
+
+
+def _called_library(exc):
+    """The ReferenceUnavailable behind ``exc`` (itself, or what an exercise's own explanation was
+    raised from): calling the library's piece is the whole story, whatever followed from it."""
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, ReferenceUnavailable):
+            return exc
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return None
 
 
 def _failure(status, message, *causes):
