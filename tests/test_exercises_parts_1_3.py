@@ -1049,7 +1049,7 @@ def test_check_blocks_the_librarys_own_piece_as_grading_does_and_lifts_the_block
     assert report.state == "failed" and not any(v.passed for _, v in report.rows), text
     assert (
         f"ReferenceUnavailable: {library} is the library's own version of what {exercise_id} asks you "
-        f"to write, so it is unavailable while {exercise_id} is checked or graded"
+        f"to write, so it is unavailable while {exercise_id} is graded, and in its check"
     ) in text
     assert f"— same problem: it calls the library's {library}" in text
     assert report.summary() == f"not yours: it calls the library's {library}"

@@ -80,8 +80,8 @@ def _guard(path, original):
         if exercise_id is not None and not _is_library(caller):
             raise ReferenceUnavailable(
                 f"{short} is the library's own version of what {exercise_id} asks you to write, so it "
-                f"is unavailable while {exercise_id} is checked or graded: write it yourself (the "
-                f"hints of check({exercise_id!r}) help).",
+                f"is unavailable while {exercise_id} is graded, and in its check: write it yourself "
+                f"(the hints of check({exercise_id!r}) help).",
                 short=f"it calls the library's {short}",
             )
         return original(*args, **kwargs)
