@@ -548,3 +548,20 @@ def test_a_composed_stand_in_runs_on_the_learners_other_pieces(tmp_path, capsys)
     X, C = np.array([[0.0, 1.0], [1.0, 0.0]]), np.eye(2)
     predict, losses = mine.fit(X, C, 2, mine.sigmoid, 0.1, 2, 2, 0)
     assert len(losses) == 2 and predict(X).shape == (2, 2)
+
+
+def test_a_stub_behind_the_exercises_own_explanation_is_still_not_started():
+    """The optimizer's check explains a failed step; a minimize still a stub is 'not started', in
+    check() and in keep()'s summary."""
+    ns = all_solutions()
+    exec(
+        "class GradientDescentOptimizer:\n"
+        "    def __init__(self, learning_rate, gradients):\n"
+        "        self.learning_rate = learning_rate\n"
+        "    def minimize(self, loss, feed_dict):\n"
+        "        raise NotImplementedError('part4.optimizer: not started yet (replace this line with your code)')\n",
+        ns,
+    )
+    report = check("part4.optimizer", namespace=ns)
+    assert str(report) == "part4.optimizer: not started yet (minimize still raises NotImplementedError)"
+    assert report.summary() == "not started yet"

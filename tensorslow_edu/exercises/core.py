@@ -529,13 +529,11 @@ def run_case(exercise, namespace, inputs):
         return {"value": encode(value)}
     except NotImplementedError as exc:
         if exercise.id in str(exc) or "not started" in str(exc):
-            where = traceback.extract_tb(exc.__traceback__)[-1].name
-            stub = f" ({where} still raises NotImplementedError)" if where not in ("call", "run_case") else ""
-            return {"status": "not_started", "message": f"not started yet{stub}"}
-        return {"status": "error", "message": _error_text(exc)}
+            return _not_started(exc)
+        return _failure("error", _error_text(exc), exc)
     except BadReturn as exc:
-        if blocked := _called_library(exc):
-            return _failure("error", _error_text(blocked), blocked)
+        if behind := _behind(exc, exercise):
+            return behind
         changed = handed.changed()  # an array changed in place is often what led to the mistake
         return _failure("bad_return", str(exc) + (f"\n{changed}" if changed else ""), exc, changed)
     except RuntimeWarning as exc:
@@ -545,8 +543,8 @@ def run_case(exercise, namespace, inputs):
             f"produced NaN; make it numerically stable)",
         }
     except Exception as exc:
-        if blocked := _called_library(exc):
-            return _failure("error", _error_text(blocked), blocked)
+        if behind := _behind(exc, exercise):
+            return behind
         changed = handed.changed()  # an array changed in place is often why the code failed
         return _failure("error", _error_text(exc) + (f"\n{changed}" if changed else ""), exc, changed)
     finally:
@@ -556,15 +554,26 @@ def run_case(exercise, namespace, inputs):
 _MISSING = object()
 
 
-def _called_library(exc):
-    """The ReferenceUnavailable behind ``exc`` (itself, or what an exercise's own explanation was
-    raised from): calling the library's piece is the whole story, whatever followed from it."""
-    seen = 0
-    while exc is not None and seen < 20:
+def _behind(exc, exercise):
+    """The result for what ``exc`` (or an exercise's own explanation raised from it) comes from,
+    when that is the whole story, else None: the library's own piece, refused (the learner's code
+    called it), or this exercise's stub, still in place."""
+    for _ in range(20):
+        if exc is None:
+            return None
         if isinstance(exc, ReferenceUnavailable):
-            return exc
-        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+            return _failure("error", _error_text(exc), exc)
+        if isinstance(exc, NotImplementedError) and f"{exercise.id}: not started" in str(exc):
+            return _not_started(exc)
+        exc = exc.__cause__ or exc.__context__
     return None
+
+
+def _not_started(stub):
+    """The result of a case whose code raised the exercise's stub ``NotImplementedError``."""
+    where = traceback.extract_tb(stub.__traceback__)[-1].name
+    said = f" ({where} still raises NotImplementedError)" if where not in ("call", "run_case") else ""
+    return {"status": "not_started", "message": f"not started yet{said}"}
 
 
 def _failure(status, message, *causes):

@@ -11,7 +11,18 @@ import numpy as np
 
 from .. import graph as g
 from ..grading.forbid import ReferenceUnavailable
-from .core import Case, Exercise, Mistake, Verdict, as_array, compare_values, fmt_value, hand, register
+from .core import (
+    BadReturn,
+    Case,
+    Exercise,
+    Mistake,
+    Verdict,
+    as_array,
+    compare_values,
+    fmt_value,
+    hand,
+    register,
+)
 from .graphs import ancestors, build, describe, inputs_of, names_of
 
 # the worked example of Part I: z = A x + b = [2, -1]
@@ -333,7 +344,7 @@ class RunGraph(Exercise):
             feed = {node: value.tolist() for node, value in feed.items()}
         try:
             value = as_array(obj(nodes[inputs["target"]], feed))
-        except (Mistake, ReferenceUnavailable):
+        except (BadReturn, ReferenceUnavailable):  # already explained
             raise
         except Exception as exc:
             raise self._explained(exc, obj, inputs, graph, nodes) or exc  # noqa: B904
