@@ -545,7 +545,8 @@ class Momentum(Exercise):
             steps=5,
             hint=[
                 "Momentum remembers: keep each parameter's velocity in the optimizer between "
-                "calls to step, one velocity per name, starting from zero.",
+                "calls to step, one velocity per name, zero before the first step (the rule in "
+                "'Momentum, as the frameworks do it').",
                 "A variable made inside step is gone when step returns; one made in __init__ and kept on "
                 "self lasts from one call to the next. Key the velocities by parameter name.",
             ],
