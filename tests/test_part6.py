@@ -1,11 +1,14 @@
-"""Part VI: its exercises' messages for typical mistakes, the hand-written step, the
-frameworks' install, and the notebook without the frameworks.
+"""Part VI: its exercises' messages for typical mistakes, the library's stand-ins, the
+frameworks' install, the notebook without the frameworks, and the student version that says
+which exercise to finish.
 
 nbval runs notebooks/06_real_frameworks.ipynb with TensorFlow and PyTorch (the course's
 environment installs both); the test here runs it as the lighter install would, with neither.
 """
 
 import re
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -15,8 +18,8 @@ import pytest
 from nbclient import NotebookClient
 
 import tensorslow_edu as ts
-from tensorslow_edu.exercises import check
-from tensorslow_edu.exercises.part6 import by_hand_training_step
+from tensorslow_edu.exercises import check, get_exercise
+from tensorslow_edu.exercises.part6 import _mlp_gradients, _MomentumOptimizer, momentum_reference
 
 pytestmark = pytest.mark.part6
 
@@ -95,25 +98,52 @@ class MomentumOptimizer:
         return params
 """
 
-SQUARED = """
-def squared_error(y, t, reduction):
-    squares = ts.square(y - t)
-    if reduction == "half_sum":
-        return HALF
-    if reduction == "sum":
-        return ts.reduce_sum(squares)
-    if reduction == "mean":
-        return MEAN
-    REFUSE
+MLP = """
+def mlp_gradients(X, C, W1, b1, W2, b2):
+    H = 1.0 / (1.0 + np.exp(-(X @ W1 + b1)))
+    Z2 = H @ W2 + b2
+    E = np.exp(Z2 - Z2.max(axis=1, keepdims=True))
+    P = E / E.sum(axis=1, keepdims=True)
+    delta2 = P - C
+    delta1 = (delta2 @ W2.T) * H * (1.0 - H)
+    return {"W1": X.T @ delta1, "b1": delta1.sum(axis=0), "W2": H.T @ delta2, "b2": delta2.sum(axis=0)}
 """
 
 
-def squared(
-    half="0.5 * ts.reduce_sum(squares)",
-    mean="ts.reduce_mean(squares)",
-    refuse="raise ValueError(f'unknown reduction {reduction!r}: use half_sum, sum or mean')",
-):
-    return SQUARED.replace("HALF", half).replace("MEAN", mean).replace("REFUSE", refuse)
+def mlp(old, new):
+    assert old in MLP
+    return MLP.replace(old, new)
+
+
+SQUARE_AND_MEAN = """
+class square(ts.Operation):
+    def __init__(self, a, name=None):
+        super().__init__([a], name)
+    def compute(self, a):
+        return a * a
+
+def square_gradient(op, grad):
+    return [2 * op.inputs[0] * grad]
+
+class reduce_mean(ts.Operation):
+    def __init__(self, A, axis=None, name=None):
+        super().__init__([A], name)
+        self.axis = axis
+    def compute(self, A):
+        return np.mean(A, axis=self.axis)
+
+def reduce_mean_gradient(op, grad):
+    A = op.inputs[0]
+    n = A.size // np.size(op.output)
+    if op.axis is not None:
+        grad = np.expand_dims(grad, op.axis)
+    return [np.broadcast_to(grad / n, A.shape).copy()]
+"""
+
+
+def square_and_mean(old, new):
+    assert old in SQUARE_AND_MEAN
+    return SQUARE_AND_MEAN.replace(old, new)
 
 
 def namespace(source):
@@ -152,7 +182,11 @@ MISTAKES = {
         "part6.MomentumOptimizer",
         MOMENTUM.replace("VELOCITY", "self.momentum * 0.0 + grads[name]"),
         "3 steps",
-        ["w: expected: shape (3, 2)", "largest difference"],
+        [
+            "w: expected: shape (3, 2)",
+            "your steps are those of plain gradient descent",
+            "from zero at every call",
+        ],
     ),
     "velocity as a running average": (
         "part6.MomentumOptimizer",
@@ -171,29 +205,111 @@ MISTAKES = {
             "the caller may still need them",
         ],
     ),
-    "no one half": (
-        "part6.squared_error",
-        squared(half="ts.reduce_sum(squares)"),
-        "half_sum, vectors",
-        ["value: expected: 2.5", "got:      5.", "tf.nn.l2_loss"],
+    "mlp: the mean, not the sum": (
+        "part6.mlp_gradients",
+        mlp("delta2 = P - C", "delta2 = (P - C) / len(X)"),
+        "3 points",
+        [
+            "per parameter: W1 ✗, b1 ✗, W2 ✗, b2 ✗",
+            "every gradient is 1/N = 1/3 of the expected",
+            "summed cross-entropy",
+        ],
     ),
-    "mean over the rows only": (
-        "part6.squared_error",
-        squared(mean="ts.reduce_mean(ts.reduce_sum(squares, axis=-1))"),
-        "mean, a batch of outputs",
-        ["expected: 0.13", "got:      0.26", "not the number of rows"],
+    "mlp: C − P": (
+        "part6.mlp_gradients",
+        mlp("delta2 = P - C", "delta2 = C - P"),
+        "3 points",
+        ["every gradient has the wrong sign: ∂J/∂Z₂ is P − C"],
     ),
-    "unknown reduction accepted silently": (
-        "part6.squared_error",
-        squared(refuse="return None"),
-        "an unknown reduction is refused",
-        ["reduction='avg' is not one of", "no ValueError was raised"],
+    "mlp: W2 not transposed on the way back": (
+        "part6.mlp_gradients",
+        mlp("delta2 @ W2.T", "delta2 @ W2"),
+        "3 points",
+        ["per parameter: W1 ✗, b1 ✗, W2 ✓, b2 ✓", "the output layer's gradients (W2, b2) are right"],
     ),
-    "unknown reduction refused without naming the choices": (
-        "part6.squared_error",
-        squared(refuse="raise ValueError('bad reduction')"),
-        "an unknown reduction is refused",
-        ["does not name ['avg', 'half_sum', 'mean', 'sum']"],
+    "mlp: the sigmoid's derivative forgotten": (
+        "part6.mlp_gradients",
+        mlp("(delta2 @ W2.T) * H * (1.0 - H)", "delta2 @ W2.T"),
+        "3 points",
+        ["per parameter: W1 ✗, b1 ✗, W2 ✓, b2 ✓", "the sigmoid's derivative H ⊙ (1 − H)"],
+    ),
+    "mlp: W1's gradient transposed": (
+        "part6.mlp_gradients",
+        mlp('"W1": X.T @ delta1', '"W1": delta1.T @ X'),
+        "3 points",
+        ["per parameter: W1 ✗, b1 ✓, W2 ✓, b2 ✓", "W1 is the transpose of the expected"],
+    ),
+    "mlp: a bias summed over the wrong axis": (
+        "part6.mlp_gradients",
+        mlp('"b1": delta1.sum(axis=0)', '"b1": delta1.sum(axis=1)'),
+        "3 points",
+        ["per parameter: W1 ✓, b1 ✗, W2 ✓, b2 ✓", "the shapes differ: (3,) instead of (2,)", "axis 0"],
+    ),
+    "square: the 2 forgotten": (
+        "part6.square",
+        square_and_mean("[2 * op.inputs[0] * grad]", "[op.inputs[0] * grad]"),
+        "square of a vector",
+        [
+            "gradient: expected: shape (3,) [ 2., -2., -12.]",
+            "half the expected gradient: the derivative of a² is 2a",
+        ],
+    ),
+    "square: the incoming gradient ignored": (
+        "part6.square",
+        square_and_mean("[2 * op.inputs[0] * grad]", "[2 * op.inputs[0]]"),
+        "square of a vector",
+        ["the incoming gradient is missing"],
+    ),
+    "square: op.output used for a": (
+        "part6.square",
+        square_and_mean("[2 * op.inputs[0] * grad]", "[2 * op.output * grad]"),
+        "square of a vector",
+        ["this uses a², op.output, where the rule needs a"],
+    ),
+    "mean: the gradient not divided by n": (
+        "part6.square",
+        square_and_mean("grad / n, A.shape", "grad, A.shape"),
+        "the mean of every entry",
+        ["this is 6 times the expected", "divide the incoming gradient by n"],
+    ),
+    "mean along an axis divided by every entry": (
+        "part6.square",
+        square_and_mean("n = A.size // np.size(op.output)", "n = A.size"),
+        "the mean of each row",
+        ["this divides by all 12 entries, but each mean along axis 1 averages 4 of them"],
+    ),
+    "mean divided by the number of rows": (
+        "part6.square",
+        square_and_mean("np.mean(A, axis=self.axis)", "np.sum(A, axis=self.axis) / len(A)"),
+        "the mean of every entry",
+        ["value: expected: 4.", "this divides by the number of rows, 2; each mean averages 6 entries"],
+    ),
+    "mean keeps the averaged axis": (
+        "part6.square",
+        square_and_mean("np.mean(A, axis=self.axis)", "np.mean(A, axis=self.axis, keepdims=True)"),
+        "the mean of every entry",
+        ["the averaged axis is kept: the mean removes it (no keepdims)"],
+    ),
+    "mean forgets its axis": (
+        "part6.square",
+        square_and_mean("self.axis = axis", "self.axis = None"),
+        "the mean of each row",
+        ["keeps None in op.axis, not the axis it was given, 1"],
+    ),
+    "mean's gradient copied along the wrong axis": (
+        "part6.square",
+        square_and_mean("    if op.axis is not None:\n        grad = np.expand_dims(grad, op.axis)\n", ""),
+        "the mean of each row",
+        ["grad holds one number per mean, shape (3,)", "give grad that axis back, with size 1"],
+    ),
+    "mean's gradient divides grad in place": (
+        "part6.square",
+        square_and_mean(
+            "return [np.broadcast_to(grad / n, A.shape).copy()]",
+            "grad /= n\n    return [np.broadcast_to(grad, A.shape).copy()]",
+        ),
+        "the mean of every entry",
+        ["grad was changed in place: it was 3 and is now 0.5"],
     ),
 }
 
@@ -219,7 +335,7 @@ def test_the_solutions_in_the_notebook_pass():
             if c.cell_type == "code"
             and re.match(
                 r"(import math\s+)?(class|def) (Scalar|MomentumOptimizer|"
-                r"squared_error|mlp_gradients)\b",
+                r"square|mlp_gradients)\b",
                 c.source,
             )
         )
@@ -228,33 +344,43 @@ def test_the_solutions_in_the_notebook_pass():
         "part6.mlp_gradients",
         "part6.Scalar",
         "part6.MomentumOptimizer",
-        "part6.squared_error",
+        "part6.square",
     ]:
         assert check(exercise_id, namespace=ns).passed, exercise_id
 
 
-def test_by_hand_step_is_the_library_step():
-    X, C = ts.datasets.xor_clusters(seed=0)
-    rng = np.random.default_rng(3)
-    initial = {
-        "W1": rng.standard_normal((2, 2)),
-        "b1": rng.standard_normal(2),
-        "W2": rng.standard_normal((2, 2)),
-        "b2": rng.standard_normal(2),
-    }
-    with ts.Graph().as_default() as graph:
-        x, c = ts.placeholder(), ts.placeholder()
-        v = {name: ts.Variable(value, name=name) for name, value in initial.items()}
-        z = ts.sigmoid(x @ v["W1"] + v["b1"]) @ v["W2"] + v["b2"]
-        J = -ts.reduce_sum(c * ts.log(ts.softmax(z)))
-        train = ts.train.GradientDescentOptimizer(0.01).minimize(J)
-    session = ts.Session(graph)
-    by_hand = {name: value.copy() for name, value in initial.items()}
-    for _ in range(5):
-        session.run(train, {x: X, c: C})
-        by_hand_training_step(X, C, by_hand, 0.01)
-    for name in initial:
-        np.testing.assert_allclose(by_hand[name], v[name].value, rtol=1e-12, atol=1e-12)
+def test_the_stand_ins_pass_their_own_checks_and_match_the_library():
+    """my_pieces puts the library's pieces in place of a learner's that fail: they must be right."""
+    for exercise_id in ["part6.mlp_gradients", "part6.square", "part6.MomentumOptimizer"]:
+        exercise = get_exercise(exercise_id)
+        assert check(exercise_id, namespace=exercise.reference_pieces()).passed, exercise_id
+    rng = np.random.default_rng(0)
+    for n, hidden, classes in [(5, 3, 2), (7, 4, 3)]:
+        inputs = {
+            "X": rng.standard_normal((n, 2)),
+            "C": np.eye(classes)[rng.integers(0, classes, n)],
+            "W1": rng.standard_normal((2, hidden)),
+            "b1": rng.standard_normal(hidden),
+            "W2": rng.standard_normal((hidden, classes)),
+            "b2": rng.standard_normal(classes),
+        }
+        want = get_exercise("part6.mlp_gradients").expected(inputs)
+        got = _mlp_gradients(*inputs.values())
+        for name in want:
+            np.testing.assert_allclose(got[name], want[name], rtol=1e-12, atol=1e-12)
+    optimizer, params = _MomentumOptimizer(0.1, 0.9), {"w": np.array([1.0, -2.0]), "b": np.array(0.0)}
+    path = momentum_reference(params, 0.1, 0.9, 3)
+    for step in range(3):
+        params = optimizer.step(
+            params, {"w": np.array([[3.0, 1.0], [1.0, 0.5]]) @ params["w"], "b": 2 * (params["b"] - 1)}
+        )
+        np.testing.assert_allclose(params["w"], path["w"][step])
+
+
+def test_every_case_has_a_second_more_specific_hint():
+    for exercise_id in ["part6.mlp_gradients", "part6.Scalar", "part6.square", "part6.MomentumOptimizer"]:
+        for case in get_exercise(exercise_id).cases:
+            assert len(case.hints) >= 2 and case.hints[1] != case.hints[0], (exercise_id, case.name)
 
 
 def test_lock_installs_cpu_builds_only():
@@ -299,7 +425,49 @@ def test_notebook_runs_without_the_frameworks(tmp_path, monkeypatch):
     assert "PyTorch:    not installed" in text and "TensorFlow: not installed" in text
     assert "TensorFlow is not installed, so this cell builds nothing" in text
     assert "PyTorch is not installed, so this cell computes nothing" in text
-    assert "about 1e-14" in text and "there is nothing to compare" in text
-    assert "This cell needs both TensorFlow and PyTorch" in text
+    assert "about 1e-14" in text and "not installed: nothing to compare" in text
+    assert "your mlp_gradients   all four below 1e-12: True" in text
+    assert "W1 after ten steps, yours:      [ 1.84   -2.9604 -0.2182 -2.9176]" in text
+    assert (
+        "Neither framework is installed: with them, their ten steps give the same weights as yours." in text
+    )
     assert "TensorFlow 1, graph" in text and "(not installed)" in text
     assert "our gradients agree with finite differences: True" in text
+
+
+def test_student_version_says_which_exercise_to_finish(tmp_path, monkeypatch):
+    """The learner's version, no exercise done and no earlier part kept: every cell runs, and each
+    cell that uses a Part VI piece names the exercise to finish (the library's piece standing in)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "tensorslow_edu.cli", "student", str(NOTEBOOK), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    hidden = tmp_path / "hidden"
+    hidden.mkdir()
+    for name in ("torch", "tensorflow"):  # the lighter install: quicker, and the same notes
+        (hidden / f"{name}.py").write_text(f"raise ImportError('{name} is hidden by the test')\n")
+    monkeypatch.setenv("PYTHONPATH", str(hidden))
+    nb = nbformat.read(tmp_path / NOTEBOOK.name, as_version=4)
+    NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
+    text = {cell.get("id"): _output_text(cell) for cell in nb.cells if cell.cell_type == "code"}
+    assert "finish part6.mlp_gradients)" in text["p6-023"]  # Do they agree?
+    # the engine of Parts I-IV: every piece the library's, as no part was kept
+    assert re.search(
+        r"the library's pieces stand in for (\d+) of the \1 of yours used here: finish part1\.",
+        text["p6-023"],
+    )
+    assert "part6.square" in text["p6-052"]  # one step under each reduction
+    assert "finish part6.MomentumOptimizer, part6.mlp_gradients)" in text["p6-041"]
+    assert "finish part6.mlp_gradients)" in text["p6-045"]  # the timing
+    assert "W1 after ten steps, yours:      [ 1.84   -2.9604 -0.2182 -2.9176]" in text["p6-041"]
+
+
+def _output_text(cell):
+    return "".join(
+        o.get("text", "") or str(o.get("data", {}).get("text/plain", "")) for o in cell.get("outputs", [])
+    )

@@ -1,18 +1,46 @@
-"""Part VI exercises: the MLP's gradients by hand, define-by-run on a tape, momentum as the
-frameworks do it, and the squared error under its three names."""
+"""Part VI exercises: the MLP's gradients by hand, define-by-run on a tape, square and mean for
+the learner's engine (the squared error's reductions), and momentum as the frameworks do it.
 
-import re
+``mlp_gradients``, ``square``/``reduce_mean`` with their gradients, and ``MomentumOptimizer`` are
+pieces of the learner's engine: the notebook keeps them and sets them beside the frameworks, with
+the library's stand-in (``reference``) for any that is missing or failing.
+"""
 
 import numpy as np
 
 from .. import criterion, perceptron, train
 from .. import graph as g
-from .core import BadReturn, Case, Exercise, Verdict, as_array, as_node, register
+from .core import BadReturn, Case, Exercise, Mistake, Verdict, as_array, compare_values, hand, register, watch
+from .part1 import OwnOperation, made_operation
+from .part4 import GRADIENTS
+
+KEYS = ("W1", "b1", "W2", "b2")
 
 _X = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, -0.5]])
 _C = np.array([[0.0, 1.0], [1.0, 0.0], [0.0, 1.0]])
 _W1 = np.array([[0.5, -1.0], [1.5, 0.25]])
 _W2 = np.array([[1.0, -1.0], [-0.5, 2.0]])
+
+
+def _mlp_gradients(X, C, W1, b1, W2, b2):
+    """The library's stand-in for the learner's ``mlp_gradients``: the formulas of 'By hand, in NumPy'."""
+    H = 1.0 / (1.0 + np.exp(-(X @ W1 + b1)))
+    Z2 = H @ W2 + b2
+    E = np.exp(Z2 - Z2.max(axis=1, keepdims=True))
+    delta2 = E / E.sum(axis=1, keepdims=True) - C  # ∂J/∂Z₂ = P − C
+    delta1 = (delta2 @ W2.T) * H * (1.0 - H)
+    return {"W1": X.T @ delta1, "b1": delta1.sum(axis=0), "W2": H.T @ delta2, "b2": delta2.sum(axis=0)}
+
+
+def _ratio(got, want):
+    """The number r with got = r · want for every key, or None when there is no such number."""
+    mine = np.concatenate([np.ravel(got[k]) for k in KEYS])
+    theirs = np.concatenate([np.ravel(want[k]) for k in KEYS])
+    scale = float(theirs @ theirs)
+    if scale == 0.0:
+        return None
+    r = float(mine @ theirs) / scale
+    return r if np.allclose(mine, r * theirs, rtol=1e-6, atol=1e-9) else None
 
 
 @register
@@ -21,6 +49,9 @@ class MlpGradients(Exercise):
     points = 3
     obj = "mlp_gradients"
     summary = '`mlp_gradients(X, C, W1, b1, W2, b2)`: NumPy by hand: a dict with keys `"W1", "b1", "W2", "b2"` of the gradients of the summed cross-entropy of that MLP'
+    forbids = ("tensorslow_edu.train.compute_gradients", "tensorslow_edu.train.backprop")
+    piece = True
+    reference = staticmethod(_mlp_gradients)
     cases = [
         Case(
             "3 points, 2-2-2 network",
@@ -30,9 +61,14 @@ class MlpGradients(Exercise):
             b1=np.array([0.1, -0.2]),
             W2=_W2,
             b2=np.array([0.0, 0.3]),
-            hint="The backward pass of this network is written out as formulas in 'By hand, in "
-            "NumPy': start from ∂J/∂Z₂ = P − C and go back one layer at a time, with the "
-            "rules of Part IV for the matrix product, the bias and the sigmoid.",
+            hint=[
+                "The backward pass of this network is written out as formulas in 'By hand, in NumPy': "
+                "start from ∂J/∂Z₂ = P − C and go back one layer at a time, with Part IV's rules for the "
+                "matrix product, the bias and the sigmoid.",
+                "Compute H and P first and keep them: every gradient reuses them. δ₁ has three factors, "
+                "entry by entry: δ₂ carried back through W₂ (transposed, so that it has one column per "
+                "hidden unit), H, and 1 − H. J is the sum over the points: nothing is divided by N.",
+            ],
         ),
         Case(
             "one point, 2-3-2 network",
@@ -42,52 +78,94 @@ class MlpGradients(Exercise):
             b1=np.zeros(3),
             W2=np.array([[1.0, 0.0], [0.0, 1.0], [1.0, -1.0]]),
             b2=np.zeros(2),
-            hint="Each gradient has the shape of its parameter: a bias is added to every row, so "
-            "its gradient gathers the rows (Part IV, 'The gradient of each operation').",
+            hint=[
+                "Each gradient has the shape of its parameter: a bias is added to every row, so its "
+                "gradient gathers the rows (Part IV, 'The gradient of each operation').",
+                "With 3 hidden units W₁ is 2×3 and W₂ 3×2, so a misplaced transpose shows here: the "
+                "transposed factor of each weight gradient stands on the left (inputs × points times "
+                "points × units), and each bias gradient sums δ over the points, axis 0.",
+            ],
         ),
     ]
 
     def call(self, obj, inputs):
-        args = [inputs[k].copy() for k in ("X", "C", "W1", "b1", "W2", "b2")]
+        args = [hand(inputs[k], k) for k in ("X", "C", "W1", "b1", "W2", "b2")]
         result = obj(*args)
         if not isinstance(result, dict):
             raise BadReturn(
                 f"mlp_gradients must return a dict with keys 'W1', 'b1', 'W2', 'b2', "
                 f"got a {type(result).__name__}."
             )
-        missing = [k for k in ("W1", "b1", "W2", "b2") if k not in result]
+        missing = [k for k in KEYS if k not in result]
         if missing:
             raise BadReturn(f"the dict has no key {missing[0]!r} (keys: {sorted(map(str, result))}).")
-        return {k: as_array(result[k], f"the gradient {k!r}") for k in ("W1", "b1", "W2", "b2")}
+        return {k: as_array(result[k], f"the gradient {k!r}") for k in KEYS}
 
     def expected(self, inputs):
         # computed by the library's backprop, not by the formulas the learner writes
         graph = g.Graph()
         with graph.as_default():
-            params = {k: g.Variable(inputs[k], name=k) for k in ("W1", "b1", "W2", "b2")}
+            params = {k: g.Variable(inputs[k], name=k) for k in KEYS}
             H = perceptron.sigmoid(g.matmul(g.constant(inputs["X"]), params["W1"]) + params["b1"])
             Z = g.matmul(H, params["W2"]) + params["b2"]
             J = criterion.reduce_sum(criterion.softmax_cross_entropy_with_logits(inputs["C"], Z))
             grads = train.compute_gradients(J)
         return {k: grads[v] for k, v in params.items()}
 
+    def compare(self, inputs, got, want):
+        if not isinstance(got, dict) or any(k not in got for k in KEYS):
+            return compare_values(got, want, self.rtol, self.atol)
+        verdicts = {k: compare_values(got[k], want[k], self.rtol, self.atol, label=k) for k in KEYS}
+        if all(v.passed for v in verdicts.values()):
+            return Verdict(True)
+        marks = ", ".join(f"{k} {'✓' if verdicts[k].passed else '✗'}" for k in KEYS)
+        first = next(k for k in KEYS if not verdicts[k].passed)
+        lines = [f"per parameter: {marks}", *verdicts[first].lines]
+        advice = self.advice(inputs, got, want, verdicts)
+        return Verdict(False, lines + ([advice] if advice else []))
 
-def by_hand_training_step(X, C, params, learning_rate):
-    """One gradient descent step of the Part V network, every formula typed in NumPy.
-
-    The yardstick of Part VI's timing table (and one answer to ``mlp_gradients``): no graph, the
-    fused softmax-cross-entropy gradient P − C, and updates in place of ``params``' arrays.
-    """
-    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
-    H = 1.0 / (1.0 + np.exp(-(X @ W1 + b1)))
-    Z2 = H @ W2 + b2
-    E = np.exp(Z2 - Z2.max(axis=1, keepdims=True))
-    delta2 = E / E.sum(axis=1, keepdims=True) - C
-    delta1 = (delta2 @ W2.T) * H * (1.0 - H)
-    W2 -= learning_rate * (H.T @ delta2)
-    b2 -= learning_rate * delta2.sum(axis=0)
-    W1 -= learning_rate * (X.T @ delta1)
-    b1 -= learning_rate * delta1.sum(axis=0)
+    def advice(self, inputs, got, want, verdicts):
+        """One line naming the mistake the pattern of the results points to, or ''."""
+        shapes = {k: np.shape(got[k]) == np.shape(want[k]) for k in KEYS}
+        if all(shapes.values()):
+            r = _ratio(got, want)
+            n = len(inputs["X"])
+            if r is not None and n > 1 and np.isclose(r, 1 / n):
+                return (
+                    f"every gradient is 1/N = 1/{n} of the expected: you divided by the number of points. "
+                    f"J is the summed cross-entropy, not the mean, so ∂J/∂Z₂ = P − C with no 1/N."
+                )
+            if r is not None and np.isclose(r, -1.0):
+                return "every gradient has the wrong sign: ∂J/∂Z₂ is P − C, not C − P."
+            if r is not None:
+                return (
+                    f"every gradient is {r:.4g} times the expected: a constant factor crept in (J has "
+                    f"none: ∂J/∂Z₂ = P − C)."
+                )
+        for k in ("W1", "W2"):
+            if (
+                not verdicts[k].passed
+                and shapes[k]
+                and np.shape(want[k])[0] == np.shape(want[k])[-1]
+                and np.allclose(got[k], want[k].T, rtol=self.rtol, atol=self.atol)
+            ):
+                return (
+                    f"{k} is the transpose of the expected: ∂J/∂{k} has the shape of {k} (the layer's "
+                    f"inputs × its units), so the transposed layer input stands on the left of δ."
+                )
+        for k in ("b1", "b2"):
+            if not shapes[k]:
+                return (
+                    f"the gradient of {k} has shape {np.shape(got[k])}, but {k} has shape "
+                    f"{np.shape(want[k])}: a bias is added to every row (every point), so its gradient "
+                    f"sums δ over the points, axis 0."
+                )
+        if verdicts["W2"].passed and verdicts["b2"].passed:
+            return (
+                "the output layer's gradients (W2, b2) are right, so P − C is right: the mistake is in "
+                "carrying δ₂ back to the hidden layer, through W₂ and the sigmoid's derivative H ⊙ (1 − H)."
+            )
+        return ""
 
 
 # ----- define by run ----------------------------------------------------------
@@ -128,23 +206,37 @@ class ScalarTape(Exercise):
             "(x + y) * z at x = 1, y = 3, z = −3",
             expression="(x + y) * z",
             values={"x": 1.0, "y": 3.0, "z": -3.0},
-            hint="backward starts at the result, whose gradient with respect to itself is 1, and "
-            "multiplies by each local gradient on the way back (Part IV, 'The chain rule along one path').",
+            hint=[
+                "backward starts at the result, whose gradient with respect to itself is 1, and "
+                "multiplies by each local gradient on the way back (Part IV, 'The chain rule along one path').",
+                "Work the local gradients out on paper first: for a sum each input's is 1, for a product "
+                "each input's is the value of the other factor, for the sigmoid s(1 − s) with s its own "
+                "value. Each operation stores them with its inputs, in the same order.",
+            ],
         ),
         Case(
             "x * x + x at x = 3: one Scalar used three times",
             expression="x * x + x",
             values={"x": 3.0},
-            hint="x reaches the result along three paths, and its gradient is the sum over all "
-            "of them (Part IV, 'A node used twice: the total derivative'): each use adds to .grad.",
+            hint=[
+                "x reaches the result along three paths, and its gradient is the sum over all "
+                "of them (Part IV, 'A node used twice: the total derivative'): each use adds to .grad.",
+                "x * x lists x twice among its inputs, and the sum lists it once more: each of the three "
+                "entries brings its own share, so a share is added to what .grad holds, never assigned.",
+            ],
         ),
         Case(
             "s(s(x * y)) + x * y at x = 0.5, y = −2 (s is the sigmoid)",
             expression="s(s(x * y)) + x * y, with x * y used at two depths",
             values={"x": 0.5, "y": -2.0},
-            hint="x * y feeds the sum directly and through two sigmoids: it may pass its gradient "
-            "on only once everything computed from it has passed theirs. The tape's order "
-            "walked backwards guarantees that (Part IV, 'Why the order of the backward pass matters').",
+            hint=[
+                "x * y feeds the sum directly and through two sigmoids: it may pass its gradient "
+                "on only once everything computed from it has passed theirs. The tape's order "
+                "walked backwards guarantees that (Part IV, 'Why the order of the backward pass matters').",
+                "Make the order first, as Part I's post-order does (each Scalar after its inputs, each "
+                "once, remembered in a set of those already listed), then walk it from the end. A walk "
+                "that goes outward from the result, breadth-first, hands x * y on too early.",
+            ],
         ),
     ]
 
@@ -183,6 +275,203 @@ def _number(value, what):
     return np.asarray(float(value))
 
 
+# ----- square and mean, for the squared error's reductions --------------------
+
+
+def _reduce_mean_gradient(op, grad):
+    A = np.asarray(op.inputs[0])
+    n = A.size // max(np.size(op.output), 1)  # how many entries each mean averages
+    if op.axis is not None:
+        grad = np.expand_dims(grad, op.axis)
+    return [np.broadcast_to(np.asarray(grad) / n, A.shape).copy()]
+
+
+@register
+class SquareAndMean(OwnOperation):
+    id = "part6.square"
+    points = 3
+    obj = "square"
+    also = ("square_gradient", "reduce_mean", "reduce_mean_gradient")
+    summary = (
+        "`class square(ts.Operation)` and `class reduce_mean(ts.Operation)` (`reduce_mean(A, axis=None, "
+        "name=None)`, keeping `self.axis`), with `square_gradient(op, grad)` and "
+        "`reduce_mean_gradient(op, grad)` for the learner's table of gradients"
+    )
+    forbids = (
+        "tensorslow_edu.criterion.square.compute",
+        "tensorslow_edu.criterion.reduce_mean.compute",
+        "tensorslow_edu.criterion._square_gradient",
+        "tensorslow_edu.criterion._reduce_mean_gradient",
+    )
+    input_names = {"square": ("a",), "reduce_mean": ("A",)}
+    reference = {
+        "square": criterion.square,
+        "square_gradient": GRADIENTS["square"],
+        "reduce_mean": criterion.reduce_mean,
+        "reduce_mean_gradient": _reduce_mean_gradient,
+    }
+    cases = [
+        Case(
+            "square of a vector, incoming gradient not all ones",
+            op="square",
+            a=np.array([1.0, -2.0, 3.0]),
+            grad=np.array([1.0, 0.5, -2.0]),
+            hint=[
+                "square is Part I's example operation; its gradient is the row 'a²' of Part IV's rule "
+                "table: the derivative of a², entry by entry, times the incoming gradient.",
+                "The derivative of a² is 2a, not a; read a from op.inputs[0] (op.output holds a²) and "
+                "multiply it, entry by entry, by grad in a new array.",
+            ],
+        ),
+        Case(
+            "the mean of every entry",
+            op="reduce_mean",
+            A=np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 9.0]]),
+            grad=np.array(3.0),
+            hint=[
+                "The mean of n entries is their sum divided by n, so each entry adds to it with weight "
+                "1/n: the row 'mean A' of Part IV's rule table.",
+                "Without an axis n is the number of entries of A. Copy grad / n back to the shape of "
+                "op.inputs[0], as your reduce_sum_gradient of Part IV copies grad.",
+            ],
+        ),
+        Case(
+            "the mean of each row: axis=1",
+            op="reduce_mean",
+            axis=1,
+            A=np.array([[1.0, 2.0, 3.0, 6.0], [0.0, -4.0, 4.0, 8.0], [2.0, 2.0, 2.0, 2.0]]),
+            grad=np.array([1.0, 10.0, 100.0]),
+            hint=[
+                "Along an axis, each mean averages the entries of one row: n is the length of that axis, "
+                "and grad holds one number per mean (Part III's reduce_sum along an axis, Part IV's "
+                "gradient of it).",
+                "Keep the axis as self.axis, as your reduce_sum does. In the gradient, give grad the "
+                "averaged axis back (size 1) before copying it over the input's shape, so each row's "
+                "number goes to that row; then divide by the length of that axis.",
+            ],
+        ),
+    ]
+
+    def op_name(self, inputs):
+        return inputs["op"]
+
+    def keywords(self, inputs):
+        return {"axis": inputs["axis"]} if "axis" in inputs else {}
+
+    def describe(self, inputs):
+        return f"{super().describe(inputs)}; grad = {inputs['grad'].tolist()}"
+
+    def made(self, op, inputs):
+        if inputs["op"] != "reduce_mean":
+            return
+        axis = inputs.get("axis")
+        kept = getattr(op, "axis", "nothing")
+        if kept != axis:
+            raise Mistake(
+                f"reduce_mean(A{'' if axis is None else f', axis={axis}'}) keeps {kept!r} in op.axis, "
+                f"not the axis it was given, {axis!r}: keep it as self.axis in __init__; compute reads it "
+                f"there, and so does reduce_mean_gradient."
+            )
+
+    def call(self, objs, inputs):
+        name = inputs["op"]
+        graph = g.Graph()
+        with graph.as_default():
+            node = g.placeholder(name=self.names_of_inputs(inputs)[0])
+            op = made_operation(objs[name], [node], self.keywords(inputs), self.signature(inputs))
+            self.own(objs[name], name)
+            self.made(op, inputs)
+            fed = hand(inputs[node.name], f"the input {node.name}")
+            value = as_array(g.Session(graph).run(op, {node: fed}), "the value")
+        watch(op.inputs[0], "op.inputs[0]", "output")
+        watch(op.output, "op.output", "output")
+        what = f"{name}_gradient"
+        try:
+            result = objs[what](op, hand(inputs["grad"], "grad", "grad"))
+        except ValueError as exc:
+            if name != "reduce_mean" or "broadcast" not in str(exc) or inputs.get("axis") is None:
+                raise
+            raise Mistake(
+                f"ValueError: {exc}. grad holds one number per mean, shape {np.shape(inputs['grad'])}, "
+                f"and NumPy lines shapes up from the right, so it cannot copy grad along axis "
+                f"{inputs['axis']} of {np.shape(inputs['A'])} as it is: give grad that axis back, "
+                f"with size 1, first."
+            ) from None
+        if not isinstance(result, (list, tuple)) or len(result) != 1:
+            raise BadReturn(
+                f"{what} must return a list with one gradient (the operation has one input), got "
+                f"{type(result).__name__ if not isinstance(result, (list, tuple)) else f'{len(result)} items'}."
+            )
+        return {"value": value, "gradient": as_array(result[0], "the gradient")}
+
+    def expected(self, inputs):
+        G = inputs["grad"]
+        if inputs["op"] == "square":
+            a = inputs["a"]
+            return {"value": a * a, "gradient": 2 * a * G}
+        A, axis = inputs["A"], inputs.get("axis")
+        n = A.size if axis is None else A.shape[axis]
+        spread = G if axis is None else np.expand_dims(G, axis)
+        return {"value": np.mean(A, axis=axis), "gradient": np.broadcast_to(spread / n, A.shape).copy()}
+
+    def compare(self, inputs, got, want):
+        if not isinstance(got, dict) or set(got) != {"value", "gradient"}:
+            return compare_values(got, want, self.rtol, self.atol)
+        for key in ("value", "gradient"):
+            verdict = compare_values(got[key], want[key], self.rtol, self.atol, label=key)
+            if not verdict.passed:
+                advice = self.advice(inputs, key, got[key], want[key])
+                return Verdict(False, verdict.lines + ([advice] if advice else []))
+        return Verdict(True)
+
+    def advice(self, inputs, key, got, want):
+        """One line naming the mistake a wrong value or gradient points to, or ''."""
+        if not isinstance(got, np.ndarray) or got.shape != want.shape:
+            if key == "value" and isinstance(got, np.ndarray) and got.size == want.size:
+                return (
+                    "the values are right but the averaged axis is kept: the mean removes it (no keepdims)."
+                )
+            if key == "gradient":
+                shape = np.shape(inputs.get("a", inputs.get("A")))
+                return f"a gradient has the shape of its input, here {shape}: copy grad back over it."
+            return ""
+        G = inputs["grad"]
+        if inputs["op"] == "square":
+            a = inputs["a"]
+            if key == "value":
+                return ""
+            if np.allclose(got, a * G):
+                return "this is half the expected gradient: the derivative of a² is 2a."
+            if np.allclose(got, 2 * a):
+                return "the incoming gradient is missing: the chain rule multiplies the local derivative by grad."
+            if np.allclose(got, 2 * a * a * G):
+                return "this uses a², op.output, where the rule needs a: read a from op.inputs[0]."
+            return ""
+        A, axis = inputs["A"], inputs.get("axis")
+        n = A.size if axis is None else A.shape[axis]
+        if key == "value":
+            for other in [None, *range(A.ndim)]:
+                if other != axis and np.shape(np.mean(A, axis=other)) == got.shape:
+                    if np.allclose(got, np.mean(A, axis=other)):
+                        said = "every entry" if other is None else f"axis {other}"
+                        return f"this is the mean over {said}; the case asks for {'every entry' if axis is None else f'axis {axis}'}."
+            if np.allclose(got, np.sum(A, axis=axis)):
+                return "this is the sum: the mean divides it by the number of entries averaged."
+            if n != len(A) and np.allclose(got * len(A), np.sum(A, axis=axis)):
+                return f"this divides by the number of rows, {len(A)}; each mean averages {n} entries."
+            return ""
+        if np.allclose(got, n * want):
+            return (
+                f"this is {n} times the expected: each of the n = {n} entries averaged adds to the mean "
+                f"with weight 1/n, so divide the incoming gradient by n."
+            )
+        if axis is not None and np.allclose(got * A.size, want * n):
+            return (
+                f"this divides by all {A.size} entries, but each mean along axis {axis} averages {n} of them."
+            )
+        return ""
+
+
 # ----- momentum ---------------------------------------------------------------
 
 
@@ -206,6 +495,22 @@ def momentum_reference(params, learning_rate, momentum, steps):
     return {k: np.array([p[k] for p in path]) for k in params}
 
 
+class _MomentumOptimizer:
+    """The library's stand-in for the learner's ``MomentumOptimizer``: the rule of ``momentum_reference``."""
+
+    def __init__(self, learning_rate, momentum):
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.velocity = {}
+
+    def step(self, params, grads):
+        new = {}
+        for name, value in params.items():
+            self.velocity[name] = self.momentum * self.velocity.get(name, 0.0) + grads[name]
+            new[name] = value - self.learning_rate * self.velocity[name]
+        return new
+
+
 @register
 class Momentum(Exercise):
     id = "part6.MomentumOptimizer"
@@ -213,6 +518,8 @@ class Momentum(Exercise):
     obj = "MomentumOptimizer"
     summary = "`class MomentumOptimizer(learning_rate, momentum)`: `step(params, grads)` returns new arrays by the frameworks' rule v ← μv + g, p ← p − ηv, keeping each velocity between steps and leaving the given arrays unchanged"
     kind = "class"
+    piece = True
+    reference = _MomentumOptimizer
     cases = [
         Case(
             "3 steps, η = 0.1, μ = 0.9",
@@ -221,8 +528,13 @@ class Momentum(Exercise):
             learning_rate=0.1,
             momentum=0.9,
             steps=3,
-            hint="The velocity is μ times the previous velocity plus the whole gradient, and the "
-            "step is η times the velocity ('Momentum, as the frameworks do it', above).",
+            hint=[
+                "The velocity is μ times the previous velocity plus the whole gradient, and the "
+                "step is η times the velocity ('Momentum, as the frameworks do it', above).",
+                "For each name in params: the new velocity comes from the one kept since the last call "
+                "(zero at the first) and the gradient; the new parameter is the old one minus η times "
+                "that new velocity. Nothing else scales the gradient.",
+            ],
         ),
         Case(
             "5 steps, η = 0.05, μ = 0.5",
@@ -231,8 +543,13 @@ class Momentum(Exercise):
             learning_rate=0.05,
             momentum=0.5,
             steps=5,
-            hint="Momentum remembers: keep each parameter's velocity in the optimizer between "
-            "calls to step, one velocity per name, starting from zero.",
+            hint=[
+                "Momentum remembers: keep each parameter's velocity in the optimizer between "
+                "calls to step, one velocity per name, zero before the first step (the rule in "
+                "'Momentum, as the frameworks do it').",
+                "A variable made inside step is gone when step returns; one made in __init__ and kept on "
+                "self lasts from one call to the next. Key the velocities by parameter name.",
+            ],
         ),
     ]
 
@@ -277,110 +594,22 @@ class Momentum(Exercise):
             int(inputs["steps"]),
         )
 
-
-# ----- the squared error under its three names --------------------------------
-
-REDUCTIONS = {
-    "half_sum": lambda d: 0.5 * np.sum(d * d),
-    "sum": lambda d: np.sum(d * d),
-    "mean": lambda d: np.mean(d * d),
-}
-
-
-@register
-class SquaredError(Exercise):
-    id = "part6.squared_error"
-    points = 2
-    obj = "squared_error"
-    summary = '`squared_error(y, t, reduction)`: from nodes, `½ Σ (y − t)²` (`"half_sum"`), `Σ (y − t)²` (`"sum"`) or the mean (`"mean"`); a ValueError naming the choices for any other reduction'
-    cases = [
-        Case(
-            "half_sum, vectors",
-            y=np.array([1.0, 2.0, 3.0]),
-            t=np.array([1.0, 0.0, 4.0]),
-            reduction="half_sum",
-            hint="'half_sum' is ½ Σ (y − t)², the loss of Part IV's worked example and of "
-            "tf.nn.l2_loss (see 'One formula, three names').",
-        ),
-        Case(
-            "mean, a batch of outputs",
-            y=np.array([[0.5, 0.5], [0.9, 0.1]]),
-            t=np.array([[1.0, 0.0], [1.0, 0.0]]),
-            reduction="mean",
-            hint="'mean' divides by the number of entries, here 4, not the number of rows: it is "
-            "PyTorch's MSELoss() (see 'One formula, three names').",
-        ),
-        Case(
-            "sum, a batch of outputs",
-            y=np.array([[0.5, 0.5], [0.9, 0.1]]),
-            t=np.array([[1.0, 0.0], [1.0, 0.0]]),
-            reduction="sum",
-            hint="'sum' is Σ (y − t)² over every entry: MSELoss(reduction='sum').",
-        ),
-        Case(
-            "an unknown reduction is refused",
-            y=np.array([1.0]),
-            t=np.array([0.0]),
-            reduction="avg",
-            hint="For a reduction it does not know, raise ValueError with a message that names "
-            "the reduction given and the three it accepts, as the frameworks do.",
-        ),
-    ]
-
-    def describe(self, inputs):
-        return f"y = {inputs['y'].tolist()}, t = {inputs['t'].tolist()}, reduction = {inputs['reduction']!r}"
-
-    def call(self, obj, inputs):
-        if inputs["reduction"] not in REDUCTIONS:
-            try:
-                with g.Graph().as_default() as graph:
-                    result = obj(g.placeholder(name="y"), g.placeholder(name="t"), inputs["reduction"])
-            except ValueError as exc:
-                named = [
-                    r
-                    for r in (inputs["reduction"], *REDUCTIONS)
-                    if re.search(rf"\b{re.escape(r)}\b", str(exc))
-                ]
-                return {"refused": "ValueError", "names": sorted(named)}
-            raise BadReturn(
-                f"reduction={inputs['reduction']!r} is not one of 'half_sum', 'sum', "
-                f"'mean', but no ValueError was raised (got a {type(result).__name__})."
-            )
-        graph = g.Graph()
-        with graph.as_default():
-            y, t = g.placeholder(name="y"), g.placeholder(name="t")
-            node = as_node(obj(y, t, inputs["reduction"]), graph, "the loss")
-            feed = {y: inputs["y"], t: inputs["t"]}
-            value = as_array(g.Session(graph).run(node, feed), "the loss")
-            if value.shape != ():
-                raise BadReturn(
-                    f"the loss has shape {value.shape}: reduce over every entry so that it is one number."
-                )
-            grads = train.compute_gradients(node, feed)
-            if y not in grads:
-                raise BadReturn("the loss does not depend on y through ts operations.")
-            return {"value": value, "gradient wrt y": as_array(grads[y])}
-
-    def expected(self, inputs):
-        reduction = inputs["reduction"]
-        if reduction not in REDUCTIONS:
-            return {"refused": "ValueError", "names": sorted([reduction, *REDUCTIONS])}
-        d = inputs["y"] - inputs["t"]
-        scale = {"half_sum": 1.0, "sum": 2.0, "mean": 2.0 / d.size}[reduction]
-        return {"value": np.asarray(REDUCTIONS[reduction](d)), "gradient wrt y": scale * d}
-
     def compare(self, inputs, got, want):
-        if "refused" in want:
-            if not isinstance(got, dict) or got.get("refused") != "ValueError":
-                return Verdict(False, ["expected a ValueError"])
-            missing = [n for n in want["names"] if n not in got.get("names", [])]
-            if missing:
-                return Verdict(
-                    False,
-                    [
-                        f"the ValueError's message does not name {missing}: say which "
-                        f"reduction was given and which ones are accepted"
-                    ],
-                )
-            return Verdict(True)
-        return super().compare(inputs, got, want)
+        verdict = super().compare(inputs, got, want)
+        if verdict.passed or not isinstance(got, dict):
+            return verdict
+        start = {"w": inputs["w"], "b": inputs["b"]}
+        plain = momentum_reference(start, inputs["learning_rate"], 0.0, int(inputs["steps"]))
+        same = all(
+            isinstance(got.get(k), np.ndarray)
+            and got[k].shape == plain[k].shape
+            and np.allclose(got[k], plain[k], rtol=self.rtol, atol=self.atol)
+            for k in plain
+        )
+        if same and inputs["momentum"] != 0:
+            verdict.lines.append(
+                "your steps are those of plain gradient descent, p ← p − ηg: the velocity starts "
+                "from zero at every call of step, so momentum never builds up. Keep each velocity in "
+                "the optimizer from one call to the next."
+            )
+        return verdict

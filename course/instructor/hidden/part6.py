@@ -59,14 +59,27 @@ HIDDEN = {
             steps=20,
         ),
     ],
-    "part6.squared_error": [
-        Case("half_sum of scalars", y=np.array(2.5), t=np.array(-0.5), reduction="half_sum"),
+    "part6.square": [
         Case(
-            "mean over a 3-D batch",
-            y=np.linspace(0, 1, 12).reshape(2, 3, 2),
-            t=np.ones((2, 3, 2)),
-            reduction="mean",
+            "square of a matrix",
+            op="square",
+            a=np.array([[0.5, -1.5], [2.0, 0.0]]),
+            grad=np.array([[1.0, -1.0], [0.25, 3.0]]),
         ),
-        Case("another unknown reduction", y=np.array([1.0, 2.0]), t=np.array([0.0, 0.0]), reduction="none"),
+        Case(
+            "the mean of each column: axis=0",
+            op="reduce_mean",
+            axis=0,
+            A=np.array([[1.0, 2.0, 3.0], [3.0, -2.0, 5.0]]),
+            grad=np.array([2.0, -1.0, 0.5]),
+        ),
+        Case(
+            "the mean along the last axis of a 3-D array",
+            op="reduce_mean",
+            axis=2,
+            A=np.linspace(-1, 1, 24).reshape(2, 3, 4),
+            grad=np.arange(6.0).reshape(2, 3),
+        ),
+        Case("the mean of one number", op="reduce_mean", A=np.array(2.5), grad=np.array(-1.0)),
     ],
 }
