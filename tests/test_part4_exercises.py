@@ -1,0 +1,153 @@
+"""Part IV: more typical mistakes, each failing with its own message, and the notebook's cells that
+train with the learner's own engine.
+
+The correct solutions are the instructor notebook's; each mistake replaces one of them. (The first
+mistakes of Part IV are in test_engine_exercises.py.)
+"""
+
+import re
+
+import numpy as np
+import pytest
+
+from tensorslow_edu.exercises import check
+
+from .test_exercises import all_solutions
+
+pytestmark = [pytest.mark.grader, pytest.mark.part4]
+
+
+def with_mistake(source):
+    ns = all_solutions()
+    exec(compile("import numpy as np\nimport tensorslow_edu as ts\n" + source, "<mistake>", "exec"), ns)
+    return ns
+
+
+def line_of(text, case):
+    """The line of the report that names ``case``."""
+    return next(line for line in text.splitlines() if case in line)
+
+
+# ---------------------------------------------------------------------------
+# matmul_gradient: a product whose shapes do not fit names the gradient and the shapes
+# ---------------------------------------------------------------------------
+
+MATMUL_SHAPES = {
+    "grad @ b, not grad @ bᵀ": (
+        "return [grad @ b, a.T @ grad]",
+        "grad @ b cannot be computed: grad, of shape (3, 3), has 3 columns but b, of shape (2, 3), has 2 rows. "
+        "∂L/∂a must have shape (3, 2), the shape of a; grad is (3, 3), b is (2, 3).",
+    ),
+    "a @ grad, not aᵀ @ grad": (
+        "return [grad @ b.T, a @ grad]",
+        "a @ grad cannot be computed: a, of shape (3, 2), has 2 columns but grad, of shape (3, 3), has 3 rows. "
+        "∂L/∂b must have shape (2, 3), the shape of b; grad is (3, 3), a is (3, 2).",
+    ),
+    "np.dot with the wrong transpose": (
+        "return [np.dot(grad, b), np.dot(a.T, grad)]",
+        "np.dot(grad, b) cannot be computed: grad, of shape (3, 3), has 3 columns but b, of shape (2, 3), has 2 rows.",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MATMUL_SHAPES))
+def test_a_product_whose_shapes_do_not_fit_names_the_gradient_and_the_shapes(name):
+    body, says = MATMUL_SHAPES[name]
+    ns = with_mistake(f"def matmul_gradient(op, grad):\n    a, b = op.inputs\n    {body}\n")
+    text = str(check("part4.matmul_gradient", namespace=ns))
+    assert says in text, text
+    assert "Input operand 1 has a mismatch" not in text  # NumPy's own words are replaced
+
+
+def test_a_vector_product_that_does_not_fit_says_so_for_the_vector_case():
+    ns = with_mistake(
+        "def matmul_gradient(op, grad):\n"
+        "    a, b = op.inputs\n"
+        "    b2 = b[np.newaxis, :] if b.ndim == 1 else b   # a vector on the right read as a row\n"
+        "    return [(grad @ b2.T).reshape(a.shape), (a.T @ grad).reshape(b.shape)]\n"
+    )
+    text = str(check("part4.matmul_gradient", namespace=ns))
+    assert "  ✓ a batch of points times a matrix" in text
+    assert (
+        "grad @ b reshaped to (1, 2)ᵀ" not in text
+        and "∂L/∂a must have shape (3, 2), the shape of a; grad is (3,), b is (2,)" in text
+    ), text
+
+
+def test_a_reshape_that_fails_names_the_shapes_each_gradient_needs():
+    ns = with_mistake(
+        "def matmul_gradient(op, grad):\n    a, b = op.inputs\n    return [(grad @ b.T).reshape((3,)), a.T @ grad]\n"
+    )
+    text = str(check("part4.matmul_gradient", namespace=ns))
+    assert (
+        "matmul_gradient raised ValueError: cannot reshape array of size 6 into shape (3,). "
+        "∂L/∂a must have shape (3, 2) and ∂L/∂b shape (2, 3), the shapes of a and b; grad is (3, 3)."
+    ) in text, text
+
+
+def test_the_traced_inputs_change_nothing_for_a_right_answer_and_still_see_changes_in_place():
+    assert check("part4.matmul_gradient", namespace=all_solutions()).passed
+    ns = with_mistake(
+        "def matmul_gradient(op, grad):\n"
+        "    a, b = op.inputs\n"
+        "    a2 = a[np.newaxis, :] if a.ndim == 1 else a\n"
+        "    b2 = b[:, np.newaxis] if b.ndim == 1 else b\n"
+        "    g2 = np.reshape(grad, (a2.shape[0], b2.shape[1]))\n"
+        "    g2 *= 1.5   # changes grad, of which g2 is a view\n"
+        "    return [(g2 @ b2.T).reshape(a.shape), (a2.T @ g2).reshape(b.shape)]\n"
+    )
+    assert "grad was changed in place" in str(check("part4.matmul_gradient", namespace=ns))
+
+
+# ---------------------------------------------------------------------------
+# backprop: once a share is lost, the later case does not blame the order
+# ---------------------------------------------------------------------------
+
+OVERWRITE = """
+def backprop(loss, gradients):
+    grads = {loss: np.ones_like(loss.output)}
+    for node in reversed(traverse_postorder(loss)):
+        if isinstance(node, ts.Operation):
+            for inp, share in zip(node.input_nodes, gradients[type(node).__name__](node, grads[node])):
+                grads[inp] = share                      # the last share replaces the others
+    return grads
+"""
+
+KEEPS_FIRST = """
+def backprop(loss, gradients):
+    grads = {loss: np.ones_like(loss.output)}
+    for node in reversed(traverse_postorder(loss)):
+        if isinstance(node, ts.Operation):
+            for inp, share in zip(node.input_nodes, gradients[type(node).__name__](node, grads[node])):
+                if inp not in grads:                    # the first share only
+                    grads[inp] = share
+    return grads
+"""
+
+TWO_DEPTHS = "a node used at two depths"
+
+
+@pytest.mark.parametrize("source", [OVERWRITE, KEEPS_FIRST], ids=["overwrite", "keeps_first"])
+def test_a_lost_share_is_named_and_the_later_case_does_not_blame_the_order(source):
+    report = check("part4.backprop", namespace=with_mistake(source))
+    text = str(report)
+    assert (
+        "x holds only one of its 2 shares, not their sum: x is used twice (by sq, as both of its inputs)"
+    ) in text, text
+    later = line_of(text, TWO_DEPTHS)
+    # the line is the case's own diagnosis (or, where a report shows hints there, a hint naming both
+    # halves of the idea): the order alone is not blamed
+    assert "holds only one of its 2 shares" in later or "sum of both shares" in later, later
+    assert not re.search(r"reverse topological|too early", later), later
+    # the case's own one-line diagnosis, for a report that shows one per failing case
+    verdict = dict((case.name, v) for case, v in report.rows)[
+        next(c.name for c, _ in report.rows if TWO_DEPTHS in c.name)
+    ]
+    assert verdict.short == "a holds only one of its 2 shares, not their sum"
+
+
+def test_the_order_mistake_still_blames_the_order():
+    from .test_engine_exercises import MISTAKES
+
+    text = str(check("part4.backprop", namespace=with_mistake(MISTAKES["breadth_first"][1])))
+    assert "backprop handled a too early" in text and "holds only one" not in text
