@@ -59,6 +59,20 @@ def test_a_product_whose_shapes_do_not_fit_names_the_gradient_and_the_shapes(nam
     assert "Input operand 1 has a mismatch" not in text  # NumPy's own words are replaced
 
 
+def test_every_case_of_the_wrong_transpose_gets_its_own_shapes():
+    ns = with_mistake(
+        "def matmul_gradient(op, grad):\n    a, b = op.inputs\n    return [grad @ b, a.T @ grad]\n"
+    )
+    first_lines = {case.name: v.lines[0] for case, v in check("part4.matmul_gradient", namespace=ns).rows}
+    assert first_lines["two vectors: h @ w"] == (
+        "grad @ b cannot be computed: grad, of shape (), is a single number. "
+        "∂L/∂a must have shape (2,), the shape of a; grad is (), b is (2,)."
+    )
+    assert first_lines["a vector times a matrix: h @ W"].endswith(
+        "∂L/∂a must have shape (2,), the shape of a; grad is (3,), b is (2, 3)."
+    )
+
+
 def test_a_vector_product_that_does_not_fit_says_so_for_the_vector_case():
     ns = with_mistake(
         "def matmul_gradient(op, grad):\n"

@@ -204,10 +204,14 @@ class _ShapeClash(Exception):
             product = (
                 f"{names[0]} @ {names[1]}" if self.function == "matmul" else f"np.dot({', '.join(names)})"
             )
-            failed = (
-                f"{product} cannot be computed: {_phrase(left, shapes)} has {_inner(left, 'left')} but "
-                f"{_phrase(right, shapes)} has {_inner(right, 'right')}."
-            )
+            number = next((x for x in self.operands if np.ndim(x) == 0), None)
+            if number is not None:  # @ needs at least one axis on each side
+                failed = f"{product} cannot be computed: {_phrase(number, shapes)} is a single number."
+            else:
+                failed = (
+                    f"{product} cannot be computed: {_phrase(left, shapes)} has {_inner(left, 'left')} but "
+                    f"{_phrase(right, shapes)} has {_inner(right, 'right')}."
+                )
         else:
             failed = f"np.{self.function}({', '.join(names)}) failed (NumPy: {self.error})."
         used = {x.origin for x in traced}
