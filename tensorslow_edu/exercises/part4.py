@@ -169,7 +169,7 @@ def _call_gradient(function, op, grad, what, traced=False):
         try:
             result = function(op, _Traced.named(grad, "grad"))
         except _ShapeClash as clash:
-            raise Mistake(clash.explain(what, shapes)) from None
+            raise Mistake(clash.explain(shapes)) from None
         except ValueError as exc:  # a reshape, say: NumPy's words, with the shapes that matter
             raise Mistake(
                 f"{what} raised ValueError: {exc}. {_must_have(shapes, NAMES)}; grad is {shapes['grad']}."
@@ -195,7 +195,7 @@ class _ShapeClash(Exception):
         super().__init__(str(error))
         self.function, self.operands, self.error = function, operands, error
 
-    def explain(self, what, shapes):
+    def explain(self, shapes):
         """'grad @ b cannot be computed: ... ∂L/∂a must have shape (3, 2), the shape of a; grad is (3, 3), b is (2, 3).'"""
         traced = [x for x in self.operands if isinstance(x, _Traced)]
         names = [_label(x, shapes) for x in self.operands]
