@@ -54,12 +54,16 @@ class GradcheckReport:
         return "\n".join(lines)
 
 
-def gradcheck(loss, feed_dict=None, wrt=None, eps=1e-6, rtol=1e-4, atol=1e-6, raise_error=True):
+def gradcheck(
+    loss, feed_dict=None, wrt=None, eps=1e-6, rtol=1e-4, atol=1e-6, raise_error=True, gradients=None
+):
     """Check ∂loss/∂node for each node in ``wrt`` (default: the Variables the loss depends on).
 
     ``wrt`` may also hold placeholders fed in ``feed_dict``. Raises
     ``GradientCheckError`` with the report if a gradient is off, unless
-    ``raise_error=False``; returns the report either way.
+    ``raise_error=False``; returns the report either way. ``gradients``, a table
+    {operation type name: gradient function}, checks those functions instead of the
+    library's registry (your own table, say).
     """
     feed = dict(feed_dict or {})
     session = Session(loss.graph)
@@ -72,7 +76,7 @@ def gradcheck(loss, feed_dict=None, wrt=None, eps=1e-6, rtol=1e-4, atol=1e-6, ra
             )
     elif not wrt:
         raise GradientCheckError("gradient check: wrt is empty, so there is nothing to check.")
-    grads = compute_gradients(loss, feed)
+    grads = compute_gradients(loss, feed, gradients=gradients)
 
     def total():
         return float(np.sum(session.run(loss, feed)))
@@ -119,7 +123,9 @@ def check_gradient(function, *inputs, seed=0, **tolerances):
 
     Example: ``check_gradient(lambda a, b: ts.matmul(a, b), A, B)``. Every
     output entry gets its own random weight, so a gradient that mixes up
-    entries is caught, not only one that is wrong on average.
+    entries is caught, not only one that is wrong on average. The keywords go to
+    ``gradcheck``: ``gradients=table`` checks a table of gradient functions of your own
+    (the weighting takes multiply and reduce_sum, so the table needs those two too).
     """
     rng = np.random.default_rng(seed)
     with Graph().as_default():

@@ -170,15 +170,17 @@ def _matmul_gradient(op, grad, needs_grad=(True, True)):
 # ---------------------------------------------------------------------------
 
 
-def backprop(loss, on_step=None):
+def backprop(loss, on_step=None, gradients=None):
     """∂loss/∂node for every node ``loss`` depends on, from the values of the last forward pass.
 
     ``on_step(op, grad, input_grads, grads)``, if given, sees each operation's step.
+    ``gradients``, if given, is a table {operation type name: gradient function} used instead
+    of the registry (a learner's own table, say).
     """
     grads = {loss: np.ones_like(loss.output)}  # ∂loss/∂loss = 1
     for node in reversed(loss.graph.execution_order([loss])):  # reverse topological order
         if isinstance(node, Operation):
-            rule = gradient_function(node)
+            rule = gradient_function(node) if gradients is None else _from_table(gradients, node)
             input_grads = checked_gradients(node, rule(node, grads[node]))
             for input_node, g in zip(node.input_nodes, input_grads):
                 # a node with several consumers sums what each passes back (the total derivative)
@@ -186,6 +188,17 @@ def backprop(loss, on_step=None):
             if on_step is not None:
                 on_step(node, grads[node], input_grads, grads)
     return grads
+
+
+def _from_table(gradients, op):
+    """The gradient function for ``op`` in a table {operation type name: function}."""
+    function = gradients.get(type(op).__name__)
+    if not callable(function):
+        raise GradientError(
+            f"the table of gradient functions has no function for {type(op).__name__!r} (node "
+            f"{op.name!r}); it has {sorted(gradients)}."
+        )
+    return function
 
 
 def checked_gradients(op, results, needs_grad=None):
@@ -239,15 +252,16 @@ def checked_gradients(op, results, needs_grad=None):
     return checked
 
 
-def compute_gradients(loss, feed_dict=None):
+def compute_gradients(loss, feed_dict=None, gradients=None):
     """Run a fresh forward pass, then backprop; return {node: ∂loss/∂node} for every node the loss depends on.
 
     The gradient of a node has the shape of its value. ``loss`` is usually a
     scalar; for an array-valued loss the result is the gradient of its sum.
+    ``gradients``: a table {operation type name: gradient function} to use instead of the registry.
     """
     _check_loss(loss)
     Session(loss.graph).run(loss, feed_dict)
-    return backprop(loss)
+    return backprop(loss, gradients=gradients)
 
 
 def backprop_trace(loss, feed_dict=None):

@@ -154,11 +154,26 @@ def _forward(op_name, values, axis=None):
     return op
 
 
-def _call_gradient(function, op, grad, what):
+def _call_gradient(function, op, grad, what, traced=False):
+    """The learner's gradient function on ``op``; with ``traced``, a product whose shapes do not
+    fit is explained with the names and shapes of what was multiplied (see ``_Traced``)."""
     for i, value in enumerate(op.inputs):
         watch(value, f"op.inputs[{i}]", "output")
     watch(op.output, "op.output", "output")
-    result = function(op, hand(grad, "grad", "grad"))
+    grad = hand(grad, "grad", "grad")
+    if not traced:
+        result = function(op, grad)
+    else:
+        shapes = {name: np.shape(v) for name, v in zip(("grad", *NAMES), (grad, *op.inputs))}
+        op.inputs = [_Traced.named(v, name) for v, name in zip(op.inputs, NAMES)]
+        try:
+            result = function(op, _Traced.named(grad, "grad"))
+        except _ShapeClash as clash:
+            raise Mistake(clash.explain(shapes)) from None
+        except ValueError as exc:  # a reshape, say: NumPy's words, with the shapes that matter
+            raise Mistake(
+                f"{what} raised ValueError: {exc}. {_must_have(shapes, NAMES)}; grad is {shapes['grad']}."
+            ) from None
     n = len(op.inputs)
     if not isinstance(result, (list, tuple)):
         raise BadReturn(
@@ -171,6 +186,108 @@ def _call_gradient(function, op, grad, what):
             f"{n} input{'s' if n > 1 else ''}), got {len(result)} items."
         )
     return [as_array(r, f"the gradient for {x}") for r, x in zip(result, NAMES)]
+
+
+class _ShapeClash(Exception):
+    """A NumPy operation on traced arrays whose shapes do not fit."""
+
+    def __init__(self, function, operands, error):
+        super().__init__(str(error))
+        self.function, self.operands, self.error = function, operands, error
+
+    def explain(self, shapes):
+        """'grad @ b cannot be computed: ... ∂L/∂a must have shape (3, 2), the shape of a; grad is (3, 3), b is (2, 3).'"""
+        traced = [x for x in self.operands if isinstance(x, _Traced)]
+        names = [_label(x, shapes) for x in self.operands]
+        if self.function in ("matmul", "dot") and len(self.operands) == 2:
+            left, right = self.operands
+            product = (
+                f"{names[0]} @ {names[1]}" if self.function == "matmul" else f"np.dot({', '.join(names)})"
+            )
+            number = next((x for x in self.operands if np.ndim(x) == 0), None)
+            if number is not None:  # @ needs at least one axis on each side
+                failed = f"{product} cannot be computed: {_phrase(number, shapes)} is a single number."
+            else:
+                failed = (
+                    f"{product} cannot be computed: {_phrase(left, shapes)} has {_inner(left, 'left')} but "
+                    f"{_phrase(right, shapes)} has {_inner(right, 'right')}."
+                )
+        else:
+            failed = f"np.{self.function}({', '.join(names)}) failed (NumPy: {self.error})."
+        used = {x.origin for x in traced}
+        # a product of grad with b is on its way to ∂L/∂a, one of grad with a to ∂L/∂b
+        aims = [x for x, other in (("a", "b"), ("b", "a")) if other in used and x not in used]
+        if "grad" not in used or len(aims) != 1:
+            aims = list(NAMES)
+        everything = len(traced) < len(self.operands) or not used  # an array of the learner's took part
+        shown = ["grad", *NAMES] if everything else [name for name in ("grad", *NAMES) if name in used]
+        return f"{failed} {_must_have(shapes, aims)}; {', '.join(f'{n} is {shapes[n]}' for n in shown)}."
+
+
+def _must_have(shapes, names):
+    """'∂L/∂a must have shape (3, 2), the shape of a', for each of ``names``."""
+    if len(names) == 1:
+        return f"∂L/∂{names[0]} must have shape {shapes[names[0]]}, the shape of {names[0]}"
+    return f"∂L/∂a must have shape {shapes['a']} and ∂L/∂b shape {shapes['b']}, the shapes of a and b"
+
+
+def _label(x, shapes):
+    """How feedback names an operand: a, aᵀ (a matrix transposed), 'a reshaped to (1, 2)', or an
+    array the learner's code computed."""
+    if not isinstance(x, _Traced) or x.origin is None:
+        return f"an array of shape {np.shape(x)}" if np.ndim(x) else "a number"
+    original = shapes[x.origin]
+    if x.shape == original:
+        return x.origin
+    if x.ndim == 2 and x.shape == original[::-1]:
+        return f"{x.origin}ᵀ"
+    return f"{x.origin} reshaped to {x.shape}"
+
+
+def _phrase(x, shapes):
+    """The label with the operand's shape, unless the label says it already."""
+    label = _label(x, shapes)
+    return label if "shape" in label or label == "a number" else f"{label}, of shape {np.shape(x)},"
+
+
+def _inner(x, side):
+    """The size a product pairs up: the columns of the left operand, the rows of the right one."""
+    if np.ndim(x) == 1:
+        n, unit = np.shape(x)[0], "entr"
+        return f"{n} {unit}{'y' if n == 1 else 'ies'}"
+    n, unit = (np.shape(x)[-1], "column") if side == "left" else (np.shape(x)[-2], "row")
+    return f"{n} {unit}{'' if n == 1 else 's'}"
+
+
+class _Traced(np.ndarray):
+    """a, b or grad as matmul_gradient receives them, for feedback only: arithmetic gives plain
+    arrays, views (.T, reshape, [np.newaxis]) keep the name, and a NumPy operation that fails on
+    them raises _ShapeClash, which names what was multiplied instead of NumPy's bare ValueError."""
+
+    @classmethod
+    def named(cls, array, origin):
+        traced = np.asarray(array).view(cls)
+        traced.origin = origin
+        return traced
+
+    def __array_finalize__(self, obj):
+        self.origin = getattr(obj, "origin", None)
+
+    def __array_ufunc__(self, ufunc, method, *args, **kwargs):
+        plain = [x.view(np.ndarray) if isinstance(x, _Traced) else x for x in args]
+        if "out" in kwargs:
+            kwargs["out"] = tuple(x.view(np.ndarray) if isinstance(x, _Traced) else x for x in kwargs["out"])
+        try:
+            return getattr(ufunc, method)(*plain, **kwargs)
+        except ValueError as exc:
+            raise _ShapeClash(ufunc.__name__, args, exc) from None
+
+    def __array_function__(self, function, types, args, kwargs):
+        try:
+            return super().__array_function__(function, types, args, kwargs)
+        except ValueError as exc:
+            operands = [x for x in args if isinstance(x, (np.ndarray, float, int))]
+            raise _ShapeClash(function.__name__, operands, exc) from None
 
 
 class _GradientFamily(Exercise):
@@ -362,7 +479,7 @@ class MatmulGradient(_GradientFamily):
 
     def call(self, obj, inputs):
         op = _forward("matmul", inputs["values"])
-        return _call_gradient(obj, op, inputs["grad"], "matmul_gradient")
+        return _call_gradient(obj, op, inputs["grad"], "matmul_gradient", traced=True)
 
     def describe(self, inputs):
         a, b = inputs["values"]
@@ -560,8 +677,9 @@ class Backprop(Exercise):
     piece = True
     reference = staticmethod(_backprop)
     ORDER_HINTS = [
-        "A node's gradient is complete only when all its consumers have passed their shares back "
-        "(section 'Why the order of the backward pass matters').",
+        "a is used at two depths, by b and by t: its gradient is the sum of both shares (section 'A node "
+        "used twice'), complete only once both have arrived (section 'Why the order of the backward pass "
+        "matters').",
         "Part I's traverse_postorder lists every node after its inputs; read backwards, it lists every "
         "node after its consumers.",
     ]
@@ -649,6 +767,51 @@ class Backprop(Exercise):
         g.Session(graph).run(loss, {nodes[k]: v for k, v in inputs["feed"].items()})
         return {n.name: np.asarray(v, dtype=np.float64) for n, v in _backprop(loss, GRADIENTS).items()}
 
+    @staticmethod
+    def _shares(inputs):
+        """The node names in reverse topological order (each after all its consumers), and
+        {node name: [(consumer name, the share it passes back)]}, from the right gradients."""
+        graph, nodes = build(inputs["graph"])
+        loss = nodes[inputs["loss"]]
+        g.Session(graph).run(loss, {nodes[k]: v for k, v in inputs["feed"].items()})
+        shares, grads = {}, _backprop(loss, GRADIENTS)
+        for node in g._post_order((loss,)):
+            if isinstance(node, g.Operation):
+                for input_node, share in zip(
+                    node.input_nodes, GRADIENTS[type(node).__name__](node, grads[node])
+                ):
+                    shares.setdefault(input_node.name, []).append((node.name, share))
+        return [n.name for n in reversed(g._post_order((loss,)))], shares
+
+    def _one_share(self, inputs, got, want):
+        """Why the node nearest the loss with a wrong gradient is wrong, when it holds one of its
+        shares instead of their sum (a share overwritten, or only the first kept); else None."""
+        order, shares = self._shares(inputs)
+        for name in order:  # from the loss down: the first wrong node, all its consumers right, is the cause
+            mine, right = got.get(name), want.get(name)
+            if right is None:
+                continue
+            if not isinstance(mine, np.ndarray) or mine.shape != right.shape:
+                return None
+            if compare_values(mine, right, self.rtol, self.atol).passed:
+                continue
+            parts = shares.get(name, [])
+            if len(parts) < 2 or not any(np.allclose(mine, share) for _, share in parts):
+                return None
+            consumers = [c for c, _ in parts]
+            by = (
+                f"{consumers[0]}, as both of its inputs"
+                if len(set(consumers)) == 1
+                else " and ".join(dict.fromkeys(consumers))
+            )
+            short = f"{name} holds only one of its {len(parts)} shares, not their sum"
+            times = "twice" if len(parts) == 2 else f"{len(parts)} times"
+            return short, (
+                f"{short}: {name} is used {times} (by {by}), and each use passes a share of gradient "
+                f"back. Add each share to what {name} has collected so far instead of replacing it."
+            )
+        return None
+
     def compare(self, inputs, got, want):
         if isinstance(got, dict):
             missing = [k for k in want if k not in got]
@@ -666,7 +829,15 @@ class Backprop(Exercise):
                 return Verdict(
                     False, [f"{', '.join(beside)} got a gradient, but the loss does not depend on it"]
                 )
-        return compare_values(got, want, self.rtol, self.atol, label="∂loss/∂node")
+        verdict = compare_values(got, want, self.rtol, self.atol, label="∂loss/∂node")
+        diagnosis = (
+            None if verdict.passed or not isinstance(got, dict) else self._one_share(inputs, got, want)
+        )
+        if diagnosis:
+            short, why = diagnosis
+            verdict = Verdict(False, verdict.lines + [why])
+            verdict.short = short  # this case's own one-line diagnosis, when it is not the one shown in full
+        return verdict
 
 
 # ---------------------------------------------------------------------------
@@ -773,6 +944,8 @@ class Optimizer(Exercise):
                 watch(v.value, f"the value of Variable {v.name}", "value")
             try:
                 value = optimizer.minimize(loss, {nodes[k]: np.array(a) for k, a in feed.items()})
+            except NotImplementedError:  # a stub: not started yet, not a mistake
+                raise
             except Exception as exc:
                 if loss.output is None:  # nothing was ever computed
                     raise Mistake(
