@@ -303,6 +303,18 @@ def test_what_points_to_a_part_left_out_is_left_out():
     assert build.leave_out_parts(text, {"01_a", "02_b"}) == text
 
 
+def test_a_page_left_from_an_earlier_build_is_found(tmp_path):
+    """Sphinx keeps the page of a document that left the table of contents: build.py looks for
+    such pages, and builds the site afresh when it finds one."""
+    build = course_build()
+    for page in ("index", "search", "genindex", "glossary", "parts/01_a", "parts/03_b"):
+        (tmp_path / f"{page}.html").parent.mkdir(exist_ok=True)
+        (tmp_path / f"{page}.html").write_text("<html></html>")
+    assert build.stale_pages(tmp_path, {"index", "glossary", "parts/01_a"}) == ["parts/03_b"]
+    assert build.stale_pages(tmp_path, {"index", "glossary", "parts/01_a", "parts/03_b"}) == []
+    assert build.stale_pages(tmp_path / "not-built", {"index"}) == []
+
+
 # ------------------------------------------------------------------------- the pages
 
 
