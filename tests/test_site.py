@@ -25,6 +25,7 @@ import re
 import subprocess
 import sys
 import time
+from html import escape
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -334,6 +335,20 @@ def test_pages_exist(site):
     stems = re.findall(r"file: parts/(\S+)", toc)
     notebooks = sorted(s + ".html" for s in stems if (REPO / "notebooks" / f"{s}.ipynb").exists())
     assert parts == notebooks, "every notebook of the table of contents that exists is a page"
+
+
+def test_the_title_and_the_address_reach_the_pages(site):
+    """The title of jupyter_book.yml in the browser's title and on the home page; its address in
+    the footer of every page."""
+    _, html = site
+    settings = site_settings()
+    title = escape(settings["title"])
+    index = (html / "index.html").read_text()
+    assert f"<strong>{title}</strong> course" in index, "the home page's {{ title }}"
+    for page in [html / "index.html", html / "glossary.html", *(html / "parts").glob("*.html")]:
+        text = page.read_text()
+        assert re.search(rf"<title>[^<]*{re.escape(title)}</title>", text), page.name
+        assert f'<a href="{escape(settings["repository"]["url"])}">' in text, page.name
 
 
 def test_no_solution_is_published(site):
