@@ -9,7 +9,8 @@ What happens:
 1. The pages of ``course/`` are gathered into a build folder (``_build/course/``, or
    ``_build/course-offline/``), together with the student version of each notebook of
    ``notebooks/``: the exercises are stubs, so the site never publishes a solution. A part
-   whose notebook does not exist yet is left out, with a notice.
+   that ``course/_toc.yml`` leaves out, or whose notebook does not exist yet, is nowhere on
+   the site (see ``stage``).
 2. Jupyter Book 1.x builds that folder with the configuration of ``jupyter_book.yml``. It
    runs each notebook once and keeps the result in ``_build/.jupyter_cache``, in a folder
    named after the library's source: a rebuild with unchanged notebooks and an unchanged
@@ -568,7 +569,7 @@ def main(argv=None):
     html = book / "_build" / "html"
     stale = stale_pages(html, toc_files(yaml.safe_load((book / "_toc.yml").read_text())))
     if stale:
-        say(f"{', '.join(stale)} left the table of contents: the site is built afresh without them")
+        say(f"no longer in the table of contents: {', '.join(stale)}; the site is built afresh")
         for folder in ("html", ".doctrees"):
             shutil.rmtree(book / "_build" / folder, ignore_errors=True)
 
