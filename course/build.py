@@ -167,7 +167,7 @@ def leave_out_parts(text, built):
 
     ``built`` holds the stems of the parts that are (``01_computational_graphs``, ...). A table
     row, list item or paragraph that links to another part is left out (a row of the home
-    page's table of parts, a glossary entry's "Built in Part IV."), and a heading that names
+    page's table of parts, a glossary entry's "In the course: Part IV."), and a heading that names
     such a part ("## Part III: the training criterion", on the API page) loses its number.
     """
     numbers = {int(stem[:2]) for stem in built if stem[:2].isdigit()}
