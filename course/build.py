@@ -9,7 +9,8 @@ What happens:
 1. The pages of ``course/`` are gathered into a build folder (``_build/course/``, or
    ``_build/course-offline/``), together with the student version of each notebook of
    ``notebooks/``: the exercises are stubs, so the site never publishes a solution. A part
-   whose notebook does not exist yet is left out, with a notice.
+   that ``course/_toc.yml`` leaves out, or whose notebook does not exist yet, is nowhere on
+   the site (see ``stage``).
 2. Jupyter Book 1.x builds that folder with the configuration of ``jupyter_book.yml``. It
    runs each notebook once and keeps the result in ``_build/.jupyter_cache``, in a folder
    named after the library's source: a rebuild with unchanged notebooks and an unchanged
@@ -28,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from html import escape
 from pathlib import Path
 
 import nbformat
@@ -103,14 +105,18 @@ def sync_tree(src, dst, skip=(), keep=()):
 # ---------------------------------------------------------------------- student notebooks
 
 
-def make_student_notebooks(sources, outdir):
-    """Write the student version of each source notebook into outdir."""
+def make_student_notebooks(sources, outdir, built):
+    """Write the student version of each source notebook into outdir.
+
+    Their Markdown leaves out what points to a part that is not on the site (``leave_out_parts``;
+    ``built`` holds the stems of the parts that are), so that a download says what its page says.
+    """
     outdir.mkdir(parents=True, exist_ok=True)
     # the command takes a few seconds: skip it when neither the notebooks nor it changed
     import tensorslow_edu.grading.student as student
 
     package = Path(student.__file__).resolve().parents[1]
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(Path(__file__).read_bytes() + " ".join(sorted(built)).encode())
     for code in sorted([*package.glob("grading/*.py"), *package.glob("exercises/*.py")]):
         digest.update(code.read_bytes())
     for src in sources:
@@ -136,8 +142,56 @@ def make_student_notebooks(sources, outdir):
             quiet=True,
         )
         for src in sources:
-            write_if_changed(outdir / src.name, (Path(tmp) / src.name).read_bytes())
+            nb = nbformat.read(Path(tmp) / src.name, as_version=4)
+            for cell in nb.cells:
+                if cell.cell_type == "markdown":
+                    cell.source = leave_out_parts(cell.source, built).strip("\n")
+            nb.cells = [c for c in nb.cells if c.cell_type != "markdown" or c.source]
+            write_if_changed(outdir / src.name, nbformat.writes(nb) + "\n")
     stamp.write_text(digest.hexdigest())
+
+
+# ---------------------------------------------------------------------- parts left out
+
+
+# A link to the page of a part: {doc}`Part I </parts/01_computational_graphs>` in the pages of
+# course/, [Part I](01_computational_graphs.ipynb) in the notebooks.
+PART_LINK = re.compile(r"</parts/([\w-]+)>`|\]\((?:\./)?(\d\d_[\w-]+)\.ipynb(?:#[^)\s]*)?\)")
+# What starts a block of Markdown: a blank line, a table row, a list item, a heading.
+BLOCK_START = re.compile(r"\s*(\||[-*+] |\d+[.)] |#|$)")
+PART_HEADING = re.compile(r"^(#+ )Part ([IVX]+|\d+): (.)")
+
+
+def leave_out_parts(text, built):
+    """Markdown without what points to a part that is not on the site.
+
+    ``built`` holds the stems of the parts that are (``01_computational_graphs``, ...). A table
+    row, list item or paragraph that links to another part is left out (a row of the home
+    page's table of parts, a glossary entry's "In the course: Part IV."), and a heading that names
+    such a part ("## Part III: the training criterion", on the API page) loses its number.
+    """
+    numbers = {int(stem[:2]) for stem in built if stem[:2].isdigit()}
+    roman = {name: number for number, name in ROMAN.items() if name}
+    blocks, block = [], []
+    for line in text.splitlines(keepends=True):
+        if block and BLOCK_START.match(line):
+            blocks.append(block)
+            block = []
+        block.append(line)
+    blocks.append(block)
+    kept = []
+    for block in blocks:
+        links = {a or b for a, b in PART_LINK.findall("".join(block))}
+        if links - set(built):
+            continue
+        heading = PART_HEADING.match(block[0])
+        if heading:
+            number = heading.group(2)
+            number = int(number) if number.isdigit() else roman.get(number)
+            if number not in numbers:
+                block[0] = heading.group(1) + heading.group(3).upper() + block[0][heading.end() :]
+        kept += block
+    return "".join(kept)
 
 
 _PLOT_TEXT = re.compile(
@@ -228,24 +282,21 @@ def exercise_rows():
 
 
 def exercise_list(parts):
-    """Markdown: the exercises grouped by part, each part linked to its page."""
-    rows = exercise_rows()
-    if not rows:
-        return "The list of exercises is not available in this build.\n"
+    """Markdown: the exercises of the parts on the site, grouped by part, each linked to its page."""
     by_part = {}
-    for ex_id, points, text in rows:
-        by_part.setdefault(int(ex_id[4 : ex_id.index(".")]), []).append((ex_id, points, text))
+    for ex_id, points, text in exercise_rows():
+        number = int(ex_id[4 : ex_id.index(".")])
+        if number in parts:
+            by_part.setdefault(number, []).append((ex_id, points, text))
+    if not by_part:
+        return "The list of exercises is not available in this build.\n"
     out = []
     for number in sorted(by_part):
-        part = parts.get(number)
-        heading = f"Part {ROMAN.get(number, number)}"
-        if part:
-            title = part["title"]
-            if not title.lower().startswith("part"):
-                title = f"{heading}: {title}"
-            out.append(f"### {{doc}}`{title} </parts/{part['stem']}>`\n")
-        else:
-            out.append(f"### {heading}\n")
+        part = parts[number]
+        title = part["title"]
+        if not title.lower().startswith("part"):
+            title = f"Part {ROMAN.get(number, number)}: {title}"
+        out.append(f"### {{doc}}`{title} </parts/{part['stem']}>`\n")
         total = sum(int(p) for _, p, _ in by_part[number] if p.isdigit())
         out.append("| exercise | points | what you write |\n|---|---|---|")
         for ex_id, points, text in by_part[number]:
@@ -273,39 +324,45 @@ def run(cmd, quiet=False, env=None):
     return result
 
 
-def stage(book, notebooks_dir):
-    """Gather pages, student notebooks and the table of contents into the book folder."""
+def stage(book, notebooks_dir, toc):
+    """Gather pages, student notebooks and the table of contents ``toc`` into the book folder.
+
+    The parts on the site are the notebooks of ``toc`` (course/_toc.yml, read as YAML) that
+    exist in ``notebooks_dir``. A part left out of the table of contents, or whose notebook
+    does not exist yet, is nowhere on the site: no page, no download, none of its exercises on
+    the exercises page, and no row, paragraph or link of another page points to it
+    (``leave_out_parts``). Returns {part number: {"title", "stem"}} of the parts on the site.
+    """
     pages = {page.name for page in COURSE.glob("*.md")}  # written below, after editing
     sync_tree(COURSE, book, skip={"_toc.yml", "_vendor"} | pages, keep=BUILD_FILES | {"_vendor"} | pages)
     # the offline build's scripts; the online build does not need them in its folder
     if book.joinpath(".offline").exists():
         sync_tree(COURSE / "_vendor", book / "_vendor")
 
-    toc = yaml.safe_load((COURSE / "_toc.yml").read_text())
-    wanted = {}
-    for section in toc["parts"]:
-        for chapter in section["chapters"]:
-            if chapter["file"].startswith("parts/"):
-                wanted[chapter["file"][len("parts/") :]] = chapter
+    toc = copy.deepcopy(toc)
+    wanted = [
+        chapter["file"][len("parts/") :]
+        for section in toc["parts"]
+        for chapter in section["chapters"]
+        if chapter["file"].startswith("parts/")
+    ]
     present = [
         notebooks_dir / f"{stem}.ipynb" for stem in wanted if (notebooks_dir / f"{stem}.ipynb").exists()
     ]
-    missing = [stem for stem in wanted if not (notebooks_dir / f"{stem}.ipynb").exists()]
-    for stem in missing:
-        say(f"notebooks/{stem}.ipynb does not exist yet: its page is left out")
+    built = {src.stem for src in present}
+    for stem in wanted:
+        if stem not in built:
+            say(f"notebooks/{stem}.ipynb does not exist yet: its page is left out")
 
-    make_student_notebooks(present, book / "downloads")
+    make_student_notebooks(present, book / "downloads", built)
     parts = {}
     for src in present:
         title = page_notebook(book / "downloads" / src.name, book / "parts" / src.name)
-        number = int(src.stem[:2])
-        parts[number] = {"title": title, "stem": src.stem}
-    for old in (book / "parts").glob("*.ipynb"):
-        if old.stem not in {p.stem for p in present}:
-            old.unlink()
-    for old in (book / "downloads").glob("*.ipynb"):
-        if old.stem not in {p.stem for p in present}:
-            old.unlink()
+        parts[int(src.stem[:2])] = {"title": title, "stem": src.stem}
+    for folder in ("parts", "downloads"):
+        for old in (book / folder).glob("*.ipynb"):
+            if old.stem not in built:
+                old.unlink()
     # files the notebooks may read (pictures, data), next to the pages
     for item in notebooks_dir.iterdir():
         if item.suffix != ".ipynb" and not item.name.startswith((".", "__")):
@@ -318,7 +375,7 @@ def stage(book, notebooks_dir):
         section["chapters"] = [
             c
             for c in section["chapters"]
-            if not c["file"].startswith("parts/") or c["file"][len("parts/") :] in parts_stems(parts)
+            if not c["file"].startswith("parts/") or c["file"][len("parts/") :] in built
         ]
     toc["parts"] = [s for s in toc["parts"] if s["chapters"]]
     write_if_changed(book / "_toc.yml", yaml.safe_dump(toc, sort_keys=False))
@@ -327,21 +384,13 @@ def stage(book, notebooks_dir):
         text = page.read_text()
         if page.name == "exercises.md":
             text = text.replace("<!-- exercise-list -->", exercise_list(parts))
-        write_if_changed(book / page.name, unlink_missing_parts(text, parts_stems(parts)))
+        write_if_changed(book / page.name, leave_out_parts(text, built))
     return parts
 
 
-def unlink_missing_parts(text, stems):
-    """{doc}`text </parts/STEM>` stays a link only if that part is built."""
-
-    def replace(match):
-        return match.group(0) if match.group(2) in stems else match.group(1).strip()
-
-    return re.sub(r"\{doc\}`([^`<]*)</parts/([\w-]+)>`", replace, text)
-
-
-def parts_stems(parts):
-    return {p["stem"] for p in parts.values()}
+def toc_files(toc):
+    """The documents of a table of contents (``index``, ``parts/01_computational_graphs``, ...)."""
+    return {toc["root"]} | {c["file"] for section in toc["parts"] for c in section["chapters"]}
 
 
 def place_widget_fonts(html):
@@ -431,12 +480,38 @@ def library_cache(base):
     return cache
 
 
-def book_config(offline, cache):
-    config = yaml.safe_load(CONFIG.read_text())
+def book_config(offline, cache, config=None):
+    """The configuration Jupyter Book is given: jupyter_book.yml (or ``config``) and what follows.
+
+    The course's title and its repository's address are written once, in jupyter_book.yml
+    (``title``, ``repository.url``): Jupyter Book makes the title the site's ``html_title``,
+    this script writes the footer from both, and the home page shows the title (``{{ title }}``).
+    """
+    config = copy.deepcopy(yaml.safe_load(CONFIG.read_text()) if config is None else config)
     config.setdefault("execute", {})["cache"] = str(cache)
+    config.setdefault("html", {})["extra_footer"] = footer(config)
+    config.setdefault("parse", {}).setdefault("myst_substitutions", {})["title"] = config["title"]
     if offline:
         config["sphinx"]["config"].update(copy.deepcopy(OFFLINE))
     return config
+
+
+def footer(config):
+    """The footer of every page: the title, and the repository's address when one is set."""
+    text = f"{escape(config['title'])}: learn how deep-learning frameworks work by building one."
+    url = (config.get("repository") or {}).get("url")
+    if url:
+        shown = re.sub(r"^https?://", "", url).rstrip("/")
+        text += f' The source of the course and its library: <a href="{escape(url)}">{escape(shown)}</a>.'
+    return f"<p>{text}</p>"
+
+
+def stale_pages(html, documents):
+    """Pages of an earlier build (in ``html``) whose document is not in ``documents`` now."""
+    generated = {"genindex", "search", "py-modindex"}
+    pages = [*html.glob("*.html"), *html.glob("parts/*.html")] if html.is_dir() else []
+    names = [page.relative_to(html).with_suffix("").as_posix() for page in pages]
+    return sorted(name for name in names if name not in documents | generated)
 
 
 def main(argv=None):
@@ -486,8 +561,17 @@ def main(argv=None):
         say(f"{notebooks_dir} does not exist: the site is built without the parts")
         notebooks_dir = book / "_no_notebooks"
         notebooks_dir.mkdir(exist_ok=True)
-    parts = stage(book, notebooks_dir)
+    toc = yaml.safe_load((COURSE / "_toc.yml").read_text())
+    parts = stage(book, notebooks_dir, toc)
     say(f"{len(parts)} notebook page(s): " + ", ".join(p["stem"] for p in parts.values()))
+    # Sphinx leaves the page of a document that has left the table of contents (with its
+    # downloads and pictures) in the site: if one has, the site is built afresh without it
+    html = book / "_build" / "html"
+    stale = stale_pages(html, toc_files(yaml.safe_load((book / "_toc.yml").read_text())))
+    if stale:
+        say(f"no longer in the table of contents: {', '.join(stale)}; the site is built afresh")
+        for folder in ("html", ".doctrees"):
+            shutil.rmtree(book / "_build" / folder, ignore_errors=True)
 
     config_path = book / "_config_effective.yml"
     write_if_changed(
@@ -512,7 +596,6 @@ def main(argv=None):
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     run(cmd, env=env)
 
-    html = book / "_build" / "html"
     # Sphinx 7.4 leaves a static file alone when the site already has a copy: bring ours up
     # to date, or a rebuild would keep serving old scripts and styles
     for folder in ["_assets"] + (["_vendor"] if args.offline else []):

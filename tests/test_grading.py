@@ -588,6 +588,21 @@ def add_the_example(course):
     return notebook
 
 
+def add_the_new_part(course):
+    """Add AUTHORING.md's new part (Part 7) to a course folder; return its instructor notebook."""
+    example = authoring_example()
+    for key in ("file: exercises/part7.py", "file: hidden/part7.py"):
+        (course / key.split(": ")[1]).write_text(example[key])
+    nb = nbformat.v4.new_notebook(metadata={"tensorslow_edu": {"part": 7}})
+    nb.cells = [nbformat.v4.new_markdown_cell("# Part 7: momentum")] + [
+        nbformat.v4.new_code_cell(example[f"cell: part7-{name}"].strip())
+        for name in ("imports", "exercise", "check")
+    ]
+    notebook = course / "notebooks" / "07_momentum.ipynb"
+    nbformat.write(nb, notebook)
+    return notebook
+
+
 def test_the_gradescope_zip_of_a_course_folder_carries_its_exercises_and_grades_them(tmp_path):
     from tensorslow_edu.grading.init import init_course
 
@@ -664,59 +679,75 @@ def test_an_exercise_added_in_a_course_folder_works_from_an_installed_wheel(tmp_
         "hidden",
         "AUTHORING.md",
     }
-    notebook = add_the_example(course)
+    notebook = add_the_example(course)  # a new exercise in Part 1 (AUTHORING.md, section 8)
+    part7 = add_the_new_part(course)  # a new part, with a notebook of its own (section 9)
+    keys = [notebook.relative_to(course), part7.relative_to(course)]
 
-    said = run(
-        "student", "notebooks/01_computational_graphs.ipynb", "--out", tmp_path / "student", cwd=course
-    )
-    assert "part1.subtract" in said
+    said = run("student", *keys, "--out", tmp_path / "student", cwd=course)
+    assert "part1.subtract" in said and "part7.momentum_step" in said
     student = tmp_path / "student"
     assert (student / "course.toml").is_file() and (student / "exercises" / "subtract.py").is_file()
+    assert (student / "exercises" / "part7.py").is_file()
     assert not (student / "hidden").exists() and not (student / "notebooks").exists()
     stub = nbformat.read(student / "01_computational_graphs.ipynb", as_version=4).cells[-2].source
     assert "a_value - b_value" not in stub and "part1.subtract: not started yet" in stub
+    stub = nbformat.read(student / part7.name, as_version=4).cells[2].source
+    assert "return beta * velocity" not in stub and "part7.momentum_step: not started yet" in stub
 
     learner = (
-        "import tensorslow_edu as ts\nfrom tensorslow_edu.exercises import check\n"
+        "import numpy as np\nimport tensorslow_edu as ts\nfrom tensorslow_edu.exercises import check\n"
         "class subtract(ts.Operation):\n"
         "    def __init__(self, a, b, name=None):\n        super().__init__([a, b], name)\n"
         "    def compute(self, a_value, b_value):\n        return a_value - b_value\n"
         "print(check('part1.subtract'))\n"
+        "def momentum_step(velocity, gradient, beta):\n    return velocity + gradient\n"
+        "print(check('part7.momentum_step'))\n"
+        "def momentum_step(velocity, gradient, beta):\n    return beta * velocity + gradient\n"
+        "print(check('part7.momentum_step'))\n"
     )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     for cwd, expected in [
-        (student, "part1.subtract: all 2 visible tests passed"),
-        (elsewhere, "there is no exercise 'part1.subtract'"),
+        (
+            student,
+            [
+                "part1.subtract: all 2 visible tests passed",
+                "part7.momentum_step: 0 of 1 visible tests passed",
+                "The new velocity is beta times the old one, plus the gradient.",
+                "part7.momentum_step: all 1 visible tests passed",
+            ],
+        ),
+        (elsewhere, ["there is no exercise 'part1.subtract'", "there is no exercise 'part7.momentum_step'"]),
     ]:
         done = subprocess.run(
             [str(python), "-c", learner], cwd=cwd, capture_output=True, text=True, timeout=120, env=env
         )
-        assert expected in done.stdout, done.stdout + done.stderr
+        for line in expected:
+            assert line in done.stdout, done.stdout + done.stderr
 
-    run("grade", notebook, "--out", tmp_path / "key", "--timeout", "60", "--jobs", "1", "--quiet", cwd=course)
-    run(
-        "grade",
-        student / "01_computational_graphs.ipynb",
-        "--course",
-        course,
-        "--out",
-        tmp_path / "stubs",
-        "--timeout",
-        "60",
-        "--jobs",
-        "1",
-        "--quiet",
-        cwd=tmp_path,
-    )
+    options = ("--timeout", "60", "--jobs", "1", "--quiet")
+    run("grade", keys[0], "--out", tmp_path / "key", *options, cwd=course)  # the course found from here
+    run("grade", student / notebook.name, "--course", course, "--out", tmp_path / "stubs", *options)
+    # one run grades one part: Part 7's instructor notebook and stub together
+    submissions = tmp_path / "part7"
+    submissions.mkdir()
+    (submissions / "key.ipynb").write_bytes(part7.read_bytes())
+    (submissions / "stub.ipynb").write_bytes((student / part7.name).read_bytes())
+    run("grade", submissions, "--course", course, "--out", tmp_path / "part7-grades", *options)
     maximum = sum(e.points for e in exercises_of_part(1)) + 1
-    for out, total in (("key", maximum), ("stubs", 0)):
+    for out, expected in (
+        ("key", {notebook.stem: maximum}),
+        ("stubs", {notebook.stem: 0}),
+        ("part7-grades", {"key": 2, "stub": 0}),
+    ):
         with open(tmp_path / out / "grades.csv", newline="") as f:
-            row = next(csv.DictReader(f))
-        assert float(row["total"]) == total, (out, row)
-    rows = [json.loads(line) for line in (tmp_path / "key" / "results.jsonl").read_text().splitlines()]
-    mine = [r for r in rows if r.get("exercise") == "part1.subtract"]
-    assert {r["hidden"] for r in mine} == {False, True} and all(r["passed"] for r in mine), mine
+            totals = {row["name"]: float(row["total"]) for row in csv.DictReader(f)}
+        assert totals == expected, (out, totals)
+    for out, exercise in (("key", "part1.subtract"), ("part7-grades", "part7.momentum_step")):
+        rows = [json.loads(line) for line in (tmp_path / out / "results.jsonl").read_text().splitlines()]
+        mine = [r for r in rows if r.get("exercise") == exercise and r["submission"] != "stub"]
+        assert {r["hidden"] for r in mine} == {False, True} and all(r["passed"] for r in mine), mine
+    assert [r["case"] for r in mine if r["hidden"]] == ["no momentum", "a matrix"]
 
 
 def test_a_new_part_in_a_course_folder_is_graded_with_no_edit_to_the_package(tmp_path):
@@ -726,38 +757,11 @@ def test_a_new_part_in_a_course_folder_is_graded_with_no_edit_to_the_package(tmp
     for folder in ("exercises", "hidden", "notebooks"):
         (course / folder).mkdir(parents=True)
     (course / "course.toml").write_text('title = "Seven parts"\n')
-    (course / "exercises" / "part7.py").write_text(
-        "import numpy as np\n"
-        "from tensorslow_edu.exercises.core import Case, Exercise, as_array, hand, register\n\n"
-        "@register\nclass MomentumStep(Exercise):\n"
-        "    id, points, obj = 'part7.momentum_step', 2, 'momentum_step'\n"
-        "    summary = '`momentum_step(v, grad, beta)`: the new velocity'\n"
-        "    cases = [Case('one step', v=np.array([1.0, 0.0]), grad=np.array([0.5, -1.0]), beta=0.9)]\n\n"
-        "    def call(self, f, inputs):\n"
-        "        return as_array(f(hand(inputs['v'], 'v'), hand(inputs['grad'], 'grad'), inputs['beta']))\n\n"
-        "    def expected(self, inputs):\n"
-        "        return inputs['beta'] * inputs['v'] + inputs['grad']\n"
-    )
-    (course / "hidden" / "part7.py").write_text(
-        "import numpy as np\nfrom tensorslow_edu.exercises.core import Case\n"
-        "HIDDEN = {'part7.momentum_step': [Case('no momentum', v=np.ones(3), grad=np.arange(3.0), beta=0.0),\n"
-        "                                  Case('a matrix', v=np.eye(2), grad=np.ones((2, 2)), beta=0.5)]}\n"
-    )
-    nb = nbformat.v4.new_notebook(metadata={"tensorslow_edu": {"part": 7}})
-    nb.cells = [
-        nbformat.v4.new_code_cell("import numpy as np\nfrom tensorslow_edu.exercises import check"),
-        nbformat.v4.new_code_cell(
-            "def momentum_step(v, grad, beta):\n    ### BEGIN SOLUTION\n"
-            "    return beta * v + grad\n    ### END SOLUTION"
-        ),
-        nbformat.v4.new_code_cell('check("part7.momentum_step")'),
-    ]
-    key = course / "notebooks" / "07_momentum.ipynb"
-    nbformat.write(nb, key)
+    key = add_the_new_part(course)
     use_course(course)
     try:
-        student, ids = make_student(nb, "07_momentum.ipynb")
-        assert ids == ["part7.momentum_step"] and "beta * v" not in student.cells[1].source
+        student, ids = make_student(nbformat.read(key, as_version=4), key.name)
+        assert ids == ["part7.momentum_step"] and "return beta * velocity" not in student.cells[2].source
     finally:
         use_course(None)
     records = grade_class([key], tmp_path / "grades", course=course, progress=False)

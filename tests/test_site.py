@@ -18,14 +18,19 @@ of every graph picture must render at MIN_FONT_PX = 9 CSS pixels or more at desk
 (tests/_vendor/axe-core) finds no critical or serious accessibility problem.
 """
 
+import copy
+import importlib.util
 import json
 import re
 import subprocess
 import sys
 import time
+from html import escape
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
+import yaml
 
 from tensorslow_edu.viz.svg import MIN_FONT_PX
 
@@ -183,6 +188,134 @@ def need_part1(html):
         pytest.skip("notebooks/01_computational_graphs.ipynb does not exist yet")
 
 
+# ------------------------------------------------------------------------- the settings (no build)
+
+
+def course_build():
+    """course/build.py as a module (course/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("course_build", REPO / "course" / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def site_settings():
+    return yaml.safe_load((REPO / "jupyter_book.yml").read_text())
+
+
+def test_the_repository_address_is_written_once():
+    """repository.url of jupyter_book.yml is the one copy of the address in the repository."""
+    address = urlparse(site_settings()["repository"]["url"])
+    owner_and_name = address.path.strip("/")  # also found in an address written another way
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True)
+    if listed.returncode != 0:
+        pytest.skip("not a git checkout")
+    copies = []
+    for name in filter(None, listed.stdout.decode().split("\0")):
+        path = REPO / name
+        data = path.read_bytes() if path.is_file() else b""
+        if b"\0" not in data:  # text files only
+            copies += [name] * data.decode("utf-8", errors="replace").count(owner_and_name)
+    assert copies == ["jupyter_book.yml"], f"the repository's address is written in {copies}"
+
+
+def test_the_footer_and_the_html_title_come_from_the_title_and_the_address(tmp_path):
+    """build.py's effective configuration, as Jupyter Book reads it: the site's title, the home
+    page's and the footer's come from `title` and `repository.url`, escaped for HTML."""
+    from jupyter_book.config import get_final_config
+
+    build = course_build()
+    settings = site_settings()
+    assert "html_title" not in settings["sphinx"]["config"] and "extra_footer" not in settings["html"]
+
+    def as_sphinx(config):
+        effective = build.book_config(offline=False, cache=tmp_path, config=config)
+        return get_final_config(
+            user_yaml=effective,
+            cli_config={"latex_individualpages": False},
+            sourcedir=tmp_path,
+            validate=False,
+        )[0]
+
+    sphinx = as_sphinx(settings)
+    assert sphinx["html_title"] == settings["title"]
+    assert sphinx["myst_substitutions"]["title"] == settings["title"]
+    footer = sphinx["html_theme_options"]["extra_footer"]
+    assert f'href="{settings["repository"]["url"]}"' in footer and settings["title"] in footer
+
+    mine = copy.deepcopy(settings)
+    mine["title"] = 'Deep learning <from> "scratch" & co'
+    mine["repository"]["url"] = "https://example.org/course?tab=1&view=2"
+    sphinx = as_sphinx(mine)
+    assert sphinx["html_title"] == mine["title"]
+    footer = sphinx["html_theme_options"]["extra_footer"]
+    assert footer.startswith("<p>Deep learning &lt;from&gt; &quot;scratch&quot; &amp; co: ")
+    assert (
+        '<a href="https://example.org/course?tab=1&amp;view=2">example.org/course?tab=1&amp;view=2</a>'
+        in footer
+    )
+    del mine["repository"]["url"]
+    assert "<a " not in as_sphinx(mine)["html_theme_options"]["extra_footer"], "no address, no link"
+
+
+def test_a_part_left_out_of_the_table_of_contents_is_nowhere_on_the_site(tmp_path):
+    """Part III taken out of course/_toc.yml: stage() leaves out its page, its download, its
+    exercises, and every row, paragraph and link of the other pages that points to it."""
+    build = course_build()
+    toc = yaml.safe_load((REPO / "course" / "_toc.yml").read_text())
+    hidden = "03_training_criterion"
+    for section in toc["parts"]:
+        section["chapters"] = [c for c in section["chapters"] if c["file"] != f"parts/{hidden}"]
+    parts = build.stage(tmp_path, build.NOTEBOOKS, toc)
+    assert 3 not in parts and {1, 2, 4} <= set(parts)
+
+    assert not (tmp_path / "parts" / f"{hidden}.ipynb").exists()
+    assert not (tmp_path / "downloads" / f"{hidden}.ipynb").exists()
+    exercises = (tmp_path / "exercises.md").read_text()
+    assert "`part3." not in exercises and "`part4.backprop`" in exercises
+    staged = [*tmp_path.glob("*.md"), tmp_path / "_toc.yml", *tmp_path.glob("*/*.ipynb")]
+    for path in staged:
+        assert hidden not in path.read_text(), f"{path.relative_to(tmp_path)} points to Part III"
+    # what names the part outside the other parts' own text: the home page's table, the
+    # welcome notebook's, the glossary's pointers, the API page's heading
+    for path in [*tmp_path.glob("*.md"), tmp_path / "parts" / "00_welcome.ipynb"]:
+        assert not re.search(r"Part III\b|\| III \|", path.read_text()), path.name
+    assert "## The training criterion" in (tmp_path / "api.md").read_text()
+    glossary = (tmp_path / "glossary.md").read_text()
+    assert (
+        "\ncross-entropy\n" in glossary and "{doc}`Part IV </parts/04_gradient_descent_backprop>`" in glossary
+    )
+    assert "{doc}`Part IV </parts/04_gradient_descent_backprop>`" in (tmp_path / "index.md").read_text()
+
+
+def test_what_points_to_a_part_left_out_is_left_out():
+    build = course_build()
+    text = (
+        "# Parts\n\n| part | topic |\n|---|---|\n"
+        "| {doc}`Part I </parts/01_a>` | one |\n| {doc}`Part II </parts/02_b>` | two |\n\n"
+        "A paragraph that opens\n[Part II](02_b.ipynb#start) in the middle.\n\n"
+        "- an item about {doc}`Part I </parts/01_a>`\n- an item about {doc}`Part II </parts/02_b>`\n"
+        "  on two lines\n\n## Part II: the second part\n\n## Part I: the first\n"
+    )
+    assert build.leave_out_parts(text, {"01_a"}) == (
+        "# Parts\n\n| part | topic |\n|---|---|\n| {doc}`Part I </parts/01_a>` | one |\n"
+        "\n- an item about {doc}`Part I </parts/01_a>`\n\n## The second part\n\n## Part I: the first\n"
+    )
+    assert build.leave_out_parts(text, {"01_a", "02_b"}) == text
+
+
+def test_a_page_left_from_an_earlier_build_is_found(tmp_path):
+    """Sphinx keeps the page of a document that left the table of contents: build.py looks for
+    such pages, and builds the site afresh when it finds one."""
+    build = course_build()
+    for page in ("index", "search", "genindex", "glossary", "parts/01_a", "parts/03_b"):
+        (tmp_path / f"{page}.html").parent.mkdir(exist_ok=True)
+        (tmp_path / f"{page}.html").write_text("<html></html>")
+    assert build.stale_pages(tmp_path, {"index", "glossary", "parts/01_a"}) == ["parts/03_b"]
+    assert build.stale_pages(tmp_path, {"index", "glossary", "parts/01_a", "parts/03_b"}) == []
+    assert build.stale_pages(tmp_path / "not-built", {"index"}) == []
+
+
 # ------------------------------------------------------------------------- the pages
 
 
@@ -198,10 +331,29 @@ def test_pages_exist(site):
     ):
         assert (html / page).is_file(), page
     parts = sorted(p.name for p in (html / "parts").glob("*.html"))
-    toc = (REPO / "course" / "_toc.yml").read_text()
-    stems = re.findall(r"file: parts/(\S+)", toc)
+    toc = yaml.safe_load((REPO / "course" / "_toc.yml").read_text())
+    stems = [
+        c["file"][len("parts/") :]
+        for s in toc["parts"]
+        for c in s["chapters"]
+        if c["file"].startswith("parts/")
+    ]
     notebooks = sorted(s + ".html" for s in stems if (REPO / "notebooks" / f"{s}.ipynb").exists())
     assert parts == notebooks, "every notebook of the table of contents that exists is a page"
+
+
+def test_the_title_and_the_address_reach_the_pages(site):
+    """The title of jupyter_book.yml in the browser's title and on the home page; its address in
+    the footer of every page."""
+    _, html = site
+    settings = site_settings()
+    title = escape(settings["title"])
+    index = (html / "index.html").read_text()
+    assert f"<strong>{title}</strong> course" in index, "the home page's {{ title }}"
+    for page in [html / "index.html", html / "glossary.html", *(html / "parts").glob("*.html")]:
+        text = page.read_text()
+        assert re.search(rf"<title>[^<]*{re.escape(title)}</title>", text), page.name
+        assert f'<a href="{escape(settings["repository"]["url"])}">' in text, page.name
 
 
 def test_no_solution_is_published(site):
