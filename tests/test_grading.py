@@ -767,6 +767,8 @@ def test_a_new_part_in_a_course_folder_is_graded_with_no_edit_to_the_package(tmp
     records = grade_class([key], tmp_path / "grades", course=course, progress=False)
     assert records[0]["total"] == 2 and records[0]["maximum"] == 2, records[0]
     assert [c["passed"] for c in records[0]["exercises"]["part7.momentum_step"]["hidden"]] == [True, True]
+    # the class report is headed with the course's own title (course.toml)
+    assert "<h1>Seven parts, Part 7: class report</h1>" in (tmp_path / "grades" / "report.html").read_text()
 
 
 def test_the_learners_wheel_holds_no_solution_hidden_test_or_sample_class(tmp_path, wheel):

@@ -123,14 +123,17 @@ def _most_failed(rows, records, limit=15):
     return [(key, c, hints.get(key, "")) for _, key, c in ranked[:limit]]
 
 
-def report_html(records, exercises, part, students=None):
-    """The class report page (a string)."""
+def report_html(records, exercises, part, students=None, course_title=None):
+    """The class report page (a string), headed with the course's title when it has one."""
     e = html.escape
+    heading = e(
+        f"{course_title}, Part {part}: class report" if course_title else f"Part {part}: class report"
+    )
     students = students or {}
     rows = case_rows(records, exercises, students)
     maximum = sum(x.points for x in exercises)
     totals = [r["total"] for r in records]
-    parts = [f"<h1>Part {part}: class report</h1>"]
+    parts = [f"<h1>{heading}</h1>"]
     if totals:
         parts.append(
             f"<p>{len(records)} submission(s); total out of {maximum:g}: mean {statistics.fmean(totals):.2f}, "
@@ -221,7 +224,7 @@ def report_html(records, exercises, part, students=None):
     parts.append("</table>")
     body = "\n".join(parts)
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Part {part}: class report</title>
+<html lang="en"><head><meta charset="utf-8"><title>{heading}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:64rem;margin:2rem auto;padding:0 1rem;line-height:1.45}}
 table{{border-collapse:collapse;margin:.5rem 0 1rem}}td,th{{border:1px solid #ccc;padding:.25rem .6rem;
 vertical-align:top}}img{{max-width:100%}}code{{font-size:.85em}}</style></head>

@@ -520,7 +520,8 @@ def write_class_files(out, grader, roster=None, assignment=None):
         classreport.results_jsonl(classreport.case_rows(records, exercises, students)),
     )
     report.write_atomic(
-        Path(out) / "report.html", classreport.report_html(records, exercises, grader.part, students)
+        Path(out) / "report.html",
+        classreport.report_html(records, exercises, grader.part, students, course_title=grader.course.title),
     )
     if roster:
         unknown = report.write_canvas(
