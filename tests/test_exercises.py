@@ -94,7 +94,9 @@ def softmax_weights(w, b):
 """,
     "part2.perceptron": """
 class Perceptron:
-    def __init__(self, W, b):
+    def __init__(self, n_features, n_classes):
+        self.W, self.b = np.zeros((n_features, n_classes)), np.zeros(n_classes)
+    def set_weights(self, W, b):
         self.W, self.b = W, b
     def probabilities(self, X):     # builds a new graph at every call
         x = ts.placeholder()

@@ -79,6 +79,49 @@ class MultiplyNegative(OwnOperation):
         ),
     ]
 
+    MATRIX_PRODUCT = (
+        "multiply is the element-wise product, c_ij · log p_ij: each entry times the entry at the "
+        "same place (after broadcasting), like your add of Part I adds them; the matrix product "
+        "(rows times columns, Part I's matmul) is another operation"
+    )
+
+    def computed(self, op, values, inputs):
+        """As for every operation, but a matrix product in place of the element-wise one is named."""
+        try:
+            return super().computed(op, values, inputs)
+        except ValueError as exc:
+            if self.op_name(inputs) == "multiply" and any(
+                _fails_alike(product, values, exc) for product in (np.matmul, np.dot)
+            ):
+                raise Mistake(
+                    f"{type(exc).__name__}: {exc}\nThis is the error of a matrix product: {self.MATRIX_PRODUCT}."
+                ) from None
+            raise
+
+    def compare(self, inputs, got, want):
+        verdict = super().compare(inputs, got, want)
+        value = got.get("value") if isinstance(got, dict) else None
+        if verdict.passed or self.op_name(inputs) != "multiply" or not isinstance(value, np.ndarray):
+            return verdict
+        try:
+            product = np.matmul(inputs["a"], inputs["b"])
+        except ValueError:
+            return verdict
+        if product.shape == value.shape and np.allclose(product, value):
+            verdict.lines.append(f"this is the matrix product of a and b: {self.MATRIX_PRODUCT}")
+        return verdict
+
+
+def _fails_alike(function, values, exc):
+    """Whether ``function(*values)`` raises the same error as the learner's compute did."""
+    try:
+        function(*values)
+    except ValueError as other:
+        return str(other) == str(exc)
+    except Exception:
+        return False
+    return False
+
 
 class reduce_sum(criterion.reduce_sum):
     """The library's reduce_sum as the learner's stand-in: an axis the array lacks is refused by compute."""
@@ -109,8 +152,9 @@ class ReduceSum(OwnOperation):
             hint=[
                 "Without an axis, reduce_sum adds up every entry and gives one number (section 'The "
                 "operations it needs', and the small example below it).",
-                "The constructor takes (A, axis=None, name=None), passes [A] on and keeps axis on self; "
-                "compute sums over self.axis.",
+                "compute receives the value of A and nothing else: __init__ hands A on to "
+                "ts.Operation and leaves the axis where compute can read it (the exercise names the "
+                "place).",
             ],
         ),
         Case(
@@ -119,7 +163,8 @@ class ReduceSum(OwnOperation):
             axis=1,
             hint=[
                 "axis=1 sums each row: one number per point (section 'The operations it needs').",
-                "compute has only the input value; the axis must come from self, stored in __init__.",
+                "The axis was given to the constructor: does your compute sum over that one, or over "
+                "an axis of its own?",
             ],
         ),
         Case(
@@ -128,7 +173,8 @@ class ReduceSum(OwnOperation):
             axis=0,
             hint=[
                 "axis=0 sums each column (section 'The operations it needs').",
-                "Pass self.axis to np.sum; the summed axis disappears from the shape (no keepdims).",
+                "NumPy's sum takes an axis too, and drops the summed axis from the shape unless told "
+                "to keep it, as reduce_sum must.",
             ],
         ),
         Case(
@@ -150,8 +196,9 @@ class ReduceSum(OwnOperation):
                 "An array with n axes has the axes 0 to n − 1; any other axis is refused with an error "
                 "that names the array's shape and the axis asked for (exercise 'reduce_sum, with and "
                 "without an axis').",
-                "Before summing, compare the axis (when there is one) with the number of axes of A, "
-                "A.ndim, and raise ValueError naming A.shape and the axis.",
+                "Test the axis before summing, and only when there is one (None is no axis to test): "
+                "an array knows how many axes it has and what its shape is, and the message needs "
+                "the shape and the axis.",
             ],
         ),
     ]
@@ -161,6 +208,19 @@ class ReduceSum(OwnOperation):
     def error_names(self, inputs):
         shape, axis = str(np.shape(inputs["A"])), str(inputs["axis"])
         return f"the shape {shape} and the axis {axis}", [shape, axis]
+
+    def computed(self, op, values, inputs):
+        """As for every operation, but a test that compares the missing axis, None, is explained."""
+        try:
+            return super().computed(op, values, inputs)
+        except TypeError as exc:
+            if "axis" in inputs or "NoneType" not in str(exc):
+                raise
+            raise Mistake(
+                f"TypeError: {exc}\nWithout an axis, self.axis is None, and None cannot be compared "
+                f"with a number: test the axis against the array's axes only when there is an axis "
+                f"(without one, reduce_sum sums every entry and nothing can be wrong with the axis)."
+            ) from None
 
     def keywords(self, inputs):
         return {"axis": inputs["axis"]} if "axis" in inputs else {}
@@ -178,6 +238,13 @@ class ReduceSum(OwnOperation):
 
     def compare(self, inputs, got, want):
         verdict = super().compare(inputs, got, want)
+        if not verdict.passed and "raised" in want and got.get("raised") == "AxisError":
+            n = np.ndim(inputs["A"])
+            verdict.lines.append(
+                f"this is NumPy's own error (AxisError), raised by the sum itself: no test of yours "
+                f"refused the axis before. An array with {n} axes has the axes 0 to {n - 1}, so "
+                f"axis {inputs['axis']} is not one of them"
+            )
         value = got.get("value") if isinstance(got, dict) else None
         if verdict.passed or not isinstance(value, np.ndarray):
             return verdict
@@ -242,8 +309,9 @@ class Log(OwnOperation):
                 "log 0 is −∞, and 0 · (−∞) is NaN: the loss would silently become NaN. Your log must "
                 "refuse such input with an error that says what is wrong (exercise 'a log "
                 "that refuses 0').",
-                "Before np.log, test whether any input value is <= 0, and raise ValueError with a message "
-                "that says how many of the values are not positive.",
+                "Test before taking the logarithm, not after: comparing the whole array with 0 gives "
+                "one True per value that is not positive, and counting the Trues gives the number "
+                "the message needs.",
             ],
         ),
         Case(
@@ -261,6 +329,19 @@ class Log(OwnOperation):
     def error_names(self, inputs):
         count = int(np.sum(np.asarray(inputs["a"]) <= 0))
         return f"how many values are <= 0 ({count})", [str(count)]
+
+    def computed(self, op, values, inputs):
+        """As for every operation, but `if` on an array of comparisons is explained."""
+        try:
+            return super().computed(op, values, inputs)
+        except ValueError as exc:
+            if "truth value of an array" not in str(exc):
+                raise
+            raise Mistake(
+                f"ValueError: {exc}\nComparing an array with 0 gives one True or False per element, "
+                f"and `if` needs a single one: ask whether any element is <= 0, and count them for "
+                f"the message (exercise 'a log that refuses 0')."
+            ) from None
 
     def compare(self, inputs, got, want):
         if "raised" in want and isinstance(got, dict) and "raised" in got:
@@ -326,8 +407,9 @@ class CrossEntropy(Exercise):
             hint=[
                 "J = −Σ_i Σ_j c_ij log p_ij, built as a graph from your four operations (section 'The "
                 "cross-entropy').",
-                "Read the formula from the inside out: log of p, times c, summed, negated; each step is "
-                "one of your operations applied to the node before.",
+                "A formula becomes a graph from the inside out: the innermost expression is the first "
+                "node, and each operation around it takes the node made before as an input. Which "
+                "of your four operations is innermost in J, and which is outermost?",
             ],
         ),
         Case(
@@ -337,7 +419,8 @@ class CrossEntropy(Exercise):
             hint=[
                 "J is one number: the sum runs over the points i and the classes j (section 'The "
                 "cross-entropy'); the course uses the sum, not the mean (section 'Sum or mean').",
-                "reduce_sum with no axis sums everything at once.",
+                "One reduce_sum can sum over the points and the classes at once (the small example "
+                "in section 'The operations it needs' shows how).",
             ],
         ),
     ]
@@ -359,6 +442,13 @@ class CrossEntropy(Exercise):
                     raise Mistake(
                         f"the node returned does not depend on {name}: J is built from both "
                         f"c and p, with operations, so that Part IV can differentiate it."
+                    )
+            for node in order:
+                if type(node).__name__ == "log" and c in node.input_nodes:
+                    raise Mistake(
+                        "the graph takes the log of c, the targets: the log belongs to p, the "
+                        "probabilities, as in J = −Σ_i Σ_j c_ij log p_ij (the one-hot c holds zeros, "
+                        "whose log is −∞). cross_entropy(c, p) receives the targets first."
                     )
             library = _library_operation_used(obj, order)
             if library:
@@ -385,9 +475,11 @@ class CrossEntropy(Exercise):
             return verdict
         J, n = float(want["value"]), len(inputs["c"])
         if value.ndim > 0:
+            left = "classes" if value.shape == (inputs["c"].shape[1],) else "points"
             verdict.lines.append(
                 f"J must be one number (shape ()), not an array of shape {value.shape}: "
-                f"sum over the points as well as the classes"
+                f"the sum must run over the {left} too, not only over the "
+                f"{'points' if left == 'classes' else 'classes'}"
             )
         elif np.isclose(float(value), -J):
             verdict.lines.append("the sign is flipped: J is the negative log-likelihood")
