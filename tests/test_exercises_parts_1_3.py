@@ -1045,7 +1045,62 @@ class softmax(ts.Operation):
             "A shift must be one and the same number for every score of a row",
         ],
     ),
+    (
+        "part2.softmax",
+        "the library's softmax called inside compute",
+        """
+class softmax(ts.Operation):
+    def __init__(self, a, name=None):
+        super().__init__([a], name)
+    def compute(self, a):
+        return ts.softmax(a)
+""",
+        [
+            "✗ one row",
+            "compute returned the node 'softmax_1', made by the library's softmax: inside compute the inputs "
+            "are already NumPy arrays",
+        ],
+    ),
+    (
+        "part2.perceptron",
+        "set_weights that changes nothing",
+        """
+class Perceptron:
+    def __init__(self, n_features, n_classes):
+        self.graph = ts.Graph()
+        with self.graph.as_default():
+            self.x = ts.placeholder()
+            self.W = ts.Variable(np.zeros((n_features, n_classes)))
+            self.b = ts.Variable(np.zeros(n_classes))
+            self.p = ts.softmax(self.x @ self.W + self.b)
+        self.session = ts.Session(self.graph)
+    def set_weights(self, W, b):
+        if W.shape != self.W.value.shape or b.shape != self.b.value.shape:
+            raise ValueError(f"W has shape {W.shape}, the model needs {self.W.value.shape}")
+    def probabilities(self, X):
+        return self.session.run(self.p, {self.x: X})
+    def classify(self, X):
+        return np.argmax(self.probabilities(X), axis=1)
+""",
+        [
+            "✗ the hand-made W on a blue and a red point",
+            "after set_weights, the Variable W that the graph computes with still holds shape (2, 2) "
+            "[[0., 0.], [0., 0.]], not the new weights. Give the Variables made in __init__ their new values",
+        ],
+    ),
     # Part III: more typical slips
+    (
+        "part3.multiply",
+        "the library's multiply called inside compute",
+        """
+class multiply(ts.Operation):
+    def __init__(self, a, b, name=None):
+        super().__init__([a, b], name)
+    def compute(self, a, b):
+        return ts.multiply(a, b)
+""",
+        ["compute returned the node 'multiply_1', made by the library's multiply", "not yours"],
+    ),
     (
         "part3.multiply",
         "the matrix product instead of the element-wise one",

@@ -32,8 +32,24 @@ def _names_read(function):
     return names
 
 
+class NumPyOperation(OwnOperation):
+    """An operation the learner writes: its compute gets NumPy arrays and computes with NumPy."""
+
+    def computed(self, op, values, inputs):
+        result = super().computed(op, values, inputs)
+        if isinstance(result, g.Node):
+            raise Mistake(
+                f"compute returned the node {result.name!r}, made by the library's "
+                f"{type(result).__name__}: inside compute the inputs are already NumPy arrays, and "
+                f"the result is a NumPy array computed from them. A ts operation called there builds "
+                f"a new node instead of computing anything (and the work would be the library's, "
+                f"not yours)."
+            )
+        return result
+
+
 @register
-class Sigmoid(OwnOperation):
+class Sigmoid(NumPyOperation):
     id = "part2.sigmoid"
     points = 2
     obj = "sigmoid"
@@ -99,7 +115,7 @@ class Sigmoid(OwnOperation):
 
 
 @register
-class Softmax(OwnOperation):
+class Softmax(NumPyOperation):
     id = "part2.softmax"
     points = 2
     obj = "softmax"
@@ -127,8 +143,8 @@ class Softmax(OwnOperation):
             hint=[
                 "Each row is one point: its probabilities are normalised by its own row's sum, not by the "
                 "column's (section 'More than two classes: softmax').",
-                "Sum along axis 1 (the classes) and keep the axis, keepdims=True, so the division "
-                "broadcasts row by row.",
+                "Each row's sum must divide that row only: sum over the classes, axis 1, and keep "
+                "that axis (with size 1), so that the division broadcasts row by row.",
             ],
         ),
         Case(
@@ -138,9 +154,10 @@ class Softmax(OwnOperation):
                 "e^1000 overflows; shifting every score of a row by the same number changes nothing, "
                 "and these two rows lie far apart, so each needs its own shift (exercise 'a stable "
                 "softmax').",
-                "Shift each row by its own largest score (max along axis 1, keepdims=True): one maximum "
-                "for the whole array sends the second row's exponentials all to 0, and 0/0 is NaN. "
-                "Compute the shifted scores as a new array: a - m, not a -= m.",
+                "Shift each row by its own largest score (the maximum over axis 1, that axis kept, as "
+                "for the sum): one maximum for the whole array sends the second row's exponentials "
+                "all to 0, and 0/0 is NaN. The shifted scores are a new array; the input stays as it "
+                "was.",
             ],
         ),
     ]
@@ -197,8 +214,9 @@ class SoftmaxWeights(Exercise):
             hint=[
                 "With two classes, softmax is the sigmoid of the difference of the two scores, and "
                 "column 0 is blue (section 'More than two classes: softmax').",
-                "Only the differences W[:, 0] − W[:, 1] and b[0] − b[1] matter: choose them equal to w and "
-                "b, for example with a column of zeros for red.",
+                "Only the difference between blue's and red's columns of W, and between the two "
+                "entries of b, matters: they must equal w and b. Many W and b have these "
+                "differences; the simplest will do.",
             ],
         ),
         Case(

@@ -6,14 +6,15 @@ import numpy as np
 from .. import criterion
 from .. import graph as g
 from .core import Case, Exercise, Mistake, Verdict, as_array, as_node, compare_values, hand, register
-from .part1 import OwnOperation, other_stub
+from .part1 import other_stub
+from .part2 import NumPyOperation
 
 P2 = np.array([[0.8, 0.2], [0.3, 0.7], [0.6, 0.4]])
 C2 = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0]])
 
 
 @register
-class MultiplyNegative(OwnOperation):
+class MultiplyNegative(NumPyOperation):
     """Two small operations in one exercise: the product and the sign flip of the loss."""
 
     id = "part3.multiply"
@@ -133,7 +134,7 @@ class reduce_sum(criterion.reduce_sum):
 
 
 @register
-class ReduceSum(OwnOperation):
+class ReduceSum(NumPyOperation):
     id = "part3.reduce_sum"
     points = 2
     obj = "reduce_sum"
@@ -268,7 +269,7 @@ class ReduceSum(OwnOperation):
 
 
 @register
-class Log(OwnOperation):
+class Log(NumPyOperation):
     id = "part3.log"
     points = 2
     obj = "log"
