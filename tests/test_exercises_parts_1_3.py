@@ -1367,6 +1367,12 @@ class reduce_sum(ts.Operation):
             "log",
             "your code calls log, which is not written yet (part3.log: not started)",
         ),
+        (
+            "part2.perceptron",
+            "softmax",
+            "your code calls softmax, which is not written yet (part2.softmax: not started). "
+            "Write it first (or use ts.softmax until it is)",
+        ),
     ],
 )
 def test_a_piece_that_calls_an_unwritten_piece_says_which(exercise_id, stubbed, said):

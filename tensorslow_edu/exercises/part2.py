@@ -438,7 +438,7 @@ class Perceptron(Exercise):
             try:
                 model.set_weights(hand(new_W, "W"), hand(new_b, "b"))
             except Exception as exc:
-                if not inputs.get("error"):
+                if not inputs.get("error") or isinstance(exc, NotImplementedError):
                     raise
                 if not (np.array_equal(W.value, before[0]) and np.array_equal(b.value, before[1])):
                     raise Mistake(
