@@ -24,7 +24,14 @@ BY_PART = [pytest.param(e, marks=getattr(pytest.mark, e.split(".")[0]), id=e) fo
 PIECES = {
     "part1": ["traverse_postorder", "run_graph", "add", "matmul"],
     "part2": ["sigmoid", "softmax"],
-    "part3": ["log", "multiply", "negative", "reduce_sum", "cross_entropy"],
+    "part3": [
+        "log",
+        "multiply",
+        "negative",
+        "reduce_sum",
+        "cross_entropy",
+        "softmax_cross_entropy_with_logits",
+    ],
 }
 
 
@@ -1223,6 +1230,253 @@ def cross_entropy(c, p):
             "the sum must run over the classes too, not only over the points",
         ],
     ),
+    (
+        "part3.softmax_cross_entropy_with_logits",
+        "no shift: e^a of the scores themselves",
+        """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        shifted = logits
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return -(labels * log_p).sum(axis=1)
+""",
+        [
+            "✗ the 400-times weights: four points of the clouds",
+            "NumPy warned: overflow encountered in exp",
+            "The scores reach 2196 here",
+            "exponentiate only the shifted scores a − m",
+        ],
+    ),
+    (
+        "part3.softmax_cross_entropy_with_logits",
+        "the log of a softmax output",
+        """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        e = np.exp(shifted)
+        log_p = np.log(e / e.sum(axis=1, keepdims=True))
+        return -(labels * log_p).sum(axis=1)
+""",
+        [
+            "✗ the 400-times weights: four points of the clouds",
+            "divide by zero encountered in log",
+            "the log of a softmax output",
+            "no log of 0 is taken",
+        ],
+    ),
+    (
+        "part3.softmax_cross_entropy_with_logits",
+        "a floor under p to dodge log 0",
+        """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        e = np.exp(shifted)
+        log_p = np.log(e / e.sum(axis=1, keepdims=True) + 1e-12)
+        return -(labels * log_p).sum(axis=1)
+""",
+        [
+            "✗ the 400-times weights: a blue point on the red side",
+            "point 0 costs 27.63 where its loss is 2000",
+            "a floor under p",
+        ],
+    ),
+    (
+        "part3.softmax_cross_entropy_with_logits",
+        "one shift for the whole array",
+        """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        shifted = logits - logits.max()
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return -(labels * log_p).sum(axis=1)
+""",
+        [
+            "✗ the 400-times weights: four points of the clouds",
+            "divide by zero encountered in log",
+            "one m for the whole array sends every exponential of a distant row to 0",
+        ],
+    ),
+    (
+        "part3.softmax_cross_entropy_with_logits",
+        "the row maxima without keepdims",
+        """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        shifted = logits - logits.max(axis=1)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return -(labels * log_p).sum(axis=1)
+""",
+        [
+            "✗ two points, three classes",
+            "operands could not be broadcast together with shapes (2,3) (2,)",
+            "cannot be taken off the (2, 3) scores: keep the reduced axis, so that it is a column of shape (2, 1)",
+        ],
+    ),
+    (
+        "part3.softmax_cross_entropy_with_logits",
+        "the maximum of each column",
+        """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        shifted = logits - logits.max(axis=0, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return -(labels * log_p).sum(axis=1)
+""",
+        ["✗ two points, three classes", "the maximum is taken over each column (axis 0)"],
+    ),
+    (
+        "part3.softmax_cross_entropy_with_logits",
+        "the sum in the log without keepdims",
+        """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1))
+        return -(labels * log_p).sum(axis=1)
+""",
+        ["✗ two points, three classes", "A row's maximum (or a row's sum) is one number per point"],
+    ),
+    (
+        "part3.softmax_cross_entropy_with_logits",
+        "the sum in the log over the points",
+        """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True))
+        return -(labels * log_p).sum(axis=1)
+""",
+        ["✗ two points, three classes", "the sum inside the log runs over the points (axis 0)"],
+    ),
+    (
+        "part3.softmax_cross_entropy_with_logits",
+        "the sum in the log over every score",
+        """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum())
+        return -(labels * log_p).sum(axis=1)
+""",
+        ["✗ two points, three classes", "the sum inside the log runs over every score of the array"],
+    ),
+    (
+        "part3.softmax_cross_entropy_with_logits",
+        "the last sum over the points",
+        """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return -(labels * log_p).sum(axis=0)
+""",
+        ["✗ two points, three classes", "the last sum ran over the points (axis 0)"],
+    ),
+    (
+        "part3.softmax_cross_entropy_with_logits",
+        "the last sum over everything",
+        """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return -(labels * log_p).sum()
+""",
+        ["the shapes differ: () instead of (2,)", "this is one number for all 2 points"],
+    ),
+    (
+        "part3.softmax_cross_entropy_with_logits",
+        "no sum over the classes",
+        """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return -(labels * log_p)
+""",
+        ["this is one number per class of each point"],
+    ),
+    (
+        "part3.softmax_cross_entropy_with_logits",
+        "the minus forgotten",
+        """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return (labels * log_p).sum(axis=1)
+""",
+        [
+            "✗ two points, three classes",
+            "the sign is flipped: each point's loss is −Σ_j c_ij log p_ij, a number ≥ 0",
+        ],
+    ),
+    (
+        "part3.softmax_cross_entropy_with_logits",
+        "the shift not taken off a_ij",
+        """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        log_p = logits - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return -(labels * log_p).sum(axis=1)
+""",
+        ["the shift m_i is taken off inside the sum but not from a_ij itself"],
+    ),
+    (
+        "part3.softmax_cross_entropy_with_logits",
+        "the scores shifted in place",
+        """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        logits -= logits.max(axis=1, keepdims=True)
+        shifted = logits
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return -(labels * log_p).sum(axis=1)
+""",
+        ["the input logits was changed in place"],
+    ),
+    (
+        "part3.cross_entropy",
+        "the graph run inside cross_entropy",
+        """
+def cross_entropy(c, p):
+    return ts.Session().run(negative(reduce_sum(multiply(c, log(p)))))
+""",
+        ["cross_entropy runs the graph", "return the node J; do not run it"],
+    ),
 ]
 
 
@@ -1340,6 +1594,47 @@ def test_sections_named_in_hints_exist_in_the_notebooks(exercise_id):
                 assert name in titles, (case.name, name, titles)
 
 
+STABLE_LOSS = """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return -(labels * log_p).sum(axis=1)
+"""
+
+
+@pytest.mark.part3
+@pytest.mark.parametrize(
+    "right, slip, said",
+    [
+        ("logits.max(axis=1, keepdims=True)", "logits.max(axis=1)", "the shift is not the same across a row"),
+        (
+            "logits.max(axis=1, keepdims=True)",
+            "logits.max(axis=0, keepdims=True)",
+            "the maximum is taken over each column (axis 0)",
+        ),
+        ("sum(axis=1, keepdims=True)", "sum(axis=1)", "the sum inside the log is not taken off its own row"),
+        (
+            "sum(axis=1, keepdims=True)",
+            "sum(axis=0, keepdims=True)",
+            "the sum inside the log runs over the points (axis 0)",
+        ),
+        ("log_p).sum(axis=1)", "log_p).sum(axis=0)", "the last sum ran over the points (axis 0)"),
+    ],
+)
+def test_stable_loss_slips_that_fit_a_square_array_are_named(right, slip, said):
+    """With as many points as classes, a row's maximum or sum laid along the columns raises no error."""
+    assert STABLE_LOSS.count(right) == 1
+    exercise = get_exercise("part3.softmax_cross_entropy_with_logits")
+    square = next(c for c in exercise.cases if c.name == "two points, two classes")
+    inputs = decode(encode_inputs(square.inputs))
+    result = run_case(exercise, with_mistake(STABLE_LOSS.replace(right, slip)), inputs)
+    verdict = evaluate(exercise, inputs, decode(json.loads(json.dumps(result))))
+    assert not verdict.passed and any(said in line for line in verdict.lines), verdict.lines
+
+
 def test_reduce_sum_must_keep_its_axis_where_part_4_reads_it():
     source = """
 class reduce_sum(ts.Operation):
@@ -1350,7 +1645,14 @@ class reduce_sum(ts.Operation):
         return np.sum(A, axis=self.summed_axis)
 """
     text = str(check("part3.reduce_sum", namespace=with_mistake(source)))
-    assert "keeps 'nothing' in op.axis, not the axis it was given, None: keep it as self.axis" in text
+    assert (
+        "the operation made by reduce_sum(A) has no attribute axis: keep it as self.axis in __init__" in text
+    )
+    wrong = source.replace("self.summed_axis = axis", "self.axis = 0").replace(
+        "self.summed_axis", "self.axis"
+    )
+    text = str(check("part3.reduce_sum", namespace=with_mistake(wrong)))
+    assert "reduce_sum(A) has op.axis = 0, not the axis it was given, None: keep it as self.axis" in text
 
 
 @pytest.mark.parametrize(
@@ -1395,7 +1697,7 @@ class negative(ts.Operation):
 """
     report = check("part3.multiply", namespace=with_mistake(stub))
     text = str(report)
-    assert report.state == "failed" and "3 of 5 visible tests passed" in text
+    assert report.state == "failed" and "2 of 4 visible tests passed" in text
     assert (
         "✗ negative of a vector" in text
         and "not started yet (__init__ still raises NotImplementedError)" in text
