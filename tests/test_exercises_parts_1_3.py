@@ -24,7 +24,14 @@ BY_PART = [pytest.param(e, marks=getattr(pytest.mark, e.split(".")[0]), id=e) fo
 PIECES = {
     "part1": ["traverse_postorder", "run_graph", "add", "matmul"],
     "part2": ["sigmoid", "softmax"],
-    "part3": ["log", "multiply", "negative", "reduce_sum", "cross_entropy"],
+    "part3": [
+        "log",
+        "multiply",
+        "negative",
+        "reduce_sum",
+        "cross_entropy",
+        "softmax_cross_entropy_with_logits",
+    ],
 }
 
 
@@ -442,8 +449,10 @@ class sigmoid(ts.Operation):
         return np.where(a >= 0, 1 / (1 + np.exp(-a)), np.exp(a) / (1 + np.exp(a)))
 """,
         [
-            "the values are right, but NumPy warned while computing them: overflow encountered in exp",
-            "np.where(condition, x, y) is no way around it, since it computes both x and y for every element",
+            "the values are right, but NumPy warned: overflow encountered in exp. Your compute uses np.where",
+            "Python evaluates both of its branches, on every element, before np.where chooses",
+            "its warning comes back",
+            "explained in the exercise 'a sigmoid that does not overflow'",
         ],
     ),
     (
@@ -555,58 +564,6 @@ def softmax_weights(w, b):
         ["twice too much"],
     ),
     (
-        "part2.perceptron",
-        "a new graph at every call",
-        """
-class Perceptron:
-    def __init__(self, W, b):
-        self.W, self.b = W, b
-    def probabilities(self, X):
-        x = ts.placeholder()
-        p = ts.softmax(x @ ts.Variable(self.W) + ts.Variable(self.b))
-        return ts.Session().run(p, {x: X})
-    def classify(self, X):
-        return np.argmax(self.probabilities(X), axis=1)
-""",
-        ["added new operations to the graph", "in __init__"],
-    ),
-    (
-        "part2.perceptron",
-        "the weights as constants",
-        """
-class Perceptron:
-    def __init__(self, W, b):
-        self.graph = ts.Graph()
-        with self.graph.as_default():
-            self.x = ts.placeholder()
-            self.p = ts.softmax(self.x @ ts.constant(W) + ts.constant(b))
-        self.session = ts.Session(self.graph)
-    def probabilities(self, X):
-        return self.session.run(self.p, {self.x: X})
-    def classify(self, X):
-        return np.argmax(self.probabilities(X), axis=1)
-""",
-        ["W and b must be Variables of the model's graph"],
-    ),
-    (
-        "part2.perceptron",
-        "the largest probability looked for down each column",
-        """
-class Perceptron:
-    def __init__(self, W, b):
-        self.graph = ts.Graph()
-        with self.graph.as_default():
-            self.x = ts.placeholder()
-            self.p = ts.softmax(self.x @ ts.Variable(W) + ts.Variable(b))
-        self.session = ts.Session(self.graph)
-    def probabilities(self, X):
-        return self.session.run(self.p, {self.x: X})
-    def classify(self, X):
-        return np.argmax(self.probabilities(X), axis=0)
-""",
-        ["✗ three classes", "classify gave 3 classes, one per column (class), for 4 points"],
-    ),
-    (
         "part2.softmax",
         "one shift for the whole array",
         """
@@ -618,23 +575,6 @@ class softmax(ts.Operation):
         return e / np.sum(e, axis=1, keepdims=True)
 """,
         ["✗ large scores", "NumPy warned", "each needs its own shift"],
-    ),
-    (
-        "part2.perceptron",
-        "classes counted from 1",
-        """
-class Perceptron:
-    def __init__(self, W, b):
-        self.graph = ts.Graph()
-        with self.graph.as_default():
-            self.x = ts.placeholder()
-            self.p = ts.softmax(self.x @ ts.Variable(W) + ts.Variable(b))
-    def probabilities(self, X):
-        return ts.Session(self.graph).run(self.p, {self.x: X})
-    def classify(self, X):
-        return np.argmax(self.probabilities(X), axis=1) + 1
-""",
-        ["the classes are counted from 1; count them from 0"],
     ),
     (
         "part3.multiply",
@@ -823,6 +763,847 @@ def cross_entropy(c, p):
 """,
         ["the graph holds the library's multiply (ts.multiply, which `*` between nodes makes too)"],
     ),
+    # Part II: the model object
+    (
+        "part2.perceptron",
+        "no graph in __init__: a new one at every call",
+        """
+class Perceptron:
+    def __init__(self, n_features, n_classes):
+        self.W, self.b = np.zeros((n_features, n_classes)), np.zeros(n_classes)
+    def set_weights(self, W, b):
+        self.W, self.b = W, b
+    def probabilities(self, X):
+        x = ts.placeholder()
+        p = ts.softmax(x @ ts.Variable(self.W) + ts.Variable(self.b))
+        return ts.Session().run(p, {x: X})
+    def classify(self, X):
+        return np.argmax(self.probabilities(X), axis=1)
+""",
+        ["Perceptron(n_features=2, n_classes=2) built no graph: build it once, in __init__"],
+    ),
+    (
+        "part2.perceptron",
+        "the nodes built in the default graph",
+        """
+class Perceptron:
+    def __init__(self, n_features, n_classes):
+        self.x = ts.placeholder()
+        self.W = ts.Variable(np.zeros((n_features, n_classes)))
+        self.b = ts.Variable(np.zeros(n_classes))
+        self.p = ts.softmax(self.x @ self.W + self.b)
+        self.session = ts.Session()
+    def set_weights(self, W, b):
+        self.W.value, self.b.value = W, b
+    def probabilities(self, X):
+        return self.session.run(self.p, {self.x: X})
+    def classify(self, X):
+        return np.argmax(self.probabilities(X), axis=1)
+""",
+        ["the model built its nodes in the default graph, not in a graph of its own"],
+    ),
+    (
+        "part2.perceptron",
+        "the weights as constants",
+        """
+class Perceptron:
+    def __init__(self, n_features, n_classes):
+        self.graph = ts.Graph()
+        with self.graph.as_default():
+            self.x = ts.placeholder()
+            self.p = ts.softmax(self.x @ ts.constant(np.zeros((n_features, n_classes))) + ts.constant(np.zeros(n_classes)))
+        self.session = ts.Session(self.graph)
+    def set_weights(self, W, b):
+        pass
+    def probabilities(self, X):
+        return self.session.run(self.p, {self.x: X})
+    def classify(self, X):
+        return np.argmax(self.probabilities(X), axis=1)
+""",
+        [
+            "✗ a new model: every weight 0",
+            "must hold W and b as Variables of its graph (ts.Variable), W of shape (2, 2) and b of shape (2,)",
+            "Its graph has Variables of the shapes: none",
+        ],
+    ),
+    (
+        "part2.perceptron",
+        "set_weights points the attributes at the arrays",
+        """
+class Perceptron:
+    def __init__(self, n_features, n_classes):
+        self.graph = ts.Graph()
+        with self.graph.as_default():
+            self.x = ts.placeholder()
+            self.W = ts.Variable(np.zeros((n_features, n_classes)))
+            self.b = ts.Variable(np.zeros(n_classes))
+            self.p = ts.softmax(self.x @ self.W + self.b)
+        self.session = ts.Session(self.graph)
+    def set_weights(self, W, b):
+        if W.shape != self.W.value.shape or b.shape != self.b.value.shape:
+            raise ValueError(f"W has shape {W.shape}, the model needs {self.W.value.shape}")
+        self.W, self.b = W, b
+    def probabilities(self, X):
+        return self.session.run(self.p, {self.x: X})
+    def classify(self, X):
+        return np.argmax(self.probabilities(X), axis=1)
+""",
+        [
+            "✗ the hand-made W on a blue and a red point",
+            "after set_weights, the Variable W that the graph computes with still holds shape (2, 2) "
+            "[[0., 0.], [0., 0.]], not the new weights. The attribute self.W was given the new array, "
+            "so it no longer names that Variable",
+            "Give the Variables made in __init__ their new values (Part I, section 'Variables')",
+        ],
+    ),
+    (
+        "part2.perceptron",
+        "set_weights makes new Variables",
+        """
+class Perceptron:
+    def __init__(self, n_features, n_classes):
+        self.graph = ts.Graph()
+        with self.graph.as_default():
+            self.x = ts.placeholder()
+            self.W = ts.Variable(np.zeros((n_features, n_classes)))
+            self.b = ts.Variable(np.zeros(n_classes))
+            self.p = ts.softmax(self.x @ self.W + self.b)
+        self.session = ts.Session(self.graph)
+    def set_weights(self, W, b):
+        if W.shape != self.W.value.shape or b.shape != self.b.value.shape:
+            raise ValueError(f"W has shape {W.shape}, the model needs {self.W.value.shape}")
+        with self.graph.as_default():
+            self.W, self.b = ts.Variable(W), ts.Variable(b)
+    def probabilities(self, X):
+        return self.session.run(self.p, {self.x: X})
+    def classify(self, X):
+        return np.argmax(self.probabilities(X), axis=1)
+""",
+        ["set_weights made new Variables, which no node of the graph uses: the Variable W that the graph"],
+    ),
+    (
+        "part2.perceptron",
+        "set_weights builds the graph again",
+        """
+class Perceptron:
+    def __init__(self, n_features, n_classes):
+        self.graph = ts.Graph()
+        with self.graph.as_default():
+            self.x = ts.placeholder()
+            self.W = ts.Variable(np.zeros((n_features, n_classes)))
+            self.b = ts.Variable(np.zeros(n_classes))
+            self.p = ts.softmax(self.x @ self.W + self.b)
+        self.session = ts.Session(self.graph)
+    def set_weights(self, W, b):
+        if W.shape != self.W.value.shape or b.shape != self.b.value.shape:
+            raise ValueError(f"W has shape {W.shape}, the model needs {self.W.value.shape}")
+        with self.graph.as_default():
+            self.W, self.b = ts.Variable(W), ts.Variable(b)
+            self.p = ts.softmax(self.x @ self.W + self.b)
+    def probabilities(self, X):
+        return self.session.run(self.p, {self.x: X})
+    def classify(self, X):
+        return np.argmax(self.probabilities(X), axis=1)
+""",
+        ["set_weights made new Variables", "Give the Variables made in __init__ their new values"],
+    ),
+    (
+        "part2.perceptron",
+        "a node made at every call of probabilities",
+        """
+class Perceptron:
+    def __init__(self, n_features, n_classes):
+        self.graph = ts.Graph()
+        with self.graph.as_default():
+            self.x = ts.placeholder()
+            self.W = ts.Variable(np.zeros((n_features, n_classes)))
+            self.b = ts.Variable(np.zeros(n_classes))
+            self.scores = self.x @ self.W + self.b
+        self.session = ts.Session(self.graph)
+    def set_weights(self, W, b):
+        if W.shape != self.W.value.shape or b.shape != self.b.value.shape:
+            raise ValueError(f"W has shape {W.shape}, the model needs {self.W.value.shape}")
+        self.W.value, self.b.value = W, b
+    def probabilities(self, X):
+        with self.graph.as_default():
+            p = ts.softmax(self.scores)
+        return self.session.run(p, {self.x: X})
+    def classify(self, X):
+        return np.argmax(self.probabilities(X), axis=1)
+""",
+        ["the graph grew after __init__: set_weights, probabilities or classify made new nodes"],
+    ),
+    (
+        "part2.perceptron",
+        "no test of the shapes in set_weights",
+        """
+class Perceptron:
+    def __init__(self, n_features, n_classes):
+        self.graph = ts.Graph()
+        with self.graph.as_default():
+            self.x = ts.placeholder()
+            self.W = ts.Variable(np.zeros((n_features, n_classes)))
+            self.b = ts.Variable(np.zeros(n_classes))
+            self.p = ts.softmax(self.x @ self.W + self.b)
+        self.session = ts.Session(self.graph)
+    def set_weights(self, W, b):
+        self.W.value, self.b.value = W, b
+    def probabilities(self, X):
+        return self.session.run(self.p, {self.x: X})
+    def classify(self, X):
+        return np.argmax(self.probabilities(X), axis=1)
+""",
+        [
+            "✗ weights of the wrong shape",
+            "expected a ValueError from set_weights naming the shape (3, 2) given and the shape (2, 2) the model needs",
+            "set_weights accepted the array of shape (3, 2), and the next run fails far from the cause",
+        ],
+    ),
+    (
+        "part2.perceptron",
+        "the shapes tested after the Variables were changed",
+        """
+class Perceptron:
+    def __init__(self, n_features, n_classes):
+        self.graph = ts.Graph()
+        with self.graph.as_default():
+            self.x = ts.placeholder()
+            self.W = ts.Variable(np.zeros((n_features, n_classes)))
+            self.b = ts.Variable(np.zeros(n_classes))
+            self.p = ts.softmax(self.x @ self.W + self.b)
+        self.session = ts.Session(self.graph)
+        self.shapes = (n_features, n_classes), (n_classes,)
+    def set_weights(self, W, b):
+        self.W.value, self.b.value = W, b
+        if (W.shape, b.shape) != self.shapes:
+            raise ValueError(f"W has shape {W.shape}, the model needs {self.shapes[0]}")
+    def probabilities(self, X):
+        return self.session.run(self.p, {self.x: X})
+    def classify(self, X):
+        return np.argmax(self.probabilities(X), axis=1)
+""",
+        ["set_weights refused the weights, but only after giving them to the Variables"],
+    ),
+    (
+        "part2.perceptron",
+        "an error that does not name the shapes",
+        """
+class Perceptron:
+    def __init__(self, n_features, n_classes):
+        self.graph = ts.Graph()
+        with self.graph.as_default():
+            self.x = ts.placeholder()
+            self.W = ts.Variable(np.zeros((n_features, n_classes)))
+            self.b = ts.Variable(np.zeros(n_classes))
+            self.p = ts.softmax(self.x @ self.W + self.b)
+        self.session = ts.Session(self.graph)
+    def set_weights(self, W, b):
+        if W.shape != self.W.value.shape or b.shape != self.b.value.shape:
+            raise ValueError("these weights do not fit")
+        self.W.value, self.b.value = W, b
+    def probabilities(self, X):
+        return self.session.run(self.p, {self.x: X})
+    def classify(self, X):
+        return np.argmax(self.probabilities(X), axis=1)
+""",
+        [
+            "the error says: these weights do not fit",
+            "it must name the shape (3, 2) given and the shape (2, 2) the model needs",
+        ],
+    ),
+    (
+        "part2.perceptron",
+        "the scores W X + b: points taken as columns",
+        """
+class Perceptron:
+    def __init__(self, n_features, n_classes):
+        self.graph = ts.Graph()
+        with self.graph.as_default():
+            self.x = ts.placeholder()
+            self.W = ts.Variable(np.zeros((n_features, n_classes)))
+            self.b = ts.Variable(np.zeros(n_classes))
+            self.p = ts.softmax(self.W @ self.x + self.b)
+        self.session = ts.Session(self.graph)
+    def set_weights(self, W, b):
+        if W.shape != self.W.value.shape or b.shape != self.b.value.shape:
+            raise ValueError(f"W has shape {W.shape}, the model needs {self.W.value.shape}")
+        self.W.value, self.b.value = W, b
+    def probabilities(self, X):
+        return self.session.run(self.p, {self.x: X})
+    def classify(self, X):
+        return np.argmax(self.probabilities(X), axis=1)
+""",
+        [
+            "✗ the hand-made W on a blue and a red point",
+            "these are the probabilities of W X + b; the points are the rows of X, so the scores are X W + b",
+            "✗ three classes — hint 1: Classes are numbered from 0",
+        ],
+    ),
+    (
+        "part2.perceptron",
+        "the largest probability looked for down each column",
+        """
+class Perceptron:
+    def __init__(self, n_features, n_classes):
+        self.graph = ts.Graph()
+        with self.graph.as_default():
+            self.x = ts.placeholder()
+            self.W = ts.Variable(np.zeros((n_features, n_classes)))
+            self.b = ts.Variable(np.zeros(n_classes))
+            self.p = ts.softmax(self.x @ self.W + self.b)
+        self.session = ts.Session(self.graph)
+    def set_weights(self, W, b):
+        if W.shape != self.W.value.shape or b.shape != self.b.value.shape:
+            raise ValueError(f"W has shape {W.shape}, the model needs {self.W.value.shape}")
+        self.W.value, self.b.value = W, b
+    def probabilities(self, X):
+        return self.session.run(self.p, {self.x: X})
+    def classify(self, X):
+        return np.argmax(self.probabilities(X), axis=0)
+""",
+        ["✗ three classes", "classify gave 3 classes, one per column (class), for 4 points"],
+    ),
+    (
+        "part2.perceptron",
+        "classes counted from 1",
+        """
+class Perceptron:
+    def __init__(self, n_features, n_classes):
+        self.graph = ts.Graph()
+        with self.graph.as_default():
+            self.x = ts.placeholder()
+            self.W = ts.Variable(np.zeros((n_features, n_classes)))
+            self.b = ts.Variable(np.zeros(n_classes))
+            self.p = ts.softmax(self.x @ self.W + self.b)
+        self.session = ts.Session(self.graph)
+    def set_weights(self, W, b):
+        if W.shape != self.W.value.shape or b.shape != self.b.value.shape:
+            raise ValueError(f"W has shape {W.shape}, the model needs {self.W.value.shape}")
+        self.W.value, self.b.value = W, b
+    def probabilities(self, X):
+        return self.session.run(self.p, {self.x: X})
+    def classify(self, X):
+        return np.argmax(self.probabilities(X), axis=1) + 1
+""",
+        ["the classes are counted from 1; count them from 0, like the columns (blue is class 0)"],
+    ),
+    (
+        "part2.perceptron",
+        "the session made outside the model's graph",
+        """
+class Perceptron:
+    def __init__(self, n_features, n_classes):
+        self.graph = ts.Graph()
+        with self.graph.as_default():
+            self.x = ts.placeholder()
+            self.W = ts.Variable(np.zeros((n_features, n_classes)))
+            self.b = ts.Variable(np.zeros(n_classes))
+            self.p = ts.softmax(self.x @ self.W + self.b)
+        self.session = ts.Session()
+    def set_weights(self, W, b):
+        self.W.value, self.b.value = W, b
+    def probabilities(self, X):
+        return self.session.run(self.p, {self.x: X})
+    def classify(self, X):
+        return np.argmax(self.probabilities(X), axis=1)
+""",
+        ["belongs to another graph than this session's", "Session(graph=g)"],
+    ),
+    (
+        "part2.perceptron",
+        "the probabilities node returned, not run",
+        """
+class Perceptron:
+    def __init__(self, n_features, n_classes):
+        self.graph = ts.Graph()
+        with self.graph.as_default():
+            self.x = ts.placeholder()
+            self.W = ts.Variable(np.zeros((n_features, n_classes)))
+            self.b = ts.Variable(np.zeros(n_classes))
+            self.p = ts.softmax(self.x @ self.W + self.b, name="p")
+        self.session = ts.Session(self.graph)
+    def set_weights(self, W, b):
+        self.W.value, self.b.value = W, b
+    def probabilities(self, X):
+        return self.p
+    def classify(self, X):
+        return np.argmax(self.probabilities(X), axis=1)
+""",
+        ["probabilities(X) is the node 'p', but a value was expected: run it with a Session"],
+    ),
+    # Part II: more typical slips in the operations
+    (
+        "part2.sigmoid",
+        "the input used as the result array",
+        """
+class sigmoid(ts.Operation):
+    def __init__(self, a, name=None):
+        super().__init__([a], name)
+    def compute(self, a):
+        result = a
+        positive = a >= 0
+        result[positive] = 1 / (1 + np.exp(-a[positive]))
+        e = np.exp(a[~positive])
+        result[~positive] = e / (1 + e)
+        return result
+""",
+        ["✗ zeros", "the input a was changed in place: at index (0,) it was 0 and is now 0.5"],
+    ),
+    (
+        "part2.softmax",
+        "divided by the sum of the whole array",
+        """
+class softmax(ts.Operation):
+    def __init__(self, a, name=None):
+        super().__init__([a], name)
+    def compute(self, a):
+        e = np.exp(a - a.max(axis=1, keepdims=True))
+        return e / e.sum()
+""",
+        ["✗ two rows", "the whole array sums to 1 instead of each row"],
+    ),
+    (
+        "part2.softmax",
+        "the row maxima subtracted without keeping their axis",
+        """
+class softmax(ts.Operation):
+    def __init__(self, a, name=None):
+        super().__init__([a], name)
+    def compute(self, a):
+        e = np.exp(a - a.max(axis=1))
+        return e / e.sum(axis=1, keepdims=True)
+""",
+        [
+            "✗ two rows",
+            "each row sums to 1, but the probabilities are not the softmax of the row's scores",
+            "A shift must be one and the same number for every score of a row",
+        ],
+    ),
+    (
+        "part2.softmax",
+        "the library's softmax called inside compute",
+        """
+class softmax(ts.Operation):
+    def __init__(self, a, name=None):
+        super().__init__([a], name)
+    def compute(self, a):
+        return ts.softmax(a)
+""",
+        [
+            "✗ one row",
+            "compute returned the node 'softmax_1', made by the library's softmax: inside compute the inputs "
+            "are already NumPy arrays",
+        ],
+    ),
+    (
+        "part2.perceptron",
+        "set_weights that changes nothing",
+        """
+class Perceptron:
+    def __init__(self, n_features, n_classes):
+        self.graph = ts.Graph()
+        with self.graph.as_default():
+            self.x = ts.placeholder()
+            self.W = ts.Variable(np.zeros((n_features, n_classes)))
+            self.b = ts.Variable(np.zeros(n_classes))
+            self.p = ts.softmax(self.x @ self.W + self.b)
+        self.session = ts.Session(self.graph)
+    def set_weights(self, W, b):
+        if W.shape != self.W.value.shape or b.shape != self.b.value.shape:
+            raise ValueError(f"W has shape {W.shape}, the model needs {self.W.value.shape}")
+    def probabilities(self, X):
+        return self.session.run(self.p, {self.x: X})
+    def classify(self, X):
+        return np.argmax(self.probabilities(X), axis=1)
+""",
+        [
+            "✗ the hand-made W on a blue and a red point",
+            "after set_weights, the Variable W that the graph computes with still holds shape (2, 2) "
+            "[[0., 0.], [0., 0.]], not the new weights. Give the Variables made in __init__ their new values",
+        ],
+    ),
+    # Part III: more typical slips
+    (
+        "part3.multiply",
+        "the library's multiply called inside compute",
+        """
+class multiply(ts.Operation):
+    def __init__(self, a, b, name=None):
+        super().__init__([a, b], name)
+    def compute(self, a, b):
+        return ts.multiply(a, b)
+""",
+        ["compute returned the node 'multiply_1', made by the library's multiply", "not yours"],
+    ),
+    (
+        "part3.multiply",
+        "the matrix product instead of the element-wise one",
+        """
+class multiply(ts.Operation):
+    def __init__(self, a, b, name=None):
+        super().__init__([a, b], name)
+    def compute(self, a, b):
+        return a @ b
+""",
+        [
+            "✗ targets times log-probabilities",
+            "This is the error of a matrix product: multiply is the element-wise product, c_ij · log p_ij",
+        ],
+    ),
+    (
+        "part3.multiply",
+        "np.dot instead of the element-wise product",
+        """
+class multiply(ts.Operation):
+    def __init__(self, a, b, name=None):
+        super().__init__([a, b], name)
+    def compute(self, a, b):
+        return np.dot(a, b)
+""",
+        ["shapes (3,2) and (3,2) not aligned", "This is the error of a matrix product"],
+    ),
+    (
+        "part3.reduce_sum",
+        "the axis tested even when there is none",
+        """
+class reduce_sum(ts.Operation):
+    def __init__(self, A, axis=None, name=None):
+        super().__init__([A], name)
+        self.axis = axis
+    def compute(self, A):
+        if self.axis >= A.ndim:
+            raise ValueError(f"reduce_sum: no axis {self.axis} in an array of shape {A.shape}")
+        return np.sum(A, axis=self.axis)
+""",
+        [
+            "✗ all entries (no axis)",
+            "Without an axis, self.axis is None, and None cannot be compared with a number",
+        ],
+    ),
+    (
+        "part3.reduce_sum",
+        "the last axis let through: > instead of >=",
+        """
+class reduce_sum(ts.Operation):
+    def __init__(self, A, axis=None, name=None):
+        super().__init__([A], name)
+        self.axis = axis
+    def compute(self, A):
+        if self.axis is not None and self.axis > A.ndim:
+            raise ValueError(f"reduce_sum: no axis {self.axis} in an array of shape {A.shape}")
+        return np.sum(A, axis=self.axis)
+""",
+        [
+            "✗ an axis the array does not have: axis=2 of a matrix",
+            "this is NumPy's own error (AxisError), raised by the sum itself: no test of yours refused the axis",
+            "An array with 2 axes has the axes 0 to 1, so axis 2 is not one of them",
+        ],
+    ),
+    (
+        "part3.log",
+        "`if` on a whole array",
+        """
+class log(ts.Operation):
+    def __init__(self, a, name=None):
+        super().__init__([a], name)
+    def compute(self, a):
+        if a <= 0:
+            raise ValueError("log of a value <= 0")
+        return np.log(a)
+""",
+        [
+            "✗ probabilities",
+            "The truth value of an array with more than one element is ambiguous",
+            "`if` needs a single one: ask whether any element is <= 0",
+        ],
+    ),
+    (
+        "part3.log",
+        "only zeros refused, negative values let through",
+        """
+class log(ts.Operation):
+    def __init__(self, a, name=None):
+        super().__init__([a], name)
+    def compute(self, a):
+        zeros = np.sum(a == 0)
+        if zeros:
+            raise ValueError(f"log: {zeros} values are 0")
+        return np.log(a)
+""",
+        [
+            "✗ a negative input",
+            "NumPy warned: invalid value encountered in log",
+            "hint 1: The logarithm of a negative number is not a real number",
+        ],
+    ),
+    (
+        "part3.cross_entropy",
+        "the log of the targets",
+        """
+def cross_entropy(c, p):
+    return negative(reduce_sum(multiply(p, log(c))))
+""",
+        ["the graph takes the log of c, the targets: the log belongs to p"],
+    ),
+    (
+        "part3.cross_entropy",
+        "summed over the points only",
+        """
+def cross_entropy(c, p):
+    return negative(reduce_sum(multiply(c, log(p)), axis=0))
+""",
+        [
+            "J must be one number (shape ()), not an array of shape (2,)",
+            "the sum must run over the classes too, not only over the points",
+        ],
+    ),
+    (
+        "part3.softmax_cross_entropy_with_logits",
+        "no shift: e^a of the scores themselves",
+        """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        shifted = logits
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return -(labels * log_p).sum(axis=1)
+""",
+        [
+            "✗ the 400-times weights: four points of the clouds",
+            "NumPy warned: overflow encountered in exp",
+            "The scores reach 2196 here",
+            "exponentiate only the shifted scores a − m",
+        ],
+    ),
+    (
+        "part3.softmax_cross_entropy_with_logits",
+        "the log of a softmax output",
+        """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        e = np.exp(shifted)
+        log_p = np.log(e / e.sum(axis=1, keepdims=True))
+        return -(labels * log_p).sum(axis=1)
+""",
+        [
+            "✗ the 400-times weights: four points of the clouds",
+            "divide by zero encountered in log",
+            "the log of a softmax output",
+            "no log of 0 is taken",
+        ],
+    ),
+    (
+        "part3.softmax_cross_entropy_with_logits",
+        "a floor under p to dodge log 0",
+        """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        e = np.exp(shifted)
+        log_p = np.log(e / e.sum(axis=1, keepdims=True) + 1e-12)
+        return -(labels * log_p).sum(axis=1)
+""",
+        [
+            "✗ the 400-times weights: a blue point on the red side",
+            "point 0 costs 27.63 where its loss is 2000",
+            "a floor under p",
+        ],
+    ),
+    (
+        "part3.softmax_cross_entropy_with_logits",
+        "one shift for the whole array",
+        """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        shifted = logits - logits.max()
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return -(labels * log_p).sum(axis=1)
+""",
+        [
+            "✗ the 400-times weights: four points of the clouds",
+            "divide by zero encountered in log",
+            "one m for the whole array sends every exponential of a distant row to 0",
+        ],
+    ),
+    (
+        "part3.softmax_cross_entropy_with_logits",
+        "the row maxima without keepdims",
+        """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        shifted = logits - logits.max(axis=1)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return -(labels * log_p).sum(axis=1)
+""",
+        [
+            "✗ two points, three classes",
+            "operands could not be broadcast together with shapes (2,3) (2,)",
+            "cannot be taken off the (2, 3) scores: keep the reduced axis, so that it is a column of shape (2, 1)",
+        ],
+    ),
+    (
+        "part3.softmax_cross_entropy_with_logits",
+        "the maximum of each column",
+        """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        shifted = logits - logits.max(axis=0, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return -(labels * log_p).sum(axis=1)
+""",
+        ["✗ two points, three classes", "the maximum is taken over each column (axis 0)"],
+    ),
+    (
+        "part3.softmax_cross_entropy_with_logits",
+        "the sum in the log without keepdims",
+        """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1))
+        return -(labels * log_p).sum(axis=1)
+""",
+        ["✗ two points, three classes", "A row's maximum (or a row's sum) is one number per point"],
+    ),
+    (
+        "part3.softmax_cross_entropy_with_logits",
+        "the sum in the log over the points",
+        """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True))
+        return -(labels * log_p).sum(axis=1)
+""",
+        ["✗ two points, three classes", "the sum inside the log runs over the points (axis 0)"],
+    ),
+    (
+        "part3.softmax_cross_entropy_with_logits",
+        "the sum in the log over every score",
+        """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum())
+        return -(labels * log_p).sum(axis=1)
+""",
+        ["✗ two points, three classes", "the sum inside the log runs over every score of the array"],
+    ),
+    (
+        "part3.softmax_cross_entropy_with_logits",
+        "the last sum over the points",
+        """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return -(labels * log_p).sum(axis=0)
+""",
+        ["✗ two points, three classes", "the last sum ran over the points (axis 0)"],
+    ),
+    (
+        "part3.softmax_cross_entropy_with_logits",
+        "the last sum over everything",
+        """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return -(labels * log_p).sum()
+""",
+        ["the shapes differ: () instead of (2,)", "this is one number for all 2 points"],
+    ),
+    (
+        "part3.softmax_cross_entropy_with_logits",
+        "no sum over the classes",
+        """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return -(labels * log_p)
+""",
+        ["this is one number per class of each point"],
+    ),
+    (
+        "part3.softmax_cross_entropy_with_logits",
+        "the minus forgotten",
+        """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return (labels * log_p).sum(axis=1)
+""",
+        [
+            "✗ two points, three classes",
+            "the sign is flipped: each point's loss is −Σ_j c_ij log p_ij, a number ≥ 0",
+        ],
+    ),
+    (
+        "part3.softmax_cross_entropy_with_logits",
+        "the shift not taken off a_ij",
+        """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        log_p = logits - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return -(labels * log_p).sum(axis=1)
+""",
+        ["the shift m_i is taken off inside the sum but not from a_ij itself"],
+    ),
+    (
+        "part3.softmax_cross_entropy_with_logits",
+        "the scores shifted in place",
+        """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        logits -= logits.max(axis=1, keepdims=True)
+        shifted = logits
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return -(labels * log_p).sum(axis=1)
+""",
+        ["the input logits was changed in place"],
+    ),
+    (
+        "part3.cross_entropy",
+        "the graph run inside cross_entropy",
+        """
+def cross_entropy(c, p):
+    return ts.Session().run(negative(reduce_sum(multiply(c, log(p)))))
+""",
+        ["cross_entropy runs the graph", "return the node J; do not run it"],
+    ),
 ]
 
 
@@ -853,7 +1634,10 @@ def test_np_where_is_explained_on_request():
     first = str(check("part2.sigmoid", namespace=with_mistake(source)))
     second = str(check("part2.sigmoid", namespace=with_mistake(source), hint=2))
     assert "hint 1: e^(−a) overflows" in first and 'check("part2.sigmoid", hint=2)' in first
-    assert "hint 2:" in second and "computes both x and y for every element" in second
+    assert "hint 2:" in second and "boolean mask" in second
+    # the message says what is wrong with np.where once; the hints add ideas, not the same sentence
+    assert first.count("both of its branches") == second.count("both of its branches") == 1
+    assert "np.where" not in second.split("hint 2:")[1]
 
 
 @pytest.mark.part3
@@ -937,6 +1721,47 @@ def test_sections_named_in_hints_exist_in_the_notebooks(exercise_id):
                 assert name in titles, (case.name, name, titles)
 
 
+STABLE_LOSS = """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return -(labels * log_p).sum(axis=1)
+"""
+
+
+@pytest.mark.part3
+@pytest.mark.parametrize(
+    "right, slip, said",
+    [
+        ("logits.max(axis=1, keepdims=True)", "logits.max(axis=1)", "the shift is not the same across a row"),
+        (
+            "logits.max(axis=1, keepdims=True)",
+            "logits.max(axis=0, keepdims=True)",
+            "the maximum is taken over each column (axis 0)",
+        ),
+        ("sum(axis=1, keepdims=True)", "sum(axis=1)", "the sum inside the log is not taken off its own row"),
+        (
+            "sum(axis=1, keepdims=True)",
+            "sum(axis=0, keepdims=True)",
+            "the sum inside the log runs over the points (axis 0)",
+        ),
+        ("log_p).sum(axis=1)", "log_p).sum(axis=0)", "the last sum ran over the points (axis 0)"),
+    ],
+)
+def test_stable_loss_slips_that_fit_a_square_array_are_named(right, slip, said):
+    """With as many points as classes, a row's maximum or sum laid along the columns raises no error."""
+    assert STABLE_LOSS.count(right) == 1
+    exercise = get_exercise("part3.softmax_cross_entropy_with_logits")
+    square = next(c for c in exercise.cases if c.name == "two points, two classes")
+    inputs = decode(encode_inputs(square.inputs))
+    result = run_case(exercise, with_mistake(STABLE_LOSS.replace(right, slip)), inputs)
+    verdict = evaluate(exercise, inputs, decode(json.loads(json.dumps(result))))
+    assert not verdict.passed and any(said in line for line in verdict.lines), verdict.lines
+
+
 def test_reduce_sum_must_keep_its_axis_where_part_4_reads_it():
     source = """
 class reduce_sum(ts.Operation):
@@ -947,7 +1772,14 @@ class reduce_sum(ts.Operation):
         return np.sum(A, axis=self.summed_axis)
 """
     text = str(check("part3.reduce_sum", namespace=with_mistake(source)))
-    assert "keeps 'nothing' in op.axis, not the axis it was given, None: keep it as self.axis" in text
+    assert (
+        "the operation made by reduce_sum(A) has no attribute axis: keep it as self.axis in __init__" in text
+    )
+    wrong = source.replace("self.summed_axis = axis", "self.axis = 0").replace(
+        "self.summed_axis", "self.axis"
+    )
+    text = str(check("part3.reduce_sum", namespace=with_mistake(wrong)))
+    assert "reduce_sum(A) has op.axis = 0, not the axis it was given, None: keep it as self.axis" in text
 
 
 @pytest.mark.parametrize(
@@ -963,6 +1795,12 @@ class reduce_sum(ts.Operation):
             "part3.cross_entropy",
             "log",
             "your code calls log, which is not written yet (part3.log: not started)",
+        ),
+        (
+            "part2.perceptron",
+            "softmax",
+            "your code calls softmax, which is not written yet (part2.softmax: not started). "
+            "Write it first (or use ts.softmax until it is)",
         ),
     ],
 )
@@ -986,7 +1824,7 @@ class negative(ts.Operation):
 """
     report = check("part3.multiply", namespace=with_mistake(stub))
     text = str(report)
-    assert report.state == "failed" and "3 of 5 visible tests passed" in text
+    assert report.state == "failed" and "2 of 4 visible tests passed" in text
     assert (
         "✗ negative of a vector" in text
         and "not started yet (__init__ still raises NotImplementedError)" in text

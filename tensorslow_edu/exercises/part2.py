@@ -1,21 +1,55 @@
 """Part II exercises: sigmoid and softmax as the learner's own operations, a perceptron model,
 and the two-class softmax that agrees with a sigmoid perceptron."""
 
+import re
+import types
+import warnings
+
 import numpy as np
 
 from .. import graph as g
 from .. import perceptron as pc
-from .core import Case, Exercise, Mistake, as_array, compare_values, fmt_value, register
-from .part1 import OwnOperation
+from .core import Case, Exercise, Mistake, Verdict, as_array, compare_values, fmt_value, hand, register
+from .part1 import OwnOperation, other_stub
 
 NP_WHERE = (
-    "np.where(condition, x, y) does not help here: it computes both x and y for every "
-    "element before choosing, so the overflowing exponential is still evaluated."
+    "NumPy warned: {warning}. Your compute uses np.where, which cannot keep the unsafe form from "
+    "being computed: Python evaluates both of its branches, on every element, before np.where "
+    "chooses between them, so the exponential that overflows is computed all the same and its "
+    "warning comes back. Which form of σ is safe for which sign of a is explained in the "
+    "exercise 'a sigmoid that does not overflow'."
 )
 
 
+def _names_read(function):
+    """The global and attribute names the code of ``function`` reads (``np.where`` gives 'where')."""
+    code = getattr(function, "__code__", None)
+    names, codes = set(), [code] if code is not None else []
+    while codes:
+        code = codes.pop()
+        names.update(code.co_names)
+        codes.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+    return names
+
+
+class NumPyOperation(OwnOperation):
+    """An operation the learner writes: its compute gets NumPy arrays and computes with NumPy."""
+
+    def computed(self, op, values, inputs):
+        result = super().computed(op, values, inputs)
+        if isinstance(result, g.Node):
+            raise Mistake(
+                f"compute returned the node {result.name!r}, made by the library's "
+                f"{type(result).__name__}: inside compute the inputs are already NumPy arrays, and "
+                f"the result is a NumPy array computed from them. A ts operation called there builds "
+                f"a new node instead of computing anything (and the work would be the library's, "
+                f"not yours)."
+            )
+        return result
+
+
 @register
-class Sigmoid(OwnOperation):
+class Sigmoid(NumPyOperation):
     id = "part2.sigmoid"
     points = 2
     obj = "sigmoid"
@@ -52,15 +86,36 @@ class Sigmoid(OwnOperation):
             hint=[
                 "e^(−a) overflows for a = −1000; the exercise text gives a second form of σ whose "
                 "exponential stays below 1 for a < 0 (exercise 'a sigmoid that does not overflow').",
-                "Use each form only on the elements where it is safe: select them with a boolean mask "
-                "(a >= 0 and its negation) and fill a new result array. " + NP_WHERE,
+                "Let an exponential see only the elements where it cannot overflow: pick them out "
+                "first with a boolean mask (the elements >= 0, then the others), and write each "
+                "form's results into a new array at the same positions. (Another way: give both "
+                "forms the same exponential, e^(−|a|), which never exceeds 1.)",
             ],
         ),
     ]
 
+    def computed(self, op, values, inputs):
+        """As for every operation, but a compute that uses np.where and warns is told why."""
+        if "where" not in _names_read(type(op).compute):
+            return super().computed(op, values, inputs)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", RuntimeWarning)
+            result = op.compute(*values)
+        warned = [w for w in caught if issubclass(w.category, RuntimeWarning)]
+        if not warned:
+            return result
+        try:
+            right = np.allclose(
+                as_array(result), self.reference_value(inputs), rtol=self.rtol, atol=self.atol
+            )
+        except Exception:
+            right = False
+        said = NP_WHERE.format(warning=warned[0].message)
+        raise Mistake(f"the values are right, but {said}" if right else said)
+
 
 @register
-class Softmax(OwnOperation):
+class Softmax(NumPyOperation):
     id = "part2.softmax"
     points = 2
     obj = "softmax"
@@ -88,8 +143,8 @@ class Softmax(OwnOperation):
             hint=[
                 "Each row is one point: its probabilities are normalised by its own row's sum, not by the "
                 "column's (section 'More than two classes: softmax').",
-                "Sum along axis 1 (the classes) and keep the axis, keepdims=True, so the division "
-                "broadcasts row by row.",
+                "Each row's sum must divide that row only: sum over the classes, axis 1, and keep "
+                "that axis (with size 1), so that the division broadcasts row by row.",
             ],
         ),
         Case(
@@ -99,9 +154,10 @@ class Softmax(OwnOperation):
                 "e^1000 overflows; shifting every score of a row by the same number changes nothing, "
                 "and these two rows lie far apart, so each needs its own shift (exercise 'a stable "
                 "softmax').",
-                "Shift each row by its own largest score (max along axis 1, keepdims=True): one maximum "
-                "for the whole array sends the second row's exponentials all to 0, and 0/0 is NaN. "
-                "Compute the shifted scores as a new array: a - m, not a -= m.",
+                "Shift each row by its own largest score (the maximum over axis 1, that axis kept, as "
+                "for the sum): one maximum for the whole array sends the second row's exponentials "
+                "all to 0, and 0/0 is NaN. The shifted scores are a new array; the input stays as it "
+                "was.",
             ],
         ),
     ]
@@ -111,15 +167,28 @@ class Softmax(OwnOperation):
         value = got.get("value") if isinstance(got, dict) else None
         if verdict.passed or not isinstance(value, np.ndarray) or value.shape != want["value"].shape:
             return verdict
-        if value.ndim == 2 and np.all(np.isfinite(value)) and not np.allclose(value.sum(axis=1), 1):
-            if value.shape[0] > 1 and np.allclose(value.sum(axis=0), 1):
-                verdict.lines.append(
-                    "each column sums to 1 instead of each row: the sum runs over "
-                    "the wrong axis (the classes are axis 1)"
-                )
-            else:
-                sums = np.round(value.sum(axis=1), 4).tolist()
-                verdict.lines.append(f"each row must sum to 1; the rows of yours sum to {sums}")
+        if value.ndim != 2 or not np.all(np.isfinite(value)):
+            return verdict
+        if np.allclose(value.sum(axis=1), 1):
+            verdict.lines.append(
+                "each row sums to 1, but the probabilities are not the softmax of the row's "
+                "scores. A shift must be one and the same number for every score of a row: "
+                "subtracting one number from a whole row changes nothing, different numbers "
+                "within a row do (exercise 'a stable softmax')"
+            )
+        elif value.shape[0] > 1 and np.allclose(value.sum(axis=0), 1):
+            verdict.lines.append(
+                "each column sums to 1 instead of each row: the sum runs over "
+                "the wrong axis (the classes are axis 1)"
+            )
+        elif value.shape[0] > 1 and np.isclose(value.sum(), 1):
+            verdict.lines.append(
+                "the whole array sums to 1 instead of each row: each row (one point) is divided "
+                "by the sum of its own row"
+            )
+        else:
+            sums = np.round(value.sum(axis=1), 4).tolist()
+            verdict.lines.append(f"each row must sum to 1; the rows of yours sum to {sums}")
         return verdict
 
 
@@ -145,8 +214,9 @@ class SoftmaxWeights(Exercise):
             hint=[
                 "With two classes, softmax is the sigmoid of the difference of the two scores, and "
                 "column 0 is blue (section 'More than two classes: softmax').",
-                "Only the differences W[:, 0] − W[:, 1] and b[0] − b[1] matter: choose them equal to w and "
-                "b, for example with a column of zeros for red.",
+                "Only the difference between blue's and red's columns of W, and between the two "
+                "entries of b, matters: they must equal w and b. Many W and b have these "
+                "differences; the simplest will do.",
             ],
         ),
         Case(
@@ -205,152 +275,317 @@ class SoftmaxWeights(Exercise):
         return verdict
 
 
-class _PerceptronReference:
-    """A softmax perceptron with its own graph, built once, run for any batch of points."""
-
-    def __init__(self, W, b):
-        self.graph = g.Graph()
-        with self.graph.as_default():
-            self.x = g.placeholder(name="x")
-            self.W = g.Variable(W, name="W")
-            self.b = g.Variable(b, name="b")
-            self.p = pc.softmax(g.add(g.matmul(self.x, self.W), self.b), name="p")
-        self.session = g.Session(self.graph)
-
-    def probabilities(self, X):
-        return self.session.run(self.p, {self.x: X})
-
-    def classify(self, X):
-        return np.argmax(self.probabilities(X), axis=1)
+def _reference_probabilities(W, b, X):
+    """The softmax perceptron (W, b) on the points X, run by the library."""
+    with g.Graph().as_default() as graph:
+        x = g.placeholder(name="x")
+        p = pc.softmax(g.add(g.matmul(x, g.Variable(W)), g.Variable(b)))
+        return g.Session(graph).run(p, {x: X})
 
 
-def _graphs_of(obj, default):
-    """The ts.Graph objects an object holds, and the default graph it was made in."""
-    found = [v for v in vars(obj).values() if isinstance(v, g.Graph)]
-    for v in vars(obj).values():
-        graph = getattr(v, "graph", None)
-        if isinstance(graph, g.Graph) and isinstance(v, g.Node):
+def _graphs_of(model, default):
+    """The ts.Graph objects a model holds: as attributes, or as the graph of a node it holds."""
+    found = []
+    for value in vars(model).values():
+        graph = value if isinstance(value, g.Graph) else value.graph if isinstance(value, g.Node) else None
+        if graph is not None and all(graph is not f for f in found):
             found.append(graph)
-    found.append(default)
-    unique = []
-    for graph in found:
-        if all(graph is not u for u in unique):
-            unique.append(graph)
-    return unique
+    return found or [default]
+
+
+def _shape_of(value):
+    return np.shape(value) if isinstance(value, np.ndarray) else None
+
+
+def _shapes_text(shapes):
+    return ", ".join(str(s) for s in shapes) if shapes else "none"
 
 
 @register
 class Perceptron(Exercise):
     id = "part2.perceptron"
-    points = 2
+    points = 3
     obj = "Perceptron"
     summary = (
-        "`class Perceptron`: `Perceptron(W, b)` builds a softmax perceptron's graph once; "
-        "`probabilities(X)` runs it, `classify(X)` gives class numbers from 0, without adding nodes"
+        "`class Perceptron`: `Perceptron(n_features, n_classes)` builds a softmax perceptron's graph once, "
+        "in a graph of its own, with Variables of zeros; `set_weights(W, b)` gives those Variables new "
+        "values (refusing a wrong shape with a `ValueError` naming both shapes); `probabilities(X)` and "
+        "`classify(X)` (class numbers from 0) only run the graph"
     )
     kind = "class"
     cases = [
         Case(
+            "a new model: every weight 0",
+            n_features=2,
+            n_classes=2,
+            weights=[],
+            X=np.array([[2.5, 3.0], [0.0, 0.0]]),
+            hint=[
+                "A new model's W and b are all 0, so every score is 0 and softmax gives each class "
+                "the same share; the graph is the softmax perceptron of section 'A softmax "
+                "perceptron for the clouds', built in a graph of the model's own.",
+                "W has one row per coordinate of a point and one column per class, b one entry per "
+                "class. The model keeps, as its own attributes, what the methods need later: the "
+                "graph's placeholder, Variables and probability node, and a Session of that graph.",
+            ],
+        ),
+        Case(
             "the hand-made W on a blue and a red point",
-            W=np.array([[1.0, -1.0], [1.0, -1.0]]),
-            b=np.array([0.0, 0.0]),
+            n_features=2,
+            n_classes=2,
+            weights=[[np.array([[1.0, -1.0], [1.0, -1.0]]), np.array([0.0, 0.0])]],
             X=np.array([[2.5, 3.0], [-1.9, -2.1]]),
             hint=[
-                "The graph is built once in __init__ (placeholder for the points, Variables for W "
-                "and b, the softmax node) and run in the methods (sections 'A softmax perceptron "
-                "for the clouds' and, in Part I, 'The Session').",
-                "Keep the placeholder, the Variables, the node p and a Session as attributes of "
-                "self; probabilities(X) runs p with feed_dict {placeholder: X}; classify takes the "
-                "column of each row's largest probability.",
+                "The graph computes with the Variables it was built with, reading their value at "
+                "every run (Part I, sections 'Variables' and 'Running the nodes in order'): new "
+                "weights are new values for those same Variables.",
+                "The points are the rows of X, so the scores of all points are X times W plus b, "
+                "one row per point (section 'More than two classes: softmax').",
             ],
         ),
         Case(
             "three classes",
-            W=np.array([[1.0, 0.0, -1.0], [0.0, 1.0, -1.0]]),
-            b=np.array([0.0, 0.5, 0.0]),
+            n_features=2,
+            n_classes=3,
+            weights=[[np.array([[1.0, 0.0, -1.0], [0.0, 1.0, -1.0]]), np.array([0.0, 0.5, 0.0])]],
             X=np.array([[2.0, 0.0], [0.0, 2.0], [-3.0, -3.0], [1.0, 0.2]]),
             hint=[
-                "Classes are numbered from 0 like the columns of the probabilities: class j is column j "
-                "(section 'More than two classes: softmax').",
-                "np.argmax along axis 1 gives, for each row, the column of its largest probability.",
+                "Classes are numbered from 0 like the columns of the probabilities: class j is "
+                "column j (section 'More than two classes: softmax').",
+                "For each point, the class is the position of the largest probability within its "
+                "row, not within a column.",
             ],
         ),
         Case(
-            "run many times, built once",
-            W=np.array([[0.5, -0.5], [-1.0, 1.0]]),
-            b=np.array([0.1, -0.1]),
+            "new weights twice, one graph",
+            n_features=2,
+            n_classes=2,
+            weights=[
+                [np.array([[0.5, -0.5], [-1.0, 1.0]]), np.array([0.1, -0.1])],
+                [np.array([[-2.0, 1.0], [0.5, 0.0]]), np.array([0.0, 0.3])],
+            ],
             X=np.array([[1.0, 1.0], [3.0, -2.0]]),
-            runs=3,
             hint=[
-                "A graph is built once and run as often as you like with new inputs (Part I, "
-                "section 'The Session').",
-                "Build every node in __init__; probabilities and classify only call session.run.",
+                "A graph is built once and run as often as you like, with new inputs and new values "
+                "in its Variables (Part I, section 'The Session').",
+                "Only __init__ makes nodes; set_weights, probabilities and classify use the ones it made.",
+            ],
+        ),
+        Case(
+            "weights of the wrong shape",
+            n_features=2,
+            n_classes=2,
+            weights=[[np.ones((3, 2)), np.zeros(2)]],
+            X=np.array([[2.5, 3.0], [0.0, 0.0]]),
+            error=True,
+            hint=[
+                "Weights that do not fit the model are refused when they are given, with an error "
+                "that names the shape given and the shape the model needs, like your matmul's "
+                "(Part I, section 'When something is wrong').",
+                "Compare each new array's shape with the shape the model's Variable has, before "
+                "changing anything.",
             ],
         ),
     ]
 
     def describe(self, inputs):
-        return (
-            f"Perceptron(W = {fmt_value(inputs['W'])}, b = {fmt_value(inputs['b'])}) on "
-            f"X = {fmt_value(inputs['X'])}" + (f", {inputs['runs']} runs" if inputs.get("runs") else "")
-        )
+        text = f"model = Perceptron(n_features={inputs['n_features']}, n_classes={inputs['n_classes']})"
+        for W, b in inputs["weights"]:
+            text += f"; model.set_weights(W = {fmt_value(W)}, b = {fmt_value(b)})"
+        return text + f"; probabilities and classify of X = {fmt_value(inputs['X'])}"
 
     def call(self, obj, inputs):
         with g.Graph().as_default() as default:  # what the model puts in the default graph lands here
-            return self._runs(obj, inputs, default)
+            try:
+                return self._use(obj, inputs, default)
+            except NotImplementedError as exc:
+                raise other_stub(exc, self.id, " (or use ts.softmax until it is)") or exc  # noqa: B904
 
-    def _runs(self, obj, inputs, default):
-        model = obj(inputs["W"].copy(), inputs["b"].copy())
+    def _variables(self, model, inputs, default):
+        """The model's graph, and its Variables W and b, found by their shapes."""
+        n, k = int(inputs["n_features"]), int(inputs["n_classes"])
         graphs = _graphs_of(model, default)
-        sizes = [len(graph.operations) for graph in graphs]
-        results = []
-        for run in range(int(inputs.get("runs", 1))):
-            p = as_array(model.probabilities(inputs["X"].copy()), "probabilities(X)")
-            classes = as_array(model.classify(inputs["X"].copy()), "classify(X)")
-            results.append({"probabilities": p, "classes": classes})
-            if run == 0:
-                graphs = _graphs_of(model, default)
-                sizes = [len(graph.operations) for graph in graphs]
-                held = [
-                    v
-                    for graph in graphs
-                    for v in graph.variables
-                    if any(np.array_equal(v.value, inputs[k]) for k in ("W", "b"))
-                ]
-                if len(held) < 2:
+        if graphs == [default] and not default.nodes:
+            raise Mistake(
+                f"Perceptron(n_features={n}, n_classes={k}) built no graph: build it once, in "
+                f"__init__ (the placeholder, the Variables W and b, the probabilities), and keep "
+                f"what the methods need as attributes of the model."
+            )
+        if any(graph is default for graph in graphs):
+            raise Mistake(
+                "the model built its nodes in the default graph, not in a graph of its own: every "
+                "Perceptron made would add its nodes to that one shared graph. Make a ts.Graph in "
+                "__init__ and build the nodes inside it (Part I, section 'The graph')."
+            )
+        variables = [v for graph in graphs for v in graph.variables]
+        W = next((v for v in variables if _shape_of(v.value) == (n, k)), None)
+        b = next((v for v in variables if _shape_of(v.value) == (k,)), None)
+        if W is None or b is None:
+            raise Mistake(
+                f"Perceptron(n_features={n}, n_classes={k}) must hold W and b as Variables of its "
+                f"graph (ts.Variable), W of shape {(n, k)} and b of shape {(k,)}: they are the "
+                f"parameters that set_weights, and training in Part IV, change. Its graph has "
+                f"Variables of the shapes: {_shapes_text([np.shape(v.value) for v in variables])}."
+            )
+        return graphs, W, b
+
+    def _use(self, obj, inputs, default):
+        model = obj(int(inputs["n_features"]), int(inputs["n_classes"]))
+        graphs, W, b = self._variables(model, inputs, default)
+        sizes = [(len(graph.operations), len(graph.variables)) for graph in graphs]
+        for new_W, new_b in inputs["weights"]:
+            before = (W.value.copy(), b.value.copy())
+            try:
+                model.set_weights(hand(new_W, "W"), hand(new_b, "b"))
+            except Exception as exc:
+                if not inputs.get("error") or isinstance(exc, NotImplementedError):
+                    raise
+                if not (np.array_equal(W.value, before[0]) and np.array_equal(b.value, before[1])):
                     raise Mistake(
-                        "W and b must be Variables of the model's graph (ts.Variable): they "
-                        "are its parameters, which training changes in Part IV; a constant or "
-                        "a plain array would never change."
-                    )
-            elif [len(graph.operations) for graph in graphs] != sizes:
-                raise Mistake(
-                    "each call of probabilities (or classify) added new operations to the "
-                    "graph: build the nodes once, in __init__, and only run them in the "
-                    "methods. A model whose graph grows at every call gets slower and "
-                    "slower."
-                )
-        return results[-1]
+                        "set_weights refused the weights, but only after giving them to the "
+                        "Variables: the model is left with weights it cannot use. Compare the shapes "
+                        "first, and change the Variables only when both fit."
+                    ) from None
+                return {
+                    "raised": type(exc).__name__,
+                    "is_value_error": isinstance(exc, ValueError),
+                    "message": str(exc)[:500],
+                }
+            if inputs.get("error"):
+                return self._accepted(model, W, new_W, inputs)
+            self._reached(model, graphs, W, b, new_W, new_b, default)
+        p = as_array(self._probabilities(model, inputs, W, b), "probabilities(X)")
+        classes = as_array(model.classify(hand(inputs["X"], "X")), "classify(X)")
+        if [(len(graph.operations), len(graph.variables)) for graph in graphs] != sizes:
+            raise Mistake(
+                "the graph grew after __init__: set_weights, probabilities or classify made new "
+                "nodes. Build every node once, in __init__, and only run them (or give Variables "
+                "new values) in the methods: a model whose graph grows at every call gets slower and "
+                "slower."
+            )
+        return {"probabilities": p, "classes": classes}
+
+    def _probabilities(self, model, inputs, W, b):
+        """model.probabilities(X); an error about shapes is told what the shapes are."""
+        X = hand(inputs["X"], "X")
+        try:
+            return model.probabilities(X)
+        except (NotImplementedError, Mistake):
+            raise
+        except Exception as exc:
+            if "shape" not in str(exc) and "align" not in str(exc):
+                raise
+            raise Mistake(
+                f"{type(exc).__name__}: {exc}\nprobabilities(X) was run with {X.shape[0]} points of "
+                f"{X.shape[1]} coordinates, X of shape {X.shape}, W of shape {np.shape(W.value)} "
+                f"and b of shape {np.shape(b.value)}. The points are the rows of X, so the scores "
+                f"have one row per point and one column per class (section 'More than two "
+                f"classes: softmax')."
+            ) from None
+
+    def _reached(self, model, graphs, W, b, new_W, new_b, default):
+        """After set_weights: the Variables the graph was built with hold the new weights."""
+        if np.array_equal(W.value, new_W) and np.array_equal(b.value, new_b):
+            return
+        still = (
+            f"the Variable W that the graph computes with still holds {fmt_value(W.value)}, not "
+            f"the new weights"
+        )
+        made = [
+            v
+            for graph in [*graphs, default]
+            for v in graph.variables
+            if v is not W and v is not b and _shape_of(v.value) in (new_W.shape, new_b.shape)
+        ]
+        rebound = [
+            name
+            for name, value in vars(model).items()
+            if isinstance(value, np.ndarray) and value.shape == new_W.shape and np.array_equal(value, new_W)
+        ]
+        if made:
+            why = f"set_weights made new Variables, which no node of the graph uses: {still}"
+        elif rebound:
+            why = (
+                f"after set_weights, {still}. The attribute self.{rebound[0]} was given the new "
+                f"array, so it no longer names that Variable, but the graph still computes with it"
+            )
+        else:
+            why = f"after set_weights, {still}"
+        raise Mistake(
+            f"{why}. Give the Variables made in __init__ their new values (Part I, section 'Variables')."
+        )
+
+    def _accepted(self, model, W, new_W, inputs):
+        """set_weights took weights of the wrong shape: say where the mistake would show instead."""
+        try:
+            model.probabilities(inputs["X"].copy())
+            later = "the next run even computed something with it"
+        except Exception as exc:
+            later = f"the next run fails far from the cause ({type(exc).__name__}: {str(exc)[:160]})"
+        return {"accepted": later}
 
     def expected(self, inputs):
-        model = _PerceptronReference(inputs["W"], inputs["b"])
-        return {
-            "probabilities": model.probabilities(inputs["X"]),
-            "classes": model.classify(inputs["X"]).astype(float),
-        }
+        if inputs.get("error"):
+            return {"raised": "a ValueError"}
+        n, k = int(inputs["n_features"]), int(inputs["n_classes"])
+        W, b = inputs["weights"][-1] if inputs["weights"] else (np.zeros((n, k)), np.zeros(k))
+        p = _reference_probabilities(W, b, inputs["X"])
+        return {"probabilities": p, "classes": np.argmax(p, axis=1).astype(float)}
 
     def compare(self, inputs, got, want):
+        if "raised" in want:
+            return self._compare_error(inputs, got)
         verdict = compare_values(got, want, self.rtol, self.atol)
-        if not verdict.passed and isinstance(got, dict) and isinstance(got.get("classes"), np.ndarray):
-            classes = got["classes"]
-            if classes.shape == want["classes"].shape and np.array_equal(classes, want["classes"] + 1):
+        if verdict.passed or not isinstance(got, dict):
+            return verdict
+        classes, p = got.get("classes"), got.get("probabilities")
+        if isinstance(classes, np.ndarray) and classes.shape == want["classes"].shape:
+            if np.array_equal(classes, want["classes"] + 1):
                 verdict.lines.append(
                     "the classes are counted from 1; count them from 0, like the columns (blue is class 0)"
                 )
-            elif classes.shape == (inputs["W"].shape[1],) != want["classes"].shape:
-                verdict.lines.append(
-                    f"classify gave {len(classes)} classes, one per column (class), for "
-                    f"{len(inputs['X'])} points: it needs one per point, the column of "
-                    f"the largest probability within each row"
-                )
+        elif isinstance(classes, np.ndarray) and classes.shape == (int(inputs["n_classes"]),):
+            verdict.lines.append(
+                f"classify gave {len(classes)} classes, one per column (class), for "
+                f"{len(inputs['X'])} points: it needs one per point, the column of "
+                f"the largest probability within each row"
+            )
+        if inputs["weights"] and isinstance(p, np.ndarray) and p.shape == want["probabilities"].shape:
+            W, b = inputs["weights"][-1]
+            X = inputs["X"]
+            if W.shape[0] == X.shape[1] == X.shape[0] == W.shape[1]:
+                turned = _reference_probabilities(X, b, W)  # the scores W X + b: points as columns
+                if np.allclose(p, turned, rtol=self.rtol, atol=self.atol):
+                    verdict.lines.append(
+                        "these are the probabilities of W X + b; the points are the rows of X, so "
+                        "the scores are X W + b (section 'More than two classes: softmax')"
+                    )
         return verdict
+
+    def _compare_error(self, inputs, got):
+        W, b = inputs["weights"][-1]
+        n, k = int(inputs["n_features"]), int(inputs["n_classes"])
+        given, needed = (W.shape, (n, k)) if W.shape != (n, k) else (b.shape, (k,))
+        if "accepted" in got:
+            return Verdict(
+                False,
+                [
+                    f"expected a ValueError from set_weights naming the shape {given} given and "
+                    f"the shape {needed} the model needs",
+                    f"set_weights accepted the array of shape {given}, and {got['accepted']}",
+                ],
+            )
+        if not got.get("is_value_error"):
+            return Verdict(False, [f"expected a ValueError, got {got.get('raised')}: {got.get('message')}"])
+        message = got.get("message", "")
+        texts = [str(given), str(needed)]
+        if not all(re.search(rf"(?<![\w.]){re.escape(t)}(?![\w.])", message) for t in texts):
+            return Verdict(
+                False,
+                [
+                    f"the error says: {message}",
+                    f"it must name the shape {given} given and the shape {needed} the model "
+                    f"needs, so that whoever meets it sees what is wrong",
+                ],
+            )
+        return Verdict(True)

@@ -1,26 +1,28 @@
 """Part III exercises: the operations of the loss (log, multiply, reduce_sum, negative) as the
-learner's own, and the cross-entropy built from them."""
+learner's own, the cross-entropy built from them, and the stable loss computed from the scores."""
 
 import numpy as np
 
 from .. import criterion
 from .. import graph as g
+from ..errors import FeedError
 from .core import Case, Exercise, Mistake, Verdict, as_array, as_node, compare_values, hand, register
-from .part1 import OwnOperation, other_stub
+from .part1 import other_stub
+from .part2 import NumPyOperation
 
 P2 = np.array([[0.8, 0.2], [0.3, 0.7], [0.6, 0.4]])
 C2 = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0]])
 
 
 @register
-class MultiplyNegative(OwnOperation):
-    """Two small operations in one exercise: the product and the sign flip of the loss."""
+class MultiplyNegative(NumPyOperation):
+    """A warm-up: two small operations of the loss, the product and the sign flip, in one cell."""
 
     id = "part3.multiply"
-    points = 2
+    points = 1
     obj = "multiply"
     summary = (
-        "`class multiply(ts.Operation)` (`a * b` element-wise with broadcasting) and `class "
+        "a warm-up: `class multiply(ts.Operation)` (`a * b` element-wise with broadcasting) and `class "
         "negative(ts.Operation)` (`-a`), in one cell, never changing their inputs"
     )
     also = ("negative",)
@@ -33,18 +35,10 @@ class MultiplyNegative(OwnOperation):
             a=C2,
             b=np.log(P2),
             hint=[
-                "The element-wise product c_ij · log p_ij (section 'The operations it needs'); your add of "
-                "Part I has the same shape of code.",
-                "Two input nodes in one list for the constructor of ts.Operation; compute returns a new array.",
-            ],
-        ),
-        Case(
-            "a number times a matrix",
-            a=np.array(0.5),
-            b=np.array([[1.0, -2.0], [3.0, 4.0]]),
-            hint=[
-                "NumPy broadcasts a number to every element (Part I, section 'Tensors').",
-                "NumPy's product broadcasts by itself; do not change either input in place.",
+                "The element-wise product c_ij · log p_ij: each entry times the entry at the same "
+                "place (section 'The operations it needs').",
+                "Two input nodes in one list for the constructor of ts.Operation; compute returns a new "
+                "array and leaves both inputs as they were.",
             ],
         ),
         Case(
@@ -53,8 +47,8 @@ class MultiplyNegative(OwnOperation):
             b=np.array([10.0, -1.0]),
             hint=[
                 "A row vector is multiplied into every row of the matrix: broadcasting (Part I, section "
-                "'Tensors', and your add).",
-                "NumPy's product broadcasts by itself; a row vector meets every row of the matrix.",
+                "'Tensors').",
+                "NumPy's element-wise product broadcasts by itself: nothing needs to be repeated by hand.",
             ],
         ),
         Case(
@@ -79,6 +73,49 @@ class MultiplyNegative(OwnOperation):
         ),
     ]
 
+    MATRIX_PRODUCT = (
+        "multiply is the element-wise product, c_ij · log p_ij: each entry times the entry at the "
+        "same place (after broadcasting), like your add of Part I adds them; the matrix product "
+        "(rows times columns, Part I's matmul) is another operation"
+    )
+
+    def computed(self, op, values, inputs):
+        """As for every operation, but a matrix product in place of the element-wise one is named."""
+        try:
+            return super().computed(op, values, inputs)
+        except ValueError as exc:
+            if self.op_name(inputs) == "multiply" and any(
+                _fails_alike(product, values, exc) for product in (np.matmul, np.dot)
+            ):
+                raise Mistake(
+                    f"{type(exc).__name__}: {exc}\nThis is the error of a matrix product: {self.MATRIX_PRODUCT}."
+                ) from None
+            raise
+
+    def compare(self, inputs, got, want):
+        verdict = super().compare(inputs, got, want)
+        value = got.get("value") if isinstance(got, dict) else None
+        if verdict.passed or self.op_name(inputs) != "multiply" or not isinstance(value, np.ndarray):
+            return verdict
+        try:
+            product = np.matmul(inputs["a"], inputs["b"])
+        except ValueError:
+            return verdict
+        if product.shape == value.shape and np.allclose(product, value):
+            verdict.lines.append(f"this is the matrix product of a and b: {self.MATRIX_PRODUCT}")
+        return verdict
+
+
+def _fails_alike(function, values, exc):
+    """Whether ``function(*values)`` raises the same error as the learner's compute did."""
+    try:
+        function(*values)
+    except ValueError as other:
+        return str(other) == str(exc)
+    except Exception:
+        return False
+    return False
+
 
 class reduce_sum(criterion.reduce_sum):
     """The library's reduce_sum as the learner's stand-in: an axis the array lacks is refused by compute."""
@@ -90,7 +127,7 @@ class reduce_sum(criterion.reduce_sum):
 
 
 @register
-class ReduceSum(OwnOperation):
+class ReduceSum(NumPyOperation):
     id = "part3.reduce_sum"
     points = 2
     obj = "reduce_sum"
@@ -109,8 +146,9 @@ class ReduceSum(OwnOperation):
             hint=[
                 "Without an axis, reduce_sum adds up every entry and gives one number (section 'The "
                 "operations it needs', and the small example below it).",
-                "The constructor takes (A, axis=None, name=None), passes [A] on and keeps axis on self; "
-                "compute sums over self.axis.",
+                "compute receives the value of A and nothing else: __init__ hands A on to "
+                "ts.Operation and leaves the axis where compute can read it (the exercise names the "
+                "place).",
             ],
         ),
         Case(
@@ -119,7 +157,8 @@ class ReduceSum(OwnOperation):
             axis=1,
             hint=[
                 "axis=1 sums each row: one number per point (section 'The operations it needs').",
-                "compute has only the input value; the axis must come from self, stored in __init__.",
+                "The axis was given to the constructor: does your compute sum over that one, or over "
+                "an axis of its own?",
             ],
         ),
         Case(
@@ -128,7 +167,8 @@ class ReduceSum(OwnOperation):
             axis=0,
             hint=[
                 "axis=0 sums each column (section 'The operations it needs').",
-                "Pass self.axis to np.sum; the summed axis disappears from the shape (no keepdims).",
+                "NumPy's sum takes an axis too, and drops the summed axis from the shape unless told "
+                "to keep it, as reduce_sum must.",
             ],
         ),
         Case(
@@ -150,8 +190,9 @@ class ReduceSum(OwnOperation):
                 "An array with n axes has the axes 0 to n − 1; any other axis is refused with an error "
                 "that names the array's shape and the axis asked for (exercise 'reduce_sum, with and "
                 "without an axis').",
-                "Before summing, compare the axis (when there is one) with the number of axes of A, "
-                "A.ndim, and raise ValueError naming A.shape and the axis.",
+                "Test the axis before summing, and only when there is one (None is no axis to test): "
+                "an array knows how many axes it has and what its shape is, and the message needs "
+                "the shape and the axis.",
             ],
         ),
     ]
@@ -162,22 +203,46 @@ class ReduceSum(OwnOperation):
         shape, axis = str(np.shape(inputs["A"])), str(inputs["axis"])
         return f"the shape {shape} and the axis {axis}", [shape, axis]
 
+    def computed(self, op, values, inputs):
+        """As for every operation, but a test that compares the missing axis, None, is explained."""
+        try:
+            return super().computed(op, values, inputs)
+        except TypeError as exc:
+            if "axis" in inputs or "NoneType" not in str(exc):
+                raise
+            raise Mistake(
+                f"TypeError: {exc}\nWithout an axis, self.axis is None, and None cannot be compared "
+                f"with a number: test the axis against the array's axes only when there is an axis "
+                f"(without one, reduce_sum sums every entry and nothing can be wrong with the axis)."
+            ) from None
+
     def keywords(self, inputs):
         return {"axis": inputs["axis"]} if "axis" in inputs else {}
 
     def made(self, op, inputs):
         axis = inputs.get("axis")
-        kept = getattr(op, "axis", "nothing")
-        if kept != axis:
+        made = f"reduce_sum(A{'' if 'axis' not in inputs else f', axis={axis}'})"
+        keep = (
+            "keep it as self.axis in __init__: compute reads it there, and so does the gradient of Part IV "
+            "(the attribute must have that name)."
+        )
+        if not hasattr(op, "axis"):
+            raise Mistake(f"the operation made by {made} has no attribute axis: {keep}")
+        if op.axis != axis:
             raise Mistake(
-                f"reduce_sum(A{'' if 'axis' not in inputs else f', axis={axis}'}) keeps "
-                f"{kept!r} in op.axis, not the axis it was given, {axis!r}: keep it as "
-                f"self.axis in __init__; compute reads it there, and so does the gradient "
-                f"of Part IV."
+                f"the operation made by {made} has op.axis = {op.axis!r}, not the axis it was "
+                f"given, {axis!r}: {keep}"
             )
 
     def compare(self, inputs, got, want):
         verdict = super().compare(inputs, got, want)
+        if not verdict.passed and "raised" in want and got.get("raised") == "AxisError":
+            n = np.ndim(inputs["A"])
+            verdict.lines.append(
+                f"this is NumPy's own error (AxisError), raised by the sum itself: no test of yours "
+                f"refused the axis before. An array with {n} axes has the axes 0 to {n - 1}, so "
+                f"axis {inputs['axis']} is not one of them"
+            )
         value = got.get("value") if isinstance(got, dict) else None
         if verdict.passed or not isinstance(value, np.ndarray):
             return verdict
@@ -201,7 +266,7 @@ class ReduceSum(OwnOperation):
 
 
 @register
-class Log(OwnOperation):
+class Log(NumPyOperation):
     id = "part3.log"
     points = 2
     obj = "log"
@@ -242,8 +307,9 @@ class Log(OwnOperation):
                 "log 0 is −∞, and 0 · (−∞) is NaN: the loss would silently become NaN. Your log must "
                 "refuse such input with an error that says what is wrong (exercise 'a log "
                 "that refuses 0').",
-                "Before np.log, test whether any input value is <= 0, and raise ValueError with a message "
-                "that says how many of the values are not positive.",
+                "Test before taking the logarithm, not after: comparing the whole array with 0 gives "
+                "one True per value that is not positive, and counting the Trues gives the number "
+                "the message needs.",
             ],
         ),
         Case(
@@ -261,6 +327,19 @@ class Log(OwnOperation):
     def error_names(self, inputs):
         count = int(np.sum(np.asarray(inputs["a"]) <= 0))
         return f"how many values are <= 0 ({count})", [str(count)]
+
+    def computed(self, op, values, inputs):
+        """As for every operation, but `if` on an array of comparisons is explained."""
+        try:
+            return super().computed(op, values, inputs)
+        except ValueError as exc:
+            if "truth value of an array" not in str(exc):
+                raise
+            raise Mistake(
+                f"ValueError: {exc}\nComparing an array with 0 gives one True or False per element, "
+                f"and `if` needs a single one: ask whether any element is <= 0, and count them for "
+                f"the message (exercise 'a log that refuses 0')."
+            ) from None
 
     def compare(self, inputs, got, want):
         if "raised" in want and isinstance(got, dict) and "raised" in got:
@@ -326,8 +405,9 @@ class CrossEntropy(Exercise):
             hint=[
                 "J = −Σ_i Σ_j c_ij log p_ij, built as a graph from your four operations (section 'The "
                 "cross-entropy').",
-                "Read the formula from the inside out: log of p, times c, summed, negated; each step is "
-                "one of your operations applied to the node before.",
+                "A formula becomes a graph from the inside out: the innermost expression is the first "
+                "node, and each operation around it takes the node made before as an input. Which "
+                "of your four operations is innermost in J, and which is outermost?",
             ],
         ),
         Case(
@@ -337,7 +417,8 @@ class CrossEntropy(Exercise):
             hint=[
                 "J is one number: the sum runs over the points i and the classes j (section 'The "
                 "cross-entropy'); the course uses the sum, not the mean (section 'Sum or mean').",
-                "reduce_sum with no axis sums everything at once.",
+                "One reduce_sum can sum over the points and the classes at once (the small example "
+                "in section 'The operations it needs' shows how).",
             ],
         ),
     ]
@@ -353,12 +434,25 @@ class CrossEntropy(Exercise):
                 node = as_node(obj(c, p), graph)
             except NotImplementedError as exc:
                 raise other_stub(exc, self.id, " (its check says what it still needs)") or exc  # noqa: B904
+            except FeedError as exc:
+                raise Mistake(
+                    f"{type(exc).__name__}: {exc}\ncross_entropy runs the graph, but c and p have no "
+                    f"values yet when it is called: return the node J; do not run it. Whoever "
+                    f"calls cross_entropy runs J later, with the values of the placeholders in the feed."
+                ) from None
             order = graph.execution_order([node])
             for name, placeholder in (("c", c), ("p", p)):
                 if placeholder not in order:
                     raise Mistake(
                         f"the node returned does not depend on {name}: J is built from both "
                         f"c and p, with operations, so that Part IV can differentiate it."
+                    )
+            for node in order:
+                if type(node).__name__ == "log" and c in node.input_nodes:
+                    raise Mistake(
+                        "the graph takes the log of c, the targets: the log belongs to p, the "
+                        "probabilities, as in J = −Σ_i Σ_j c_ij log p_ij (the one-hot c holds zeros, "
+                        "whose log is −∞). cross_entropy(c, p) receives the targets first."
                     )
             library = _library_operation_used(obj, order)
             if library:
@@ -385,9 +479,11 @@ class CrossEntropy(Exercise):
             return verdict
         J, n = float(want["value"]), len(inputs["c"])
         if value.ndim > 0:
+            left = "classes" if value.shape == (inputs["c"].shape[1],) else "points"
             verdict.lines.append(
                 f"J must be one number (shape ()), not an array of shape {value.shape}: "
-                f"sum over the points as well as the classes"
+                f"the sum must run over the {left} too, not only over the "
+                f"{'points' if left == 'classes' else 'classes'}"
             )
         elif np.isclose(float(value), -J):
             verdict.lines.append("the sign is flipped: J is the negative log-likelihood")
@@ -395,4 +491,215 @@ class CrossEntropy(Exercise):
             verdict.lines.append(
                 f"this is the mean over the {n} points; J is their sum (section 'Sum or mean')"
             )
+        return verdict
+
+
+# the 400-times hand-made weights of section 'Why log 0 is an error here': scores 400·(x1 + x2, −x1 − x2)
+_STEEP = 400 * np.array([[1.0, -1.0], [1.0, -1.0]])
+_FOUR_POINTS = np.array([[2.50, 2.99], [-1.87, -2.13], [0.81, -0.40], [-0.54, -0.04]])
+
+
+def _log_softmax(a, max_axis=1, max_kept=True, sum_axis=1, sum_kept=True, m_back=True):
+    """log p from the scores, by a − m − log Σ e^(a − m); the arguments make the typical slips."""
+    m = a.max(axis=max_axis, keepdims=max_kept)
+    log_sum = np.log(np.exp(a - m).sum(axis=sum_axis, keepdims=sum_kept))
+    return (a - m if m_back else a) - log_sum
+
+
+# (the slip, what it computes from labels c and scores a): the values a learner's loss is compared with
+SLIPS = [
+    (
+        "the sign is flipped: each point's loss is −Σ_j c_ij log p_ij, a number ≥ 0, since log p_ij ≤ 0",
+        lambda c, a: (c * _log_softmax(a)).sum(axis=1),
+    ),
+    (
+        "the shift m_i is taken off inside the sum but not from a_ij itself: log p_ij = a_ij − m_i − "
+        "log Σ_k e^(a_ik − m_i) has the shift in both places, so that it cancels",
+        lambda c, a: -(c * _log_softmax(a, m_back=False)).sum(axis=1),
+    ),
+    (
+        "the shift is not the same across a row: each row's largest score m_i must be taken off its own "
+        "row, so the maxima must stay a column, shape (n, 1) (keep the reduced axis); as a vector of "
+        "shape (n,) they are taken off the columns",
+        lambda c, a: -(c * _log_softmax(a, max_kept=False)).sum(axis=1),
+    ),
+    (
+        "the shift is not the same across a row: the maximum is taken over each column (axis 0), "
+        "not over each row's scores (axis 1)",
+        lambda c, a: -(c * _log_softmax(a, max_axis=0)).sum(axis=1),
+    ),
+    (
+        "the sum inside the log is not taken off its own row: each row's Σ_k e^(a_ik − m_i) must stay a "
+        "column, shape (n, 1) (keep the reduced axis); as a vector of shape (n,) it is taken off the columns",
+        lambda c, a: -(c * _log_softmax(a, sum_kept=False)).sum(axis=1),
+    ),
+    (
+        "the sum inside the log runs over the points (axis 0); it runs over the classes k of each row "
+        "(axis 1), as in a softmax",
+        lambda c, a: -(c * _log_softmax(a, sum_axis=0)).sum(axis=1),
+    ),
+    (
+        "the sum inside the log runs over every score of the array; it runs over the classes k of each "
+        "row only (axis 1), as in a softmax",
+        lambda c, a: -(c * _log_softmax(a, sum_axis=None)).sum(axis=1),
+    ),
+    (
+        "the last sum ran over the points (axis 0), so each entry belongs to a class, not to a point: "
+        "each point's loss is the sum over its own row, the classes (axis 1)",
+        lambda c, a: -(c * _log_softmax(a)).sum(axis=0),
+    ),
+]
+
+
+@register
+class SoftmaxCrossEntropy(NumPyOperation):
+    id = "part3.softmax_cross_entropy_with_logits"
+    points = 3
+    obj = "softmax_cross_entropy_with_logits"
+    summary = (
+        "`class softmax_cross_entropy_with_logits(ts.Operation)`: from one-hot labels and the scores "
+        "(logits), each point's loss −Σ_j c_ij log p_ij with log p written as a − m − log Σ e^(a − m), "
+        "finite where log of a softmax gives inf or NaN"
+    )
+    forbids = (
+        "tensorslow_edu.criterion.softmax_cross_entropy_with_logits.compute",
+        "tensorslow_edu._fast._cross_entropy",
+    )
+    input_names = ("labels", "logits")
+    reference = criterion.softmax_cross_entropy_with_logits
+    strict_fp = True
+    cases = [
+        Case(
+            "two points, three classes",
+            labels=np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]),
+            logits=np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 0.0]]),
+            hint=[
+                "Each point's loss is −Σ_j c_ij log p_ij, with log p_ij written from the scores alone: "
+                "each row has its own largest score m_i and its own sum over its classes (exercise "
+                "'the loss from the scores').",
+                "A row's maximum and a row's sum are one number per row; to be taken off their own row "
+                "of the (2, 3) scores they must stay a column, of shape (2, 1): keep the reduced axis, "
+                "as in your softmax of Part II.",
+            ],
+        ),
+        Case(
+            "two points, two classes",
+            labels=np.array([[1.0, 0.0], [1.0, 0.0]]),
+            logits=np.array([[2.0, 0.0], [3.0, 6.0]]),
+            hint=[
+                "With as many points as classes, a row's maximum or sum laid along the columns fits "
+                "the shape of the scores without an error, and gives wrong numbers (exercise 'the "
+                "loss from the scores').",
+                "The result has one number per point, shape (2,): for each row, the sum over its "
+                "classes of c_ij times log p_ij, with the sign flipped; every maximum and sum on the "
+                "way belongs to one row and stays a column.",
+            ],
+        ),
+        Case(
+            "the 400-times weights: four points of the clouds",
+            labels=np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [0.0, 1.0]]),
+            logits=_FOUR_POINTS @ _STEEP,
+            hint=[
+                "These are the scores of section 'Why log 0 is an error here', up to ±2200: e^2200 "
+                "overflows, and the softmax of the wrong class is exactly 0. Every point is far on its "
+                "own side, so its loss is about 0.",
+                "Take an exponential only of shifted scores, whose largest entry in a row is 0, and "
+                "never take the log of a probability: the log in the formula is of a sum whose largest "
+                "term is e^0 = 1, so it is never the log of 0.",
+            ],
+        ),
+        Case(
+            "the 400-times weights: a blue point on the red side",
+            labels=np.array([[1.0, 0.0]]),
+            logits=np.array([[-1.5, -1.0]]) @ _STEEP,
+            hint=[
+                "A point far on the wrong side costs a lot: here −log p(blue) is exactly 2000 (section "
+                "'Why log 0 is an error here'). The probability rounds to 0, but its logarithm, "
+                "−2000, is an ordinary number.",
+                "A loss of inf means a log was taken of something that underflowed to 0; a loss far "
+                "below 2000 means a small number was added to p to dodge log 0, which changes the "
+                "loss. Written from the scores, log p needs neither.",
+            ],
+        ),
+    ]
+
+    def computed(self, op, values, inputs):
+        """As for every operation, but the three ways to lose the stability are named."""
+        scores = inputs["logits"]
+        try:
+            return super().computed(op, values, inputs)
+        except Mistake as exc:
+            said = str(exc)
+            if "overflow encountered in exp" in said:
+                raise Mistake(
+                    f"NumPy warned: overflow encountered in exp. The scores reach "
+                    f"{np.max(np.abs(scores)):g} here, and e to that power is beyond the largest "
+                    f"float: exponentiate only the shifted scores a − m, whose largest entry in each "
+                    f"row is 0, never the scores themselves (exercise 'the loss from the scores')."
+                ) from None
+            if "divide by zero encountered in log" in said:
+                raise Mistake(
+                    "NumPy warned: divide by zero encountered in log. A value that underflowed to exactly "
+                    "0 went into a log: most often a probability, the log of a softmax output that "
+                    "section 'Why log 0 is an error here' shows failing; or a row's sum of "
+                    "e^(a − m) with an m that is not that row's own maximum (one m for the whole "
+                    "array sends every exponential of a distant row to 0). Write log p_ij from the "
+                    "scores, a_ij − m_i − log Σ_k e^(a_ik − m_i): with each row's own maximum the sum "
+                    "in that log is at least 1 (its largest term is e^0), so no log of 0 is taken."
+                ) from None
+            raise
+        except ValueError as exc:
+            n, k = np.shape(scores)
+            if "could not be broadcast" in str(exc) and f"({n},)" in str(exc):
+                raise Mistake(
+                    f"ValueError: {exc}\nA row's maximum (or a row's sum) is one number per point, "
+                    f"shape ({n},), and cannot be taken off the ({n}, {k}) scores: keep the reduced "
+                    f"axis, so that it is a column of shape ({n}, 1) and each row gets its own number "
+                    f"(as in your softmax of Part II)."
+                ) from None
+            raise
+
+    def compare(self, inputs, got, want):
+        verdict = super().compare(inputs, got, want)
+        value = got.get("value") if isinstance(got, dict) else None
+        if verdict.passed or not isinstance(value, np.ndarray):
+            return verdict
+        c, a = inputs["labels"], inputs["logits"]
+        n, k = a.shape
+        if value.shape == ():
+            verdict.lines.append(
+                f"this is one number for all {n} points: the operation gives each point's own loss, "
+                f"shape ({n},), summed over the classes of its row only (J is their sum, taken by a "
+                f"reduce_sum after it)"
+            )
+        elif value.shape == (k,) and k != n:
+            verdict.lines.append(
+                "this is one number per class: the last sum ran over the points (axis 0); each "
+                "point's loss is the sum over its own row, the classes (axis 1)"
+            )
+        elif value.shape == (n, k):
+            verdict.lines.append(
+                "this is one number per class of each point: a point's loss is one number, the sum "
+                "over the classes j of −c_ij log p_ij"
+            )
+        elif value.shape == want["value"].shape and np.all(np.isfinite(value)):
+            capped = (want["value"] > 50) & (value < want["value"] / 2)
+            if capped.any():
+                i = int(np.argmax(capped))
+                verdict.lines.append(
+                    f"point {i} costs {value[i]:.4g} where its loss is {want['value'][i]:.4g}: a loss "
+                    f"this much too small comes from a floor under p (a small number added to it, or a "
+                    f"clip), which the tiny probability of a confidently wrong point hits. Written from "
+                    f"the scores, log p needs no floor"
+                )
+                return verdict
+            with np.errstate(all="ignore"):
+                for text, slip in SLIPS:
+                    try:
+                        wrong = slip(c, a)
+                    except ValueError:  # a slip whose shapes do not broadcast for these inputs
+                        continue
+                    if wrong.shape == value.shape and np.allclose(value, wrong, rtol=1e-6, atol=1e-9):
+                        verdict.lines.append(text)
+                        break
         return verdict

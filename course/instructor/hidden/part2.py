@@ -18,16 +18,29 @@ HIDDEN = {
     "part2.perceptron": [
         Case(
             "three features, two classes",
-            W=np.array([[0.2, -0.2], [-0.4, 0.4], [0.1, 0.0]]),
-            b=np.array([1.5, 0.0]),
+            n_features=3,
+            n_classes=2,
+            weights=[[np.array([[0.2, -0.2], [-0.4, 0.4], [0.1, 0.0]]), np.array([1.5, 0.0])]],
             X=np.array([[1.0, 2.0, 3.0], [-1.0, 0.0, 1.0], [0.0, 0.0, 0.0]]),
         ),
+        Case("a new model with three classes", n_features=3, n_classes=3, weights=[], X=np.eye(3)),
         Case(
-            "large scores",
-            W=np.array([[100.0, -100.0], [100.0, -100.0]]),
-            b=np.array([0.0, 0.0]),
+            "large scores, then small ones",
+            n_features=2,
+            n_classes=2,
+            weights=[
+                [np.array([[100.0, -100.0], [100.0, -100.0]]), np.zeros(2)],
+                [np.array([[0.1, 0.0], [0.0, 0.1]]), np.array([0.0, 0.2])],
+            ],
             X=np.array([[5.0, 5.0], [-5.0, -4.0]]),
-            runs=2,
+        ),
+        Case(
+            "b of the wrong shape",
+            n_features=2,
+            n_classes=3,
+            weights=[[np.ones((2, 3)), np.zeros(2)]],
+            X=np.ones((1, 2)),
+            error=True,
         ),
     ],
     "part2.softmax_weights": [

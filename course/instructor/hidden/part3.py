@@ -25,6 +25,21 @@ HIDDEN = {
         Case("a number", a=np.array(0.5)),
         Case("five zeros in a batch", a=_P * np.array([1.0, 0.0, 1.0]), error=True),
     ],
+    "part3.softmax_cross_entropy_with_logits": [
+        Case("five points, three classes", labels=_C, logits=np.log(_P)),
+        Case(
+            "four points, five classes",
+            labels=np.eye(5)[[4, 0, 2, 2]],
+            logits=np.linspace(-3, 3, 20).reshape(4, 5),
+        ),
+        Case(
+            "rows far apart, both confidently wrong",
+            labels=np.array([[0.0, 1.0], [1.0, 0.0]]),
+            logits=np.array([[5000.0, 4000.0], [-3000.0, -1000.0]]),
+        ),
+        Case("equal scores", labels=np.array([[0.0, 0.0, 1.0]]), logits=np.full((1, 3), 800.0)),
+        Case("targets that are not one-hot", labels=np.array([[0.25, 0.75]]), logits=np.array([[1.0, -1.0]])),
+    ],
     "part3.cross_entropy": [
         Case("five points, three classes", c=_C, p=_P),
         Case("confident and wrong", c=np.array([[0.0, 1.0]]), p=np.array([[0.999, 0.001]])),
