@@ -1036,7 +1036,7 @@ class Perceptron:
         [
             "✗ the hand-made W on a blue and a red point",
             "these are the probabilities of W X + b; the points are the rows of X, so the scores are X W + b",
-            "✗ three classes — hint 1: Classes are numbered from 0",
+            "✗ three classes — ShapeError: matmul 'matmul': shapes (2, 3) and (4, 2) do not align",
         ],
     ),
     (
