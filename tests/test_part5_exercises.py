@@ -250,10 +250,10 @@ MISTAKES = {
         "width, units, None, rng",
         "every hidden layer has the activation fit is given",
     ),
-    "fit_unseeded_batches": (
+    "fit_batches_from_the_weights_generator": (
         FIT,
         "X, C, batch_size, epochs, seed)",
-        "X, C, batch_size, epochs, None)",
+        "X, C, batch_size, epochs, rng)",
         "the mini-batches come in another order than your minibatch_sgd gives with the seed fit is given",
     ),
     "fit_loss_of_every_step": (

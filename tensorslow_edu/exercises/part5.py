@@ -513,7 +513,9 @@ class MlpForward(Exercise):
                 )
         sums = got.sum(axis=1)
         if np.all(np.isfinite(sums)) and not np.allclose(sums, 1):
-            return _advise(verdict, f"the rows of your P sum to {np.round(sums, 4).tolist()}; each row of P sums to 1.")
+            return _advise(
+                verdict, f"the rows of your P sum to {np.round(sums, 4).tolist()}; each row of P sums to 1."
+            )
         return verdict
 
 
