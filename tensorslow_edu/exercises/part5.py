@@ -1,5 +1,9 @@
 """Part V exercises: a dense layer that makes its own weights, the forward pass in NumPy, a new
-operation with its gradient for the learner's engine, and a trainer for the playground."""
+operation with its gradient for the learner's engine, and fit, a whole training run with the
+learner's engine (the capstone and the playground use it).
+
+Each check names the typical mistakes it recognizes (a wrong axis, a range, a generator, the
+batches, sum or mean, ...): the wrong answer is recomputed and compared with what the learner got."""
 
 import types
 
@@ -652,17 +656,15 @@ def _widths(inputs):
     return [inputs["X"].shape[1], *inputs["hidden"], inputs["C"].shape[1]]
 
 
-def _initial_weights(inputs, order="one generator"):
-    """The initial Ws of the network, drawn as fit draws them (or as a typical mistake does)."""
-    sizes = list(zip(_widths(inputs)[:-1], _widths(inputs)[1:]))
-    if order == "one generator":
-        rng = np.random.default_rng(inputs["seed"])
-        return [_glorot(n_in, n_out, rng) for n_in, n_out in sizes]
-    if order == "a generator per layer":
-        return [_glorot(n_in, n_out, np.random.default_rng(inputs["seed"])) for n_in, n_out in sizes]
-    rng = np.random.default_rng(inputs["seed"])  # "output first"
-    output = _glorot(*sizes[-1], rng)
-    return [_glorot(n_in, n_out, rng) for n_in, n_out in sizes[:-1]] + [output]
+def _initial_weights(inputs, one_generator=True):
+    """The initial Ws of the network as fit draws them (or, a typical mistake, each layer from a
+    generator of its own made from the seed)."""
+    widths = _widths(inputs)
+    rng = np.random.default_rng(inputs["seed"])
+    return [
+        _glorot(n_in, n_out, rng if one_generator else np.random.default_rng(inputs["seed"]))
+        for n_in, n_out in zip(widths[:-1], widths[1:])
+    ]
 
 
 def _train_steps(inputs, mean=None):
@@ -899,20 +901,12 @@ class Fit(Exercise):
         for i, W in enumerate(want["initial"]):
             verdict = compare_values(initial[i], W, self.rtol, self.atol, label=f"initial W of layer {i + 1}")
             if not verdict.passed:
-                for order, why in [
-                    (
-                        "a generator per layer",
+                if all(_same(a, b) for a, b in zip(initial, _initial_weights(inputs, one_generator=False))):
+                    return _advise(
+                        verdict,
                         "each layer drew its weights from a new generator made from the seed, so they all "
                         "start from the same numbers: make one generator and hand it to every layer in turn.",
-                    ),
-                    (
-                        "output first",
-                        "the output layer drew its weights before the hidden layers: build the layers in "
-                        "order, from the input to the scores, all from one generator.",
-                    ),
-                ]:
-                    if all(_same(a, b) for a, b in zip(initial, _initial_weights(inputs, order))):
-                        return _advise(verdict, why)
+                    )
                 return _advise(
                     verdict,
                     "the initial weights are not those of one generator np.random.default_rng(seed) handed "
