@@ -27,11 +27,17 @@ def dense_layer(x, n_in, n_out, activation, rng):
 """
 
 FORWARD = """
-def mlp_forward(X, W1, b1, W2, b2):
-    H = 1 / (1 + np.exp(-(X @ W1 + b1)))
-    Z = H @ W2 + b2
-    e = np.exp(Z - Z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
+def mlp_forward(X, layers):
+    outputs, A = [], X
+    for i, (W, b) in enumerate(layers):
+        Z = A @ W + b
+        if i < len(layers) - 1:
+            A = 1 / (1 + np.exp(-Z))
+        else:
+            e = np.exp(Z - Z.max(axis=1, keepdims=True))
+            A = e / e.sum(axis=1, keepdims=True)
+        outputs.append(A)
+    return outputs
 """
 
 LEAKY = """
@@ -129,8 +135,8 @@ MISTAKES = {
     # mlp_forward
     "forward_softmax_axis0": (
         FORWARD,
-        "e = np.exp(Z - Z.max(axis=1, keepdims=True))\n    return e / e.sum(axis=1, keepdims=True)",
-        "e = np.exp(Z - Z.max(axis=0, keepdims=True))\n    return e / e.sum(axis=0, keepdims=True)",
+        "e = np.exp(Z - Z.max(axis=1, keepdims=True))\n            A = e / e.sum(axis=1, keepdims=True)",
+        "e = np.exp(Z - Z.max(axis=0, keepdims=True))\n            A = e / e.sum(axis=0, keepdims=True)",
         "the softmax was normalized down the columns (axis 0)",
     ),
     "forward_no_keepdims": (
@@ -141,15 +147,73 @@ MISTAKES = {
     ),
     "forward_no_sigmoid": (
         FORWARD,
-        "1 / (1 + np.exp(-(X @ W1 + b1)))",
-        "X @ W1 + b1",
-        "the hidden layer has no sigmoid",
+        "A = 1 / (1 + np.exp(-Z))",
+        "A = Z",
+        "this is layer 1's x W + b, without its activation: a hidden layer applies the sigmoid",
     ),
     "forward_sigmoid_output": (
         FORWARD,
-        "e = np.exp(Z - Z.max(axis=1, keepdims=True))\n    return e / e.sum(axis=1, keepdims=True)",
-        "return 1 / (1 + np.exp(-Z))",
-        "the output is the sigmoid of the scores",
+        "e = np.exp(Z - Z.max(axis=1, keepdims=True))\n            A = e / e.sum(axis=1, keepdims=True)",
+        "A = 1 / (1 + np.exp(-Z))",
+        "P is the sigmoid of the scores; the output layer is a softmax",
+    ),
+    "forward_scores_output": (
+        FORWARD,
+        "e = np.exp(Z - Z.max(axis=1, keepdims=True))\n            A = e / e.sum(axis=1, keepdims=True)",
+        "A = Z",
+        "this is layer 2's x W + b, without its activation: the softmax turns the output layer's scores",
+    ),
+    "forward_sigmoid_then_softmax": (
+        FORWARD,
+        "        if i < len(layers) - 1:\n            A = 1 / (1 + np.exp(-Z))\n        else:\n",
+        "        A = 1 / (1 + np.exp(-Z))\n        if i == len(layers) - 1:\n            Z = A\n",
+        "the output layer's scores went through the sigmoid before the softmax",
+    ),
+    "forward_softmax_hidden": (
+        FORWARD,
+        "A = 1 / (1 + np.exp(-Z))",
+        "A = np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)",
+        "hidden layer 1 applies the softmax; the hidden layers apply the sigmoid",
+    ),
+    "forward_every_layer_reads_X": (
+        FORWARD,
+        "Z = A @ W + b",
+        "Z = X @ W + b",
+        "layer 2 read X; each layer reads the output of the layer before it",
+    ),
+    "forward_shapes_of_a_deeper_network": (
+        FORWARD,
+        "Z = A @ W + b",
+        "Z = (X if i < len(layers) - 1 else A) @ W + b",
+        "The W of a layer has as many rows as numbers per point in what the layer reads",
+    ),
+    "forward_P_alone": (
+        FORWARD,
+        "return outputs",
+        "return outputs[-1]",
+        "mlp_forward returned P alone; it returns a list of every layer's output",
+    ),
+    "forward_starts_with_X": (
+        FORWARD,
+        "outputs, A = [], X",
+        "outputs, A = [X], X",
+        "mlp_forward returned 3 arrays for 2 layers, the first of them X",
+    ),
+    "forward_inputs_not_outputs": (
+        FORWARD,
+        "        Z = A @ W + b\n        if i < len(layers) - 1:\n            A = 1 / (1 + np.exp(-Z))\n        else:\n"
+        "            e = np.exp(Z - Z.max(axis=1, keepdims=True))\n            A = e / e.sum(axis=1, keepdims=True)\n"
+        "        outputs.append(A)\n",
+        "        outputs.append(A)  # noted before the layer: what it reads\n        Z = A @ W + b\n"
+        "        if i < len(layers) - 1:\n            A = 1 / (1 + np.exp(-Z))\n        else:\n"
+        "            e = np.exp(Z - Z.max(axis=1, keepdims=True))\n            A = e / e.sum(axis=1, keepdims=True)\n",
+        "this is what layer 1 reads (X), not what it makes",
+    ),
+    "forward_P_missing": (
+        FORWARD,
+        "            A = e / e.sum(axis=1, keepdims=True)\n        outputs.append(A)",
+        "            return outputs\n        outputs.append(A)",
+        "the outputs of the hidden layers are right, and P, the output layer's softmax, is missing",
     ),
     "forward_unstable": (
         FORWARD,

@@ -5,6 +5,7 @@ learner's engine (the capstone and the playground use it).
 Each check names the typical mistakes it recognizes (a wrong axis, a range, a generator, the
 batches, sum or mean, ...): the wrong answer is recomputed and compared with what the learner got."""
 
+import re
 import types
 
 import numpy as np
@@ -405,77 +406,209 @@ def _softmax_along(Z, axis):
     return e / e.sum(axis=axis, keepdims=True)
 
 
+def _mlp_forward(X, layers):
+    """Every layer's output for the points X: sigmoid hidden layers, a softmax output layer."""
+    outputs, a = [], X
+    for i, (W, b) in enumerate(layers):
+        z = a @ W + b
+        a = reference("softmax", z) if i == len(layers) - 1 else reference("sigmoid", z)
+        outputs.append(a)
+    return outputs
+
+
+def _output_name(i, n_layers):
+    return "P (the output layer)" if i == n_layers - 1 else f"the output of hidden layer {i + 1}"
+
+
 @register
 class MlpForward(Exercise):
     id = "part5.mlp_forward"
-    points = 2
+    points = 3
     obj = "mlp_forward"
     summary = (
-        "`mlp_forward(X, W1, b1, W2, b2)`: NumPy: the class probabilities of the 2-layer MLP (sigmoid "
-        "hidden layer, stable softmax output)"
+        "`mlp_forward(X, layers)`: NumPy: the forward pass of a network with any number of layers, given as "
+        "a list of `(W, b)` pairs (sigmoid hidden layers, stable softmax output); returns the list of every "
+        "layer's output, P last"
     )
+    piece = True
+    reference = staticmethod(_mlp_forward)
+    LAYERS = [
+        "Each (W, b) pair is one layer: it multiplies what it reads by W, adds b and applies its "
+        "activation (section 'A hidden layer'). The hidden layers have the sigmoid, the last layer the "
+        "softmax; note each layer's output as you go.",
+        "The first layer reads X; every later layer reads the output of the layer before it. The list you "
+        "return has one array per (W, b) pair, in order, and the last one is P.",
+    ]
     cases = [
         Case(
             "the 2-2-2 XOR network on 4 points",
             X=np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]),
-            W1=np.array([[5.0, -5.0], [5.0, -5.0]]),
-            b1=np.array([-2.5, 7.5]),
-            W2=np.array([[5.0, -5.0], [5.0, -5.0]]),
-            b2=np.array([-7.5, 7.5]),
-            hint="The two formulas of the section 'A hidden layer', one after the other, in NumPy.",
+            layers=[
+                (np.array([[5.0, -5.0], [5.0, -5.0]]), np.array([-2.5, 7.5])),
+                (np.array([[5.0, -5.0], [5.0, -5.0]]), np.array([-7.5, 7.5])),
+            ],
+            hint=LAYERS,
+        ),
+        Case(
+            "two hidden layers: 2 → 3 → 2 → 3",
+            X=np.array([[1.0, -1.0], [0.5, 2.0]]),
+            layers=[
+                (np.array([[1.0, -2.0, 0.5], [0.5, 1.0, -1.0]]), np.array([0.0, 0.5, -0.5])),
+                (np.array([[2.0, -1.0], [-1.0, 1.0], [0.5, 0.5]]), np.array([0.1, -0.1])),
+                (np.array([[1.0, -1.0, 0.0], [2.0, 0.0, -2.0]]), np.array([0.0, 0.2, 0.0])),
+            ],
+            hint=[
+                "With two hidden layers the loop makes three outputs: the sigmoid of each hidden layer, "
+                "then the softmax of the last.",
+                "Widths change from layer to layer: a layer's W has as many rows as the layer before it "
+                "makes numbers per point.",
+            ],
+        ),
+        Case(
+            "no hidden layer: one (W, b) pair, scores a thousand apart",
+            X=np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]),
+            layers=[(np.array([[2000.0, 1995.0], [0.0, 3.0]]), np.array([0.0, 0.0]))],
+            hint=[
+                "One pair is the output layer alone (the softmax perceptron): its scores go straight to the "
+                "softmax, with no sigmoid.",
+                "Large scores overflow np.exp: Part II's stable softmax shifts each row by its own "
+                "maximum, since one maximum for the whole array leaves rows far below it at exp(−1000) = 0.",
+            ],
         ),
         Case(
             "2 → 3 → 2 with large scores",
             X=np.array([[1.0, 2.0], [-1.0, 0.0]]),
-            W1=np.array([[1.0, 0.5, -1.0], [0.0, 1.0, 2.0]]),
-            b1=np.zeros(3),
-            W2=np.array([[900.0, -900.0], [800.0, 0.0], [-700.0, 1000.0]]),
-            b2=np.array([0.0, 1.0]),
+            layers=[
+                (np.array([[1.0, 0.5, -1.0], [0.0, 1.0, 2.0]]), np.zeros(3)),
+                (np.array([[900.0, -900.0], [800.0, 0.0], [-700.0, 1000.0]]), np.array([0.0, 1.0])),
+            ],
             hint="Large scores overflow np.exp: Part II's stable softmax shifts each row first.",
-        ),
-        Case(
-            "points whose scores lie a thousand apart",
-            X=np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]),
-            W1=np.array([[8.0, 0.0], [0.0, 8.0]]),
-            b1=np.array([0.0, 0.0]),
-            W2=np.array([[2000.0, 1995.0], [0.0, 3.0]]),
-            b2=np.array([0.0, 0.0]),
-            hint=(
-                "Each row is shifted by its own maximum: one maximum for the whole array leaves the "
-                "rows far below it at exp(−1000) = 0."
-            ),
         ),
     ]
 
+    def describe(self, inputs):
+        layers = ", ".join(f"(W {W.tolist()}, b {b.tolist()})" for W, b in inputs["layers"])
+        return f"mlp_forward(X = {inputs['X'].tolist()}, layers = [{layers}])"
+
     def call(self, obj, inputs):
-        args = [hand(inputs[k], k) for k in ("X", "W1", "b1", "W2", "b2")]
+        X = hand(inputs["X"], "X")
+        layers = [
+            (hand(W, f"the W of layer {i + 1}"), hand(b, f"the b of layer {i + 1}"))
+            for i, (W, b) in enumerate(inputs["layers"])
+        ]
         try:
-            return as_array(obj(*args))
+            result = obj(X, layers)
         except ValueError as exc:
-            n, k = len(inputs["X"]), len(inputs["b2"])
-            if "could not be broadcast" in str(exc) and f"({n},{k}) ({n},)" in str(exc):
+            if "could not be broadcast" in str(exc) and re.search(r"\((\d+),(\d+)\) \(\1,\)", str(exc)):
                 raise BadReturn(
-                    f"ValueError: {exc}. A sum over axis 1 has shape ({n},), and NumPy lines it up with "
-                    f"the {k} columns of the ({n}, {k}) array, not with its rows: keep the summed axis "
-                    f"(keepdims) so that each row is divided by its own sum."
+                    f"ValueError: {exc}. A sum over axis 1 has one number per row, and NumPy lines it up "
+                    f"with the columns of the array, not with its rows: keep the summed axis (keepdims) so "
+                    f"that each row is divided by its own sum."
+                ) from None
+            if "matmul" in str(exc) and "mismatch" in str(exc):
+                widths = [np.shape(W) for W, _ in inputs["layers"]]
+                raise BadReturn(
+                    f"ValueError: {exc}. The W of a layer has as many rows as numbers per point in what "
+                    f"the layer reads: the first reads X, each later one the output of the layer before "
+                    f"it (the Ws here have shapes {widths})."
                 ) from None
             raise
+        if isinstance(result, (list, tuple)):
+            return [as_array(a, f"array {i + 1} of the list") for i, a in enumerate(result)]
+        return as_array(result, "what mlp_forward returned")
 
     def expected(self, inputs):
-        H = reference("sigmoid", inputs["X"] @ inputs["W1"] + inputs["b1"])
-        return reference("softmax", H @ inputs["W2"] + inputs["b2"])
+        return _mlp_forward(inputs["X"], inputs["layers"])
 
     def compare(self, inputs, got, want):
-        verdict = compare_values(got, want, self.rtol, self.atol)
-        if verdict.passed or not isinstance(got, np.ndarray) or got.shape != want.shape:
-            return verdict
-        X, W1, b1, W2, b2 = (inputs[k] for k in ("X", "W1", "b1", "W2", "b2"))
+        n = len(want)
+        shapes = [w.shape for w in want]
+        if isinstance(got, np.ndarray):
+            if _same(got, want[-1]):
+                why = (
+                    "mlp_forward returned P alone; it returns a list of every layer's output, "
+                    f"the hidden layers' and then P: {n} arrays here, of shapes {shapes}."
+                )
+            else:
+                why = (
+                    f"mlp_forward returned one array of shape {got.shape}; it returns a list with one array "
+                    f"per (W, b) pair, each layer's output in order: {n} arrays here, of shapes {shapes}."
+                )
+            return Verdict(False, [why])
+        if not isinstance(got, list):
+            return Verdict(
+                False, [f"mlp_forward returned a {type(got).__name__}; it returns a list of arrays."]
+            )
+        if len(got) != n:
+            return Verdict(False, [self._length_advice(inputs, got, want)])
+        for i, (mine, right) in enumerate(zip(got, want)):
+            verdict = compare_values(mine, right, self.rtol, self.atol, label=_output_name(i, n))
+            if not verdict.passed:
+                return _advise(verdict, self._advice(inputs, i, mine, want))
+        return Verdict(True)
+
+    @staticmethod
+    def _length_advice(inputs, got, want):
+        n = len(want)
+        if len(got) == n + 1 and _same(got[0], inputs["X"]):
+            return (
+                f"mlp_forward returned {len(got)} arrays for {n} layers, the first of them X: the list holds "
+                f"the layers' outputs only, one per (W, b) pair (X is what the first layer reads)."
+            )
+        if len(got) == n - 1 and all(_same(a, b) for a, b in zip(got, want)):
+            return (
+                f"mlp_forward returned {len(got)} arrays for {n} layers: the outputs of the hidden layers "
+                f"are right, and P, the output layer's softmax, is missing at the end."
+            )
+        return (
+            f"mlp_forward returned {len(got)} arrays for {n} layers: one per (W, b) pair, the outputs of "
+            f"the hidden layers in order and then P (shapes {[w.shape for w in want]} here)."
+        )
+
+    @staticmethod
+    def _advice(inputs, i, mine, want):
+        """What the output ``mine`` of layer ``i`` most likely did (the layers before it are right)."""
+        if not isinstance(mine, np.ndarray):
+            return None
+        X, layers, last = inputs["X"], inputs["layers"], i == len(want) - 1
+        W, b = layers[i]
+        before = X if i == 0 else want[i - 1]
         with np.errstate(all="ignore"):
-            Z = _stable_sigmoid(X @ W1 + b1) @ W2 + b2
-            e = np.exp(Z - Z.max(axis=1, keepdims=True))
+            z = before @ W + b
+            from_X = None  # what the layer makes from X, for a layer after the first that reads X instead
+            if i and X.shape[1] == W.shape[0]:
+                from_X = _softmax_along(X @ W + b, 1) if last else _stable_sigmoid(X @ W + b)
+            if _same(mine, before):
+                return (
+                    f"this is what layer {i + 1} reads ({'X' if i == 0 else f'the output of layer {i}'}), "
+                    f"not what it makes: note each layer's output after computing it."
+                )
+            if from_X is not None and _same(mine, from_X):
+                return f"layer {i + 1} read X; each layer reads the output of the layer before it."
+            if _same(mine, z):
+                return f"this is layer {i + 1}'s x W + b, without its activation: " + (
+                    "the softmax turns the output layer's scores into probabilities."
+                    if last
+                    else "a hidden layer applies the sigmoid, and without it two layers collapse into one "
+                    "linear layer (section 'A hidden layer')."
+                )
+            if not last:
+                if _same(mine, _softmax_along(z, 1)):
+                    return (
+                        f"hidden layer {i + 1} applies the softmax; the hidden layers apply the sigmoid, and "
+                        f"only the output layer the softmax."
+                    )
+                return None
+            e = np.exp(z - z.max(axis=1, keepdims=True))
             mistakes = [
                 (
-                    _softmax_along(Z, 0),
+                    _softmax_along(_stable_sigmoid(z), 1),
+                    "the output layer's scores went through the sigmoid before the softmax: the output "
+                    "layer has no sigmoid; its scores go to the softmax as they are"
+                    + (" (with a single (W, b) pair, that pair is the output layer)." if i == 0 else "."),
+                ),
+                (
+                    _softmax_along(z, 0),
                     "the softmax was normalized down the columns (axis 0), across the points: each row of P "
                     "is one point's distribution over the classes and sums to 1.",
                 ),
@@ -484,43 +617,30 @@ class MlpForward(Exercise):
                     "each entry was divided by the sum of another row: a sum over axis 1 lines up with the "
                     "columns, not the rows; keep the summed axis (keepdims) so each row is divided by its own sum.",
                 ),
-                (
-                    _softmax_along((X @ W1 + b1) @ W2 + b2, 1),
-                    "the hidden layer has no sigmoid: without it the two layers are one linear layer "
-                    "(section 'A hidden layer').",
-                ),
-                (
-                    _stable_sigmoid(Z),
-                    "the output is the sigmoid of the scores; the output layer is a softmax.",
-                ),
-                (Z, "these are the scores H W2 + b2: the softmax turns them into probabilities."),
+                (_stable_sigmoid(z), "P is the sigmoid of the scores; the output layer is a softmax."),
             ]
-        for wrong, why in mistakes:
-            if wrong is not None and _same(got, wrong):
-                return _advise(verdict, why)
-        if not np.isfinite(got).all():
-            with np.errstate(all="ignore"):
-                unshifted = np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)
-                shifted_once = np.exp(Z - Z.max()) / np.exp(Z - Z.max()).sum(axis=1, keepdims=True)
-            if np.allclose(got, unshifted, equal_nan=True):
-                return _advise(
-                    verdict,
-                    "np.exp of a large score overflows to inf, and inf / inf is NaN: shift each row by its "
-                    "maximum before np.exp (Part II's stable softmax).",
-                )
-            if np.allclose(got, shifted_once, equal_nan=True):
-                return _advise(
-                    verdict,
-                    "some rows' scores lie far below the largest score of the whole array: shifted by that "
-                    "one maximum, their exponentials are all 0 and the row gives 0/0. Shift each row by its "
-                    "own maximum.",
-                )
-        sums = got.sum(axis=1)
-        if np.all(np.isfinite(sums)) and not np.allclose(sums, 1):
-            return _advise(
-                verdict, f"the rows of your P sum to {np.round(sums, 4).tolist()}; each row of P sums to 1."
-            )
-        return verdict
+            for wrong, why in mistakes:
+                if wrong is not None and _same(mine, wrong):
+                    return why
+            if not np.isfinite(mine).all():
+                unshifted = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+                shifted_once = np.exp(z - z.max()) / np.exp(z - z.max()).sum(axis=1, keepdims=True)
+                if np.allclose(mine, unshifted, equal_nan=True):
+                    return (
+                        "np.exp of a large score overflows to inf, and inf / inf is NaN: shift each row by "
+                        "its maximum before np.exp (Part II's stable softmax)."
+                    )
+                if np.allclose(mine, shifted_once, equal_nan=True):
+                    return (
+                        "some rows' scores lie far below the largest score of the whole array: shifted by "
+                        "that one maximum, their exponentials are all 0 and the row gives 0/0. Shift each "
+                        "row by its own maximum."
+                    )
+            if mine.ndim == 2:
+                sums = mine.sum(axis=1)
+                if np.all(np.isfinite(sums)) and not np.allclose(sums, 1):
+                    return f"the rows of your P sum to {np.round(sums, 4).tolist()}; each row of P sums to 1."
+        return None
 
 
 @register

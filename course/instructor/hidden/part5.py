@@ -37,18 +37,28 @@ HIDDEN = {
         Case(
             "XOR cluster points",
             X=np.array([[0.1, 0.9], [0.95, 0.05], [-0.1, 0.0], [1.1, 0.9], [0.5, 0.5]]),
-            W1=np.array([[4.0, -3.0], [4.0, -3.0]]),
-            b1=np.array([-2.0, 4.0]),
-            W2=np.array([[3.0, -3.0], [3.0, -3.0]]),
-            b2=np.array([-4.0, 4.0]),
+            layers=[
+                (np.array([[4.0, -3.0], [4.0, -3.0]]), np.array([-2.0, 4.0])),
+                (np.array([[3.0, -3.0], [3.0, -3.0]]), np.array([-4.0, 4.0])),
+            ],
         ),
         Case(
             "very negative scores",
             X=np.array([[1.0, 1.0]]),
-            W1=np.eye(2),
-            b1=np.zeros(2),
-            W2=np.array([[-900.0, -800.0], [-900.0, -850.0]]),
-            b2=np.zeros(2),
+            layers=[
+                (np.eye(2), np.zeros(2)),
+                (np.array([[-900.0, -800.0], [-900.0, -850.0]]), np.zeros(2)),
+            ],
+        ),
+        Case(
+            "three hidden layers 2 → 4 → 3 → 3 → 2",
+            X=np.linspace(-1, 1, 6).reshape(3, 2),
+            layers=[
+                (np.linspace(-2, 2, 8).reshape(2, 4), np.array([0.1, -0.1, 0.2, 0.0])),
+                (np.linspace(1, -1, 12).reshape(4, 3), np.zeros(3)),
+                (np.array([[1.0, 0.0, -1.0], [0.5, 2.0, 0.0], [-1.0, 1.0, 1.0]]), np.array([0.0, 0.3, -0.3])),
+                (np.array([[3.0, -3.0], [1.0, 2.0], [-2.0, 0.5]]), np.array([0.5, 0.0])),
+            ],
         ),
     ],
     "part5.fit": [
