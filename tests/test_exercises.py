@@ -205,23 +205,29 @@ def leaky_relu_gradient(op, grad):
     return [grad * (op.inputs[0] > 0)]      # the slope below zero is 0.1, not 0
 """,
     "part5.fit": """
-def fit(X, C, n_hidden, activation, learning_rate, batch_size, epochs, seed):
+def fit(X, C, hidden, activation, learning_rate, batch_size, epochs, seed):
     rng = np.random.default_rng(seed)
     with ts.Graph().as_default():
         x = ts.placeholder(name="x")
         c = ts.placeholder(name="c")
-        h = dense_layer(x, X.shape[1], n_hidden, activation, rng)
-        p = softmax(dense_layer(h, n_hidden, C.shape[1], None, rng))
-        J = negative(multiply(1.0 / batch_size, reduce_sum(reduce_sum(multiply(c, log(p)), axis=1))))  # a mean
-    optimizer = GradientDescentOptimizer(learning_rate, gradients)
-    losses = minibatch_sgd(optimizer, J, x, c, X, C, batch_size, epochs, seed)
-    return (lambda points: run_graph(p, {x: points})), losses
+        layer, width = x, X.shape[1]
+        for units in hidden:
+            layer = dense_layer(layer, width, units, activation, rng)
+            width = units
+        p = softmax(dense_layer(layer, width, C.shape[1], None, rng))
+        J = negative(multiply(1.0 / batch_size, reduce_sum(multiply(c, log(p)))))  # a mean
+    losses = minibatch_sgd(GradientDescentOptimizer(learning_rate, gradients), J, x, c, X, C, batch_size, epochs, seed)
+    per_epoch = len(losses) // epochs
+    return (lambda points: run_graph(p, {x: points})), [sum(losses[i:i + per_epoch]) for i in range(0, len(losses), per_epoch)]
 """,
     "part5.mlp_forward": """
-def mlp_forward(X, W1, b1, W2, b2):
-    H = 1 / (1 + np.exp(-(X @ W1 + b1)))
-    Z = H @ W2 + b2
-    return np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)
+def mlp_forward(X, layers):
+    outputs, a = [], X
+    for W, b in layers[:-1]:
+        a = 1 / (1 + np.exp(-(a @ W + b)))
+        outputs.append(a)
+    Z = a @ layers[-1][0] + layers[-1][1]
+    return outputs + [np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)]   # overflows
 """,
     "part6.mlp_gradients": """
 def mlp_gradients(X, C, W1, b1, W2, b2):
