@@ -461,6 +461,23 @@ def test_a_composed_stand_in_runs_on_the_learners_other_pieces(tmp_path, capsys)
     predict, losses = mine.fit(X, C, [2], mine.sigmoid, 0.1, 2, 2, 0)
     assert len(losses) == 2 and predict(X).shape == (2, 2)
 
+    # what a cell that runs these pieces says: the library's stand-ins and the exercises to finish
+    assert mine.of_parts("part5") == [
+        "dense_layer",
+        "mlp_forward",
+        "leaky_relu",
+        "leaky_relu_gradient",
+        "fit",
+    ]
+    mine.stand_ins("dense_layer")
+    assert capsys.readouterr().out == ""  # all yours: nothing to say
+    mine.stand_ins("dense_layer", "fit")
+    assert capsys.readouterr().out == "(the library's fit in place of yours: finish part5.fit)\n"
+    mine.stand_ins(*mine.of_parts("part1", "part2"))
+    assert capsys.readouterr().out.startswith(
+        "(the library's pieces stand in for 6 of the 6 of yours used here: finish part1.add, part1.matmul"
+    )
+
 
 def test_a_stub_behind_the_exercises_own_explanation_is_still_not_started():
     """The optimizer's check explains a failed step; a minimize still a stub is 'not started', in

@@ -210,6 +210,30 @@ class Pieces(types.SimpleNamespace):
         library = [n for n, w in self.whose.items() if w == "library"]
         return f"<pieces: yours {yours}, the library's {library}>"
 
+    def of_parts(self, *parts):
+        """The names of the pieces that these parts' exercises ask for: ``mine.of_parts("part4")``."""
+        prefixes = tuple(f"part{_part_number(part)}." for part in parts)
+        return [name for name, exercise_id in self.exercise_of.items() if exercise_id.startswith(prefixes)]
+
+    def stand_ins(self, *names):
+        """Print which of the pieces ``names`` (all, when none is named) are the library's, not yours,
+        and which exercises to finish; print nothing when they are all yours.
+
+        A cell that runs the learner's pieces calls it, so that what the cell shows is never
+        taken for the learner's own work when the library stood in (``my_pieces`` said why).
+        """
+        names = names or tuple(self.whose)
+        library = [name for name in names if self.whose[name] == "library"]
+        if not library:
+            return
+        todo = ", ".join(sorted({self.exercise_of[name] for name in library}))
+        if len(library) > 3:
+            print(
+                f"(the library's pieces stand in for {len(library)} of the {len(names)} of yours used here: finish {todo})"
+            )
+        else:
+            print(f"(the library's {_listed(library)} in place of yours: finish {todo})")
+
 
 def my_pieces(*parts, folder=None, quiet=False):
     """The pieces kept by ``keep`` in earlier notebooks, each checked; the library's where one fails.
@@ -288,6 +312,9 @@ def my_pieces(*parts, folder=None, quiet=False):
         print("\n".join(report))
     pieces = Pieces(**{k: v for k, v in resolved.items() if k not in ("np", "ts", "__builtins__")})
     pieces.whose = whose
+    pieces.exercise_of = {
+        name: exercise.id for part in parts for name, exercise in _pieces_of(_part_number(part)).items()
+    }
     return pieces
 
 
