@@ -10,6 +10,7 @@ import re
 import numpy as np
 import pytest
 
+import tensorslow_edu as ts
 from tensorslow_edu.exercises import check
 
 from .test_exercises import all_solutions
@@ -469,13 +470,30 @@ def test_a_composed_stand_in_runs_on_the_learners_other_pieces(tmp_path, capsys)
         "leaky_relu_gradient",
         "fit",
     ]
-    mine.stand_ins("dense_layer")
-    assert capsys.readouterr().out == ""  # all yours: nothing to say
-    mine.stand_ins("dense_layer", "fit")
-    assert capsys.readouterr().out == "(the library's fit in place of yours: finish part5.fit)\n"
-    mine.stand_ins(*mine.of_parts("part1", "part2"))
-    assert capsys.readouterr().out.startswith(
-        "(the library's pieces stand in for 6 of the 6 of yours used here: finish part1.add, part1.matmul"
+    mine.stand_ins("dense_layer")  # the learner's, but it calls add and matmul, the library's here
+    assert capsys.readouterr().out == (
+        "(the library's add and matmul in place of yours: finish part1.add, part1.matmul in Part I, "
+        "rerun its keep cell, then the my_pieces cell here)\n"
+    )
+    mine.stand_ins("dense_layer", "fit")  # the library's fit is built from the engine's pieces: they count
+    assert capsys.readouterr().out == (
+        "(the library's pieces stand in for 9 of the 10 pieces used here: finish part1.add, part1.matmul, "
+        "part1.run_graph in Part I, part2.softmax in Part II, part3.cross_entropy, part3.reduce_sum in "
+        "Part III, part4.minibatch_sgd, part4.optimizer in Part IV and part5.fit in Part V, rerun each "
+        "part's keep cell, then the my_pieces cell here)\n"
+    )
+    # only the pieces used count: a node brings the operations of its graph and their gradients,
+    # a piece the pieces it calls (the learner's dense_layer calls add and matmul)
+    with ts.Graph().as_default():
+        h = mine.dense_layer(ts.placeholder(), 2, 2, mine.sigmoid, np.random.default_rng(0))
+    assert mine.used(h) == ["sigmoid", "sigmoid_gradient", "add", "add_gradient", "matmul", "matmul_gradient"]
+    assert mine.used("dense_layer") == ["dense_layer", "add", "matmul"]
+    assert not mine.yours(h)
+    mine.stand_ins(h, "backprop")
+    assert capsys.readouterr().out == (
+        "(the library's pieces stand in for 7 of the 7 pieces used here: finish part1.add, part1.matmul in "
+        "Part I, part2.sigmoid in Part II and part4.backprop, part4.broadcast_gradients, part4.matmul_gradient, "
+        "part4.one_input_gradients in Part IV, rerun each part's keep cell, then the my_pieces cell here)\n"
     )
 
 

@@ -13,6 +13,7 @@ which and why. So every notebook runs, and is graded, on its own.
 import ast
 import inspect
 import linecache
+import math
 import sys
 import textwrap
 import types
@@ -31,9 +32,11 @@ ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI", 9: "IX"}
 HEADER = '''"""The pieces of Part {part} I wrote, kept by keep() at the end of Part {part}'s notebook.
 
 Edit them in the notebook and run keep() again: this file is rewritten each time.
-my_pieces() runs it with numpy as np, tensorslow_edu as ts and the pieces of the
+my_pieces() runs it with math, numpy as np, tensorslow_edu as ts and the pieces of the
 earlier parts already defined.
 """
+
+import math
 
 import numpy as np
 import tensorslow_edu as ts
@@ -215,24 +218,97 @@ class Pieces(types.SimpleNamespace):
         prefixes = tuple(f"part{_part_number(part)}." for part in parts)
         return [name for name, exercise_id in self.exercise_of.items() if exercise_id.startswith(prefixes)]
 
-    def stand_ins(self, *names):
-        """Print which of the pieces ``names`` (all, when none is named) are the library's, not yours,
-        and which exercises to finish; print nothing when they are all yours.
+    def used(self, *used):
+        """The names of the pieces that ``used`` needs: each piece named; for a node, the operations
+        of the graph that computes it and their gradient functions; and, through their code, the
+        pieces those call (your run_graph calls your traverse_postorder)."""
+        classes = {id(obj): name for name in self.whose if isinstance(obj := getattr(self, name, None), type)}
+        todo = []
+        for item in used:
+            if isinstance(item, str):
+                todo.append(item)
+                continue
+            for node in _nodes_before(item):
+                name = classes.get(id(type(node)))
+                todo += [name, f"{name}_gradient"] if name else []
+        found = {}
+        while todo:
+            name = todo.pop(0)
+            if name in found or name not in self.whose:
+                continue
+            found[name] = None
+            piece = getattr(self, name)
+            todo += [n for n, obj in _globals_read(piece) if n in self.whose and obj is getattr(self, n)]
+        return list(found)
+
+    def yours(self, *used):
+        """Whether every piece that ``used`` needs (see ``used``) is yours, none the library's."""
+        return all(self.whose[name] == "yours" for name in self.used(*used))
+
+    def stand_ins(self, *used):
+        """Print which of the pieces that ``used`` needs (piece names and nodes, see ``used``; all
+        pieces when none is given) are the library's, not yours, and where to finish them; print
+        nothing when they are all yours.
 
         A cell that runs the learner's pieces calls it, so that what the cell shows is never
         taken for the learner's own work when the library stood in (``my_pieces`` said why).
         """
-        names = names or tuple(self.whose)
+        names = self.used(*used) if used else list(self.whose)
         library = [name for name in names if self.whose[name] == "library"]
         if not library:
             return
-        todo = ", ".join(sorted({self.exercise_of[name] for name in library}))
+        todo = _where_to_finish(sorted({self.exercise_of[name] for name in library}))
         if len(library) > 3:
             print(
-                f"(the library's pieces stand in for {len(library)} of the {len(names)} of yours used here: finish {todo})"
+                f"(the library's pieces stand in for {len(library)} of the {len(names)} pieces used here: {todo})"
             )
         else:
-            print(f"(the library's {_listed(library)} in place of yours: finish {todo})")
+            print(f"(the library's {_listed(library)} in place of yours: {todo})")
+
+
+def _nodes_before(node):
+    """``node`` and every node it is computed from."""
+    found, todo = {}, [node]
+    while todo:
+        current = todo.pop()
+        if id(current) not in found:
+            found[id(current)] = current
+            todo.extend(getattr(current, "input_nodes", ()))
+    return list(found.values())
+
+
+def _globals_read(obj):
+    """[(name, object)] of the global names the code of a function (or of a class's methods) reads."""
+    import dis
+
+    functions = (
+        [obj]
+        if isinstance(obj, types.FunctionType)
+        else [f for f in vars(obj).values() if isinstance(f, types.FunctionType)]
+        if isinstance(obj, type)
+        else []
+    )
+    read = []
+    for f in functions:
+        codes = [f.__code__]
+        while codes:
+            code = codes.pop()
+            codes.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+            for instruction in dis.get_instructions(code):
+                if instruction.opname == "LOAD_GLOBAL" and isinstance(instruction.argval, str):
+                    name = instruction.argval
+                    read.append((name, f.__globals__.get(name)))
+    return read
+
+
+def _where_to_finish(exercise_ids):
+    """'finish part4.matmul_gradient in Part IV, rerun its keep cell, then the my_pieces cell here'."""
+    by_part = {}
+    for exercise_id in exercise_ids:
+        by_part.setdefault(_part_number(exercise_id.split(".")[0]), []).append(exercise_id)
+    each = [f"{', '.join(ids)} in Part {_roman(number)}" for number, ids in sorted(by_part.items())]
+    rerun = "rerun its keep cell" if len(by_part) == 1 else "rerun each part's keep cell"
+    return f"finish {_listed(each)}, {rerun}, then the my_pieces cell here"
 
 
 def my_pieces(*parts, folder=None, quiet=False):
@@ -249,6 +325,7 @@ def my_pieces(*parts, folder=None, quiet=False):
         known = _pieces_of(number)
         path = Path(folder or FOLDER) / f"part{number}.py"
         namespace = {
+            "math": math,
             "np": np,
             "ts": sys.modules["tensorslow_edu"],
             "__name__": f"my_tensorslow.part{number}",
@@ -310,7 +387,7 @@ def my_pieces(*parts, folder=None, quiet=False):
             report += failed
     if not quiet:
         print("\n".join(report))
-    pieces = Pieces(**{k: v for k, v in resolved.items() if k not in ("np", "ts", "__builtins__")})
+    pieces = Pieces(**{k: v for k, v in resolved.items() if k not in ("math", "np", "ts", "__builtins__")})
     pieces.whose = whose
     pieces.exercise_of = {
         name: exercise.id for part in parts for name, exercise in _pieces_of(_part_number(part)).items()

@@ -12,7 +12,7 @@ from .. import criterion, perceptron, train
 from .. import graph as g
 from .core import BadReturn, Case, Exercise, Mistake, Verdict, as_array, compare_values, hand, register, watch
 from .part1 import OwnOperation, made_operation
-from .part4 import GRADIENTS
+from .part4 import GRADIENTS, _inner, _ShapeClash, _Traced
 
 KEYS = ("W1", "b1", "W2", "b2")
 
@@ -23,7 +23,7 @@ _W2 = np.array([[1.0, -1.0], [-0.5, 2.0]])
 
 
 def _mlp_gradients(X, C, W1, b1, W2, b2):
-    """The library's stand-in for the learner's ``mlp_gradients``: the formulas of 'By hand, in NumPy'."""
+    """The library's stand-in for the learner's ``mlp_gradients``: P − C carried back by Part IV's rules."""
     H = 1.0 / (1.0 + np.exp(-(X @ W1 + b1)))
     Z2 = H @ W2 + b2
     E = np.exp(Z2 - Z2.max(axis=1, keepdims=True))
@@ -62,12 +62,15 @@ class MlpGradients(Exercise):
             W2=_W2,
             b2=np.array([0.0, 0.3]),
             hint=[
-                "The backward pass of this network is written out as formulas in 'By hand, in NumPy': "
-                "start from ∂J/∂Z₂ = P − C and go back one layer at a time, with Part IV's rules for the "
-                "matrix product, the bias and the sigmoid.",
-                "Compute H and P first and keep them: every gradient reuses them. δ₁ has three factors, "
-                "entry by entry: δ₂ carried back through W₂ (transposed, so that it has one column per "
-                "hidden unit), H, and 1 − H. J is the sum over the points: nothing is divided by N.",
+                "'By hand, in NumPy' derives ∂J/∂Z₂ = P − C and the output layer's gradients; carry the "
+                "gradient on to the hidden layer yourself with Part IV's rules ('The gradient of each "
+                "operation'): the matrix product ('Matrix product'), the sigmoid ('Sigmoid') and the bias "
+                "('Broadcasting').",
+                "Compute H and P first and keep them: every gradient reuses them. Go back one operation at "
+                "a time and write each gradient's shape beside it: ∂J/∂H comes from the matrix product's "
+                "rule for Z₂ = H W₂ and has the shape of H; the sigmoid's rule needs only its output, H; "
+                "from there the hidden layer's X W₁ + b₁ is handled as the output layer's H W₂ + b₂. J is "
+                "the sum over the points: nothing is divided by N.",
             ],
         ),
         Case(
@@ -89,8 +92,12 @@ class MlpGradients(Exercise):
     ]
 
     def call(self, obj, inputs):
-        args = [hand(inputs[k], k) for k in ("X", "C", "W1", "b1", "W2", "b2")]
-        result = obj(*args)
+        # the arrays go in traced, so that a product whose shapes do not fit names its operands
+        args = [_Traced.named(hand(inputs[k], k), k) for k in ("X", "C", "W1", "b1", "W2", "b2")]
+        try:
+            result = obj(*args)
+        except _ShapeClash as clash:
+            raise _shapes_do_not_fit(clash, inputs) from None
         if not isinstance(result, dict):
             raise BadReturn(
                 f"mlp_gradients must return a dict with keys 'W1', 'b1', 'W2', 'b2', "
@@ -99,7 +106,7 @@ class MlpGradients(Exercise):
         missing = [k for k in KEYS if k not in result]
         if missing:
             raise BadReturn(f"the dict has no key {missing[0]!r} (keys: {sorted(map(str, result))}).")
-        return {k: as_array(result[k], f"the gradient {k!r}") for k in KEYS}
+        return {k: as_array(np.asarray(result[k]).view(np.ndarray), f"the gradient {k!r}") for k in KEYS}
 
     def expected(self, inputs):
         # computed by the library's backprop, not by the formulas the learner writes
@@ -121,51 +128,89 @@ class MlpGradients(Exercise):
         marks = ", ".join(f"{k} {'✓' if verdicts[k].passed else '✗'}" for k in KEYS)
         first = next(k for k in KEYS if not verdicts[k].passed)
         lines = [f"per parameter: {marks}", *verdicts[first].lines]
-        advice = self.advice(inputs, got, want, verdicts)
-        return Verdict(False, lines + ([advice] if advice else []))
+        diagnosis = self.advice(inputs, got, want, verdicts)
+        if diagnosis is None:
+            return Verdict(False, lines, short=verdicts[first].short)
+        short, why = diagnosis
+        return Verdict(False, [*lines, why], short=short)
 
     def advice(self, inputs, got, want, verdicts):
-        """One line naming the mistake the pattern of the results points to, or ''."""
+        """(short diagnosis, explanation) of the mistake the pattern of the results points to, or None."""
         shapes = {k: np.shape(got[k]) == np.shape(want[k]) for k in KEYS}
         if all(shapes.values()):
             r = _ratio(got, want)
             n = len(inputs["X"])
             if r is not None and n > 1 and np.isclose(r, 1 / n):
-                return (
+                return "every gradient divided by N", (
                     f"every gradient is 1/N = 1/{n} of the expected: you divided by the number of points. "
                     f"J is the summed cross-entropy, not the mean, so ∂J/∂Z₂ = P − C with no 1/N."
                 )
             if r is not None and np.isclose(r, -1.0):
-                return "every gradient has the wrong sign: ∂J/∂Z₂ is P − C, not C − P."
+                return "every gradient has the wrong sign: C − P", (
+                    "every gradient has the wrong sign: ∂J/∂Z₂ is P − C, not C − P."
+                )
             if r is not None:
-                return (
+                return f"every gradient {r:.4g} times the expected", (
                     f"every gradient is {r:.4g} times the expected: a constant factor crept in (J has "
                     f"none: ∂J/∂Z₂ = P − C)."
                 )
         for k in ("W1", "W2"):
             if (
                 not verdicts[k].passed
-                and shapes[k]
-                and np.shape(want[k])[0] == np.shape(want[k])[-1]
+                and np.shape(got[k]) == np.shape(want[k].T)
                 and np.allclose(got[k], want[k].T, rtol=self.rtol, atol=self.atol)
             ):
-                return (
+                return f"∂J/∂{k} transposed", (
                     f"{k} is the transpose of the expected: ∂J/∂{k} has the shape of {k} (the layer's "
                     f"inputs × its units), so the transposed layer input stands on the left of δ."
                 )
         for k in ("b1", "b2"):
             if not shapes[k]:
-                return (
+                return f"the gradient of {k} has shape {np.shape(got[k])}, not {np.shape(want[k])}", (
                     f"the gradient of {k} has shape {np.shape(got[k])}, but {k} has shape "
                     f"{np.shape(want[k])}: a bias is added to every row (every point), so its gradient "
                     f"sums δ over the points, axis 0."
                 )
         if verdicts["W2"].passed and verdicts["b2"].passed:
-            return (
+            return "W2 and b2 are right, W1 and b1 not: δ₂ is carried back to the hidden layer wrongly", (
                 "the output layer's gradients (W2, b2) are right, so P − C is right: the mistake is in "
-                "carrying δ₂ back to the hidden layer, through W₂ and the sigmoid's derivative H ⊙ (1 − H)."
+                "carrying δ₂ back to the hidden layer, through W₂ and the sigmoid's derivative."
             )
-        return ""
+        return None
+
+
+def _shapes_do_not_fit(clash, inputs):
+    """A Mistake naming the product (or other NumPy operation) whose shapes do not fit, with the
+    shapes of the network's arrays, as Part IV's matmul_gradient check names them."""
+    n, hidden, classes = len(inputs["X"]), np.shape(inputs["W1"])[1], np.shape(inputs["W2"])[1]
+    names = [_label(x, inputs) for x in clash.operands]
+    if clash.function in ("matmul", "dot") and len(clash.operands) == 2:
+        left, right = clash.operands
+        product = f"{names[0]} @ {names[1]}" if clash.function == "matmul" else f"np.dot({', '.join(names)})"
+        sizes = f"{_inner(left, 'left')} against {_inner(right, 'right')}"
+        failed = f"{product} cannot be computed: {sizes}"
+    else:
+        failed = f"np.{clash.function}({', '.join(names)}) cannot be computed (NumPy: {clash.error})"
+    arrays = ", ".join(f"{k} {np.shape(inputs[k])}" for k in ("X", "W1", "b1", "W2", "b2"))
+    return Mistake(
+        f"{failed}. The shapes here: {arrays}; H and δ₁ are ({n}, {hidden}), one column per hidden unit; "
+        f"P, C and δ₂ are ({n}, {classes}), one per class. Each gradient has the shape of its parameter: "
+        f"write the shapes beside each product and pick the transposes that make them fit.",
+        short=failed,
+    )
+
+
+def _label(x, inputs):
+    """How the message names an operand: W2, W2ᵀ, or an array the learner's code computed."""
+    origin = getattr(x, "origin", None)
+    if origin is None:
+        return f"an array of shape {np.shape(x)}" if np.ndim(x) else "a number"
+    original = np.shape(inputs[origin])
+    if np.shape(x) == original:
+        return origin
+    if np.ndim(x) == 2 and np.shape(x) == original[::-1]:
+        return f"{origin}ᵀ"
+    return f"{origin} reshaped to {np.shape(x)}"
 
 
 # ----- define by run ----------------------------------------------------------
@@ -193,6 +238,101 @@ EXPRESSIONS = {
 }
 
 
+class _Scalar:
+    """The library's stand-in for the learner's ``Scalar``: the record walked backwards."""
+
+    def __init__(self, value, inputs=(), local_gradients=()):
+        self.value = float(value)
+        self.inputs = inputs
+        self.local_gradients = local_gradients
+        self.grad = 0.0
+
+    def __add__(self, other):
+        return type(self)(self.value + other.value, (self, other), (1.0, 1.0))
+
+    def __mul__(self, other):
+        return type(self)(self.value * other.value, (self, other), (other.value, self.value))
+
+    def sigmoid(self):
+        s = 1.0 / (1.0 + np.exp(-self.value))
+        return type(self)(s, (self,), (s * (1.0 - s),))
+
+    def backward(self):
+        _walk(self, "right")
+
+
+def _post_order(out):
+    order, seen = [], set()
+
+    def visit(node):
+        if id(node) not in seen:
+            seen.add(id(node))
+            for source in node.inputs:
+                visit(source)
+            order.append(node)
+
+    visit(out)
+    return order
+
+
+def _walk(out, how):
+    """A backward pass over the Scalars ``out`` was computed from: the right one, or one of the
+    typical wrong ones, whose results the feedback recognises."""
+    out.grad = 0.0 if how == "no seed" else 1.0
+    if how == "breadth first":
+        queue, done, order = [out], set(), []
+        while queue:
+            node = queue.pop(0)
+            if id(node) not in done:
+                done.add(id(node))
+                order.append(node)
+                queue.extend(node.inputs)
+    else:
+        order = _post_order(out)
+        order = order if how == "forwards" else order[::-1]
+    for node in order:
+        for source, local in zip(node.inputs, node.local_gradients):
+            share = node.grad * local
+            source.grad = share if how == "assigned" else source.grad + share
+
+
+# what a backward pass that went wrong in one of these ways says: (short diagnosis, the explanation)
+WRONG_WALKS = {
+    "no seed": (
+        "no gradient reached the leaves: every .grad is 0",
+        "every gradient is 0, so nothing reached the leaves: backward must first set out.grad to 1 "
+        "(∂out/∂out), and then walk from out back to the leaves, so that each Scalar has its gradient "
+        "before it passes shares of it on.",
+    ),
+    "assigned": (
+        "each share replaces .grad instead of being added to it",
+        "these are the gradients of a backward pass that assigns each share to .grad (`=`) instead of "
+        "adding it (`+=`): a Scalar used several times keeps only the last share, while its gradient is "
+        "the sum of all of them (Part IV, 'A node used twice: the total derivative').",
+    ),
+    "forwards": (
+        "the record is walked from the leaves to the result",
+        "these are the gradients of a walk in the order the Scalars were made, from the leaves to the "
+        "result: every Scalar then passes its gradient on before it has received any. Walk it the other "
+        "way, from out back to the leaves.",
+    ),
+    "breadth first": (
+        "a Scalar passed its gradient on before all of its uses had sent theirs (breadth-first order)",
+        "these are the gradients of a breadth-first walk from the result: a Scalar used at two depths "
+        "passes its gradient on while the longer path has not yet reached it (Part IV, 'Why the order "
+        "of the backward pass matters').",
+    ),
+}
+
+
+def _tape(inputs, how):
+    """{"value", "grad"} of ``inputs``' expression on the stand-in Scalars, walked as ``how`` says."""
+    leaves = {name: _Scalar(value) for name, value in inputs["values"].items()}
+    out = EXPRESSIONS[inputs["expression"]](leaves, _sigmoid_of)
+    _walk(out, how)
+    return {"value": out.value, "grad": {name: leaf.grad for name, leaf in leaves.items()}}
+
+
 @register
 class ScalarTape(Exercise):
     id = "part6.Scalar"
@@ -201,6 +341,8 @@ class ScalarTape(Exercise):
     summary = "`class Scalar`: define by run: `__add__`, `__mul__` and `sigmoid` return a new Scalar that records its inputs and local gradients; `backward()` walks that record in reverse and adds each gradient into `.grad`"
     kind = "class"
     rtol, atol = 1e-9, 1e-12
+    piece = True
+    reference = _Scalar
     cases = [
         Case(
             "(x + y) * z at x = 1, y = 3, z = −3",
@@ -231,11 +373,13 @@ class ScalarTape(Exercise):
             values={"x": 0.5, "y": -2.0},
             hint=[
                 "x * y feeds the sum directly and through two sigmoids: it may pass its gradient "
-                "on only once everything computed from it has passed theirs. The tape's order "
-                "walked backwards guarantees that (Part IV, 'Why the order of the backward pass matters').",
-                "Make the order first, as Part I's post-order does (each Scalar after its inputs, each "
-                "once, remembered in a set of those already listed), then walk it from the end. A walk "
-                "that goes outward from the result, breadth-first, hands x * y on too early.",
+                "on only once everything computed from it has passed theirs (Part IV, 'Why the order "
+                "of the backward pass matters'). Each Scalar comes after its inputs in the order they "
+                "were made, and in a post-order from out: either, walked backwards, is such an order.",
+                "Make the order before the walk: a list the Scalars join as they are made, or a post-order "
+                "from out as Part I's traverse_postorder makes it (each Scalar after its inputs, each once, "
+                "remembered in a set of those already listed); then walk it from the end. A walk that goes "
+                "outward from the result, breadth-first, hands x * y on too early.",
             ],
         ),
     ]
@@ -256,6 +400,16 @@ class ScalarTape(Exercise):
         value = _number(getattr(out, "value", None), "the result's .value")
         grads = {name: _number(getattr(leaf, "grad", None), f"{name}.grad") for name, leaf in leaves.items()}
         return {"value": value, "grad": grads}
+
+    def compare(self, inputs, got, want):
+        verdict = super().compare(inputs, got, want)
+        if verdict.passed or not isinstance(got, dict) or not isinstance(got.get("grad"), dict):
+            return verdict
+        for how, (short, why) in WRONG_WALKS.items():
+            wrong = _tape(inputs, how)
+            if compare_values(got["grad"], wrong["grad"], self.rtol, self.atol).passed:
+                return Verdict(False, [*verdict.lines, why], short=short)
+        return verdict
 
     def expected(self, inputs):
         with g.Graph().as_default() as graph:
@@ -483,16 +637,51 @@ def _bowl_gradients(params):
 
 def momentum_reference(params, learning_rate, momentum, steps):
     """PyTorch's SGD(momentum=μ) and TensorFlow 1's MomentumOptimizer: v ← μv + g, p ← p − ηv."""
+    return _momentum_path(params, learning_rate, momentum, steps, "right")
+
+
+def _momentum_path(params, learning_rate, momentum, steps, rule):
+    """The parameters after each step of the rule ``rule``: the frameworks' ("right"), or one of the
+    typical wrong ones (WRONG_MOMENTUM), whose steps the feedback recognises."""
+    eta, mu = learning_rate, momentum
     params = {k: np.array(v, dtype=float) for k, v in params.items()}
     velocity = {k: np.zeros_like(v) for k, v in params.items()}
     path = []
     for _ in range(steps):
         grads = _bowl_gradients(params)
         for k in params:
-            velocity[k] = momentum * velocity[k] + grads[k]
-            params[k] = params[k] - learning_rate * velocity[k]
+            g_k = grads[k]
+            velocity[k] = {
+                "right": mu * velocity[k] + g_k,
+                "forgotten": g_k,
+                "eta twice": mu * velocity[k] + eta * g_k,
+                "average": mu * velocity[k] + (1 - mu) * g_k,
+            }[rule]
+            params[k] = params[k] - eta * velocity[k]
         path.append({k: v.copy() for k, v in params.items()})
     return {k: np.array([p[k] for p in path]) for k in params}
+
+
+# steps that went wrong in one of these ways: (short diagnosis, the explanation)
+WRONG_MOMENTUM = {
+    "forgotten": (
+        "the velocity starts from zero at every call of step",
+        "your steps are those of plain gradient descent, p ← p − ηg: the velocity starts from zero at "
+        "every call of step, so momentum never builds up. Keep each velocity in the optimizer from one "
+        "call to the next.",
+    ),
+    "eta twice": (
+        "η is applied twice: v ← μv + ηg, then p ← p − ηv",
+        "your steps are those of v ← μv + ηg, p ← p − ηv: the learning rate scales the step twice. In the "
+        "frameworks' rule the velocity adds the whole gradient, v ← μv + g, and η scales the step once, "
+        "p ← p − ηv.",
+    ),
+    "average": (
+        "the velocity is a running average, μv + (1 − μ)g",
+        "your velocity is a running average, v ← μv + (1 − μ)g: the frameworks add the whole gradient, "
+        "v ← μv + g, so their steps are 1/(1 − μ) times longer once the velocity has built up.",
+    ),
+}
 
 
 class _MomentumOptimizer:
@@ -522,11 +711,11 @@ class Momentum(Exercise):
     reference = _MomentumOptimizer
     cases = [
         Case(
-            "3 steps, η = 0.1, μ = 0.9",
+            "3 steps, η = 0.1, μ = 0.8",
             w=np.array([1.0, -2.0]),
             b=np.array(0.0),
             learning_rate=0.1,
-            momentum=0.9,
+            momentum=0.8,
             steps=3,
             hint=[
                 "The velocity is μ times the previous velocity plus the whole gradient, and the "
@@ -599,17 +788,12 @@ class Momentum(Exercise):
         if verdict.passed or not isinstance(got, dict):
             return verdict
         start = {"w": inputs["w"], "b": inputs["b"]}
-        plain = momentum_reference(start, inputs["learning_rate"], 0.0, int(inputs["steps"]))
-        same = all(
-            isinstance(got.get(k), np.ndarray)
-            and got[k].shape == plain[k].shape
-            and np.allclose(got[k], plain[k], rtol=self.rtol, atol=self.atol)
-            for k in plain
-        )
-        if same and inputs["momentum"] != 0:
-            verdict.lines.append(
-                "your steps are those of plain gradient descent, p ← p − ηg: the velocity starts "
-                "from zero at every call of step, so momentum never builds up. Keep each velocity in "
-                "the optimizer from one call to the next."
+        for rule, (short, why) in WRONG_MOMENTUM.items():
+            if rule == "forgotten" and inputs["momentum"] == 0:
+                continue  # with μ = 0 plain gradient descent is the right answer
+            wrong = _momentum_path(
+                start, inputs["learning_rate"], inputs["momentum"], int(inputs["steps"]), rule
             )
+            if compare_values(got, wrong, self.rtol, self.atol).passed:
+                return Verdict(False, [*verdict.lines, why], short=short)
         return verdict
