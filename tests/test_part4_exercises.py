@@ -287,3 +287,61 @@ def test_the_learners_engine_trains_the_perceptron_as_the_library_does():
     optimizer = ns["GradientDescentOptimizer"](0.01, table_of(ns))
     losses = ns["minibatch_sgd"](optimizer, J, x, c, X, C, 10, 2, 0)
     assert len(losses) == 20 and np.all(np.isfinite(losses))
+
+
+# ---------------------------------------------------------------------------
+# one_input_gradients and backprop: a diagnosis of its own for each typical mistake
+# ---------------------------------------------------------------------------
+
+ONE_INPUT_MISTAKES = {
+    "sigmoid from the input a": (
+        "def sigmoid_gradient(op, grad):\n    a = op.inputs[0]\n    return [grad * a * (1 - a)]\n",
+        "sigmoid, incoming gradient",
+        "you used the input a where the rule needs the output s = σ(a)",
+    ),
+    "softmax with the sigmoid's rule": (
+        "def softmax_gradient(op, grad):\n    s = op.output\n    return [grad * s * (1 - s)]\n",
+        "softmax, two rows",
+        "this is the sigmoid's rule, G ⊙ s ⊙ (1 − s), entry by entry",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ONE_INPUT_MISTAKES))
+def test_a_one_input_gradient_mistake_is_named(name):
+    source, case, says = ONE_INPUT_MISTAKES[name]
+    report = check("part4.one_input_gradients", namespace=with_mistake(source))
+    text = str(report)
+    assert says in text, text
+    (verdict,) = [v for c, v in report.rows if c.name.startswith(case)]
+    assert verdict.short == says.split(": ")[0]  # the case's one-line diagnosis, for the summaries
+
+
+def test_both_sigmoid_mistakes_in_one_report_each_get_their_diagnosis():
+    ns = with_mistake(
+        "def sigmoid_gradient(op, grad):\n    a = op.inputs[0]\n    return [grad * a * (1 - a)]\n"
+        "def softmax_gradient(op, grad):\n    s = op.output\n    return [grad * s * (1 - s)]\n"
+    )
+    text = str(check("part4.one_input_gradients", namespace=ns))
+    assert line_of(text, "✗ softmax, two rows") == (
+        "  ✗ softmax, two rows — this is the sigmoid's rule, G ⊙ s ⊙ (1 − s), entry by entry"
+    ), text
+
+
+def test_backprop_adding_in_place_is_not_told_it_kept_only_the_last_share():
+    ns = with_mistake(
+        "def backprop(loss, gradients):\n"
+        "    grads = {loss: np.ones_like(loss.output)}\n"
+        "    for node in reversed(traverse_postorder(loss)):\n"
+        "        if isinstance(node, ts.Operation):\n"
+        "            for inp, share in zip(node.input_nodes, gradients[type(node).__name__](node, grads[node])):\n"
+        "                if inp in grads:\n"
+        "                    grads[inp] += share\n"
+        "                else:\n"
+        "                    grads[inp] = share\n"
+        "    return grads\n"
+    )
+    text = str(check("part4.backprop", namespace=ns))
+    assert "the gradient sq passed back to x was changed in place" in text, text
+    assert "keep only the last" not in text, text
+    assert "a new array, so that each share stays as its gradient function made it" in text, text

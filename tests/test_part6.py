@@ -194,7 +194,7 @@ MISTAKES = {
             "VELOCITY", "self.momentum * self.velocity.get(name, 0.0) + (1 - self.momentum) * grads[name]"
         ),
         "3 steps",
-        ["[[ 0.9 , -2. ],", "plus the whole gradient"],
+        ["[[ 0.98 , -2. ],", "your velocity is a running average"],
     ),
     "parameters changed in place": (
         "part6.MomentumOptimizer",
@@ -231,7 +231,10 @@ MISTAKES = {
         "part6.mlp_gradients",
         mlp("(delta2 @ W2.T) * H * (1.0 - H)", "delta2 @ W2.T"),
         "3 points",
-        ["per parameter: W1 ✗, b1 ✗, W2 ✓, b2 ✓", "the sigmoid's derivative H ⊙ (1 − H)"],
+        [
+            "per parameter: W1 ✗, b1 ✗, W2 ✓, b2 ✓",
+            "the hidden layer's gradients lack the sigmoid's derivative",
+        ],
     ),
     "mlp: W1's gradient transposed": (
         "part6.mlp_gradients",
@@ -312,6 +315,83 @@ MISTAKES = {
         ["grad was changed in place: it was 3 and is now 0.5"],
     ),
 }
+
+
+# (exercise, wrong answer, {case name's start: what its one line in the report says})
+FOLLOW_ON = {
+    "Scalar: shares assigned": (
+        "part6.Scalar",
+        scalar(update="="),
+        {"s(s(x * y))": "same problem: each share replaces .grad instead of being added to it"},
+    ),
+    "Scalar: walked forwards": (
+        "part6.Scalar",
+        scalar(order="tape"),
+        {
+            "x * x + x": "same problem: the record is walked from the leaves to the result",
+            "s(s(x * y))": "no gradient reached the leaves: every .grad is 0",
+        },
+    ),
+    "Scalar: never seeded": (
+        "part6.Scalar",
+        scalar().replace("self.grad = 1.0", "pass"),
+        {"x * x + x": "same problem: no gradient reached the leaves: every .grad is 0"},
+    ),
+    "momentum: η applied twice": (
+        "part6.MomentumOptimizer",
+        MOMENTUM.replace(
+            "VELOCITY", "self.momentum * self.velocity.get(name, 0.0) + self.learning_rate * grads[name]"
+        ),
+        {"5 steps": "same problem: η is applied twice: v ← μv + ηg, then p ← p − ηv"},
+    ),
+    "momentum: velocity forgotten": (
+        "part6.MomentumOptimizer",
+        MOMENTUM.replace("VELOCITY", "self.momentum * 0.0 + grads[name]"),
+        {"5 steps": "same problem: the velocity starts from zero at every call of step"},
+    ),
+    "mlp: ∂J/∂W2 transposed": (
+        "part6.mlp_gradients",
+        mlp('"W2": H.T @ delta2', '"W2": delta2.T @ H'),
+        {"one point": "same problem: ∂J/∂W2 transposed"},
+    ),
+    "mlp: δ₂ carried back through W2, not W2ᵀ": (
+        "part6.mlp_gradients",
+        mlp("delta2 @ W2.T", "delta2 @ W2"),
+        {"one point": "an array of shape (1, 2) @ W2 cannot be computed: 2 columns against 3 rows"},
+    ),
+    "mlp: a bias summed over the wrong axis": (
+        "part6.mlp_gradients",
+        mlp('"b1": delta1.sum(axis=0)', '"b1": delta1.sum(axis=1)'),
+        {"one point": "the gradient of b1 has shape (1,), not (3,)"},
+    ),
+}
+
+
+@pytest.mark.parametrize("mistake", FOLLOW_ON)
+def test_each_other_failing_case_names_its_own_diagnosis(mistake):
+    exercise_id, source, says = FOLLOW_ON[mistake]
+    text = str(check(exercise_id, namespace=namespace(source)))
+    for case, line in says.items():
+        assert next(x for x in text.splitlines() if x.startswith(f"  ✗ {case}")).endswith(f" — {line}"), text
+
+
+def test_a_product_whose_shapes_do_not_fit_names_them():
+    report = check("part6.mlp_gradients", namespace=namespace(mlp("delta2 @ W2.T", "delta2 @ W2")))
+    (verdict,) = [v for c, v in report.rows if c.name.startswith("one point")]
+    text = "\n".join(verdict.lines)
+    assert "an array of shape (1, 2) @ W2 cannot be computed: 2 columns against 3 rows." in text
+    assert "X (1, 2), W1 (2, 3), b1 (3,), W2 (3, 2), b2 (2,)" in text
+    assert "H and δ₁ are (1, 3)" in text and "δ₂ are (1, 2)" in text
+    assert "Input operand 1 has a mismatch" not in text  # NumPy's own words are replaced
+
+
+def test_the_stand_in_scalar_passes_and_is_a_piece():
+    exercise = get_exercise("part6.Scalar")
+    assert exercise.piece and check("part6.Scalar", namespace=exercise.reference_pieces()).passed
+    x = exercise.reference(0.5)
+    L = x.sigmoid().sigmoid() + x
+    L.backward()
+    assert abs(x.grad - 1.053408) < 1e-6  # Part IV's node used at two depths
 
 
 @pytest.mark.parametrize("mistake", MISTAKES)
@@ -426,7 +506,9 @@ def test_notebook_runs_without_the_frameworks(tmp_path, monkeypatch):
     assert "TensorFlow is not installed, so this cell builds nothing" in text
     assert "PyTorch is not installed, so this cell computes nothing" in text
     assert "about 1e-14" in text and "not installed: nothing to compare" in text
-    assert "your mlp_gradients   all four below 1e-12: True" in text
+    assert "your mlp_gradients  all four below 1e-12: True" in text
+    assert "your Scalar:                                dL/dx = 1.053408" in text
+    assert "the 2 agree to within 1e-12: True" in text
     assert "W1 after ten steps, yours:      [ 1.84   -2.9604 -0.2182 -2.9176]" in text
     assert (
         "Neither framework is installed: with them, their ten steps give the same weights as yours." in text
@@ -455,16 +537,24 @@ def test_student_version_says_which_exercise_to_finish(tmp_path, monkeypatch):
         nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
     ).execute()
     text = {cell.get("id"): _output_text(cell) for cell in nb.cells if cell.cell_type == "code"}
-    assert "finish part6.mlp_gradients)" in text["p6-023"]  # Do they agree?
-    # the engine of Parts I-IV: every piece the library's, as no part was kept
-    assert re.search(
-        r"the library's pieces stand in for (\d+) of the \1 of yours used here: finish part1\.",
-        text["p6-023"],
-    )
+    finish_here = "in Part VI, rerun its keep cell, then the my_pieces cell here)"
+    assert f"finish part6.mlp_gradients {finish_here}" in text["p6-023"]  # Do they agree?
+    # the engine of Parts I-IV: every piece it uses the library's, as no part was kept
+    used = re.search(r"the library's pieces stand in for (\d+) of the (\d+) pieces used here", text["p6-023"])
+    assert used and used[1] == used[2] and 10 < int(used[1]) < 23, text["p6-023"]
+    assert "part4.minibatch_sgd" not in text["p6-023"]  # not used there, so not named
+    # each row computed by the library's piece says so itself
+    assert "the library's (yours not finished)" in text["p6-023"]
+    assert "your engine, partly the library's" in text["p6-023"]
     assert "part6.square" in text["p6-052"]  # one step under each reduction
-    assert "finish part6.MomentumOptimizer, part6.mlp_gradients)" in text["p6-041"]
-    assert "finish part6.mlp_gradients)" in text["p6-045"]  # the timing
-    assert "W1 after ten steps, yours:      [ 1.84   -2.9604 -0.2182 -2.9176]" in text["p6-041"]
+    assert f"finish part6.MomentumOptimizer, part6.mlp_gradients {finish_here}" in text["p6-041"]
+    assert f"finish part6.mlp_gradients {finish_here}" in text["p6-045"]  # the timing
+    assert (
+        "W1 after ten steps, library's (yours not finished): [ 1.84   -2.9604 -0.2182 -2.9176]"
+        in text["p6-041"]
+    )
+    assert f"(the library's Scalar in place of yours: finish part6.Scalar {finish_here}" in text["p6-tape"]
+    assert "the library's Scalar (yours not finished): dL/dx = 1.053408" in text["p6-tape"]
 
 
 def _output_text(cell):

@@ -335,7 +335,10 @@ class _GradientFamily(Exercise):
             verdict = compare_values(gi, wi, self.rtol, self.atol, label=f"gradient for {name}")
             if not verdict.passed:
                 advice = self.value_advice(inputs, i, gi, wi)
-                return Verdict(False, verdict.lines + ([advice] if advice else []))
+                if not advice:
+                    return verdict
+                # the advice names the mistake before its first colon: that is the case's one-line diagnosis
+                return Verdict(False, [*verdict.lines, advice], short=advice.split(": ")[0])
         return Verdict(True)
 
 
@@ -593,11 +596,24 @@ class OneInputGradients(_GradientFamily):
                     f"axis {inputs['axis']}, so it belongs to every entry along axis {inputs['axis']}, "
                     f"but NumPy's broadcasting copied it along axis 0."
                 )
+        G = inputs["grad"]
+        if inputs["op"] == "sigmoid":
+            a = inputs["values"][0]
+            if np.allclose(got, G * a * (1 - a)):
+                return (
+                    "you used the input a where the rule needs the output s = σ(a): σ'(a) = s (1 − s), "
+                    "and the forward pass stored s in op.output (op.inputs[0] holds a)."
+                )
         if inputs["op"] == "softmax":
             s = _forward("softmax", inputs["values"]).output
-            G = inputs["grad"]
             if np.allclose(got, (G - (G * s).sum(axis=0, keepdims=True)) * s):
-                return "Σ_i G_i s_i was summed down the columns (axis 0); it belongs to each row."
+                return "Σ_i G_i s_i was summed down the columns (axis 0): it belongs to each row."
+            if np.allclose(got, G * s * (1 - s)):
+                return (
+                    "this is the sigmoid's rule, G ⊙ s ⊙ (1 − s), entry by entry: each softmax output "
+                    "depends on every input of its row, so its rule has a sum over the row (the "
+                    "derivation 'Softmax')."
+                )
         return ""
 
 
@@ -707,8 +723,8 @@ class Backprop(Exercise):
             graph=[["x", "placeholder"], ["sq", "multiply", "x", "x"], ["L", "reduce_sum", "sq"]],
             loss="L",
             feed={"x": np.array([3.0, -1.0])},
-            hint="x reaches the loss along two paths: the total derivative adds the shares (section "
-            "'A node used twice'), it does not keep only the last.",
+            hint="x reaches the loss along two paths, and its gradient is the sum of both shares (section "
+            "'A node used twice'): a new array, so that each share stays as its gradient function made it.",
         ),
         Case(
             "a node used at two depths: L = sum(a + sigmoid(a)) with a = sigmoid(x)",

@@ -172,11 +172,27 @@ class MlpGradients(Exercise):
                     f"sums δ over the points, axis 0."
                 )
         if verdicts["W2"].passed and verdicts["b2"].passed:
+            X = inputs["X"]
+            at_H = _gradient_at_H(inputs)  # the gradient that reaches H, before the sigmoid
+            if np.shape(got["W1"]) == np.shape(want["W1"]) and np.allclose(got["W1"], X.T @ at_H):
+                return "the hidden layer's gradients lack the sigmoid's derivative", (
+                    "the hidden layer's gradients lack the sigmoid's derivative: the gradient that reaches "
+                    "H must still pass through H = σ(Z₁) to reach Z₁ = X W₁ + b₁ (Part IV, 'Sigmoid')."
+                )
             return "W2 and b2 are right, W1 and b1 not: δ₂ is carried back to the hidden layer wrongly", (
                 "the output layer's gradients (W2, b2) are right, so P − C is right: the mistake is in "
                 "carrying δ₂ back to the hidden layer, through W₂ and the sigmoid's derivative."
             )
         return None
+
+
+def _gradient_at_H(inputs):
+    """∂J/∂H of the network of ``inputs``: the gradient that reaches the hidden layer's output."""
+    X, C, W1, b1, W2, b2 = (inputs[k] for k in ("X", "C", "W1", "b1", "W2", "b2"))
+    H = 1.0 / (1.0 + np.exp(-(X @ W1 + b1)))
+    Z2 = H @ W2 + b2
+    E = np.exp(Z2 - Z2.max(axis=1, keepdims=True))
+    return (E / E.sum(axis=1, keepdims=True) - C) @ W2.T
 
 
 def _shapes_do_not_fit(clash, inputs):
