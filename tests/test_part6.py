@@ -507,7 +507,7 @@ def test_notebook_runs_without_the_frameworks(tmp_path, monkeypatch):
     assert "PyTorch is not installed, so this cell computes nothing" in text
     assert "about 1e-14" in text and "not installed: nothing to compare" in text
     assert "your mlp_gradients  all four below 1e-12: True" in text
-    assert "your Scalar:                                dL/dx = 1.053408" in text
+    assert f"{'your Scalar:':43s}dL/dx = 1.053408" in text
     assert "the 2 agree to within 1e-12: True" in text
     assert "W1 after ten steps, yours:      [ 1.84   -2.9604 -0.2182 -2.9176]" in text
     assert (
