@@ -2075,3 +2075,33 @@ def test_run_graph_blames_an_invalid_order_of_the_learners_traversal_not_the_var
     assert "your traverse_postorder raised AttributeError: " in str(
         check("part1.run_graph", namespace=with_mistake(broken))
     )
+
+
+@pytest.mark.part3
+def test_the_student_stub_of_a_second_piece_names_it():
+    """The warm-up's cell defines multiply and negative: negative's stub says it is part of part3.multiply."""
+    import nbformat
+
+    from tensorslow_edu.grading.student import make_student
+
+    from .course_notebooks import NOTEBOOKS
+
+    path = next(p for p in NOTEBOOKS if p.name.startswith("03"))
+    student, _ = make_student(nbformat.read(path, as_version=4), path.name)
+    cell = next(
+        c.source
+        for c in student.cells
+        if c.cell_type == "code" and "class negative(ts.Operation)" in c.source
+    )
+    multiply, negative = cell.split("class negative(ts.Operation)")
+    stub = 'raise NotImplementedError("part3.multiply: not started yet ({}replace this line with your code)")'
+    assert stub.format("") in multiply and "negative is part" not in multiply
+    assert stub.format("negative is part of this exercise; ") in negative
+    # the grader and check() still read it as the exercise's stub
+    ns = with_mistake(
+        "class negative(ts.Operation):\n    def __init__(self, a, name=None):\n        "
+        + stub.format("negative is part of this exercise; ")
+        + "\n"
+    )
+    text = str(check("part3.multiply", namespace=ns))
+    assert "✗ negative of a number — not started yet (__init__ still raises NotImplementedError)" in text
