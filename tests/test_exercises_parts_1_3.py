@@ -1457,6 +1457,8 @@ class softmax_cross_entropy_with_logits(ts.Operation):
             "✗ two points, three classes",
             "operands could not be broadcast together with shapes (2,3) (2,)",
             "cannot be taken off the (2, 3) scores: keep the reduced axis, so that it is a column of shape (2, 1)",
+            "✗ two points, two classes — the row maxima, shape (2,), were taken off the columns: they must be a "
+            "column, shape (2, 1)",
         ],
     ),
     (
@@ -1541,7 +1543,11 @@ class softmax_cross_entropy_with_logits(ts.Operation):
         log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
         return -(labels * log_p).sum()
 """,
-        ["the shapes differ: () instead of (2,)", "this is one number for all 2 points"],
+        [
+            "the shapes differ: () instead of (2,)",
+            "this is one number, shape (): the operation gives each point's own loss, shape (2,)",
+            "✗ two points, two classes — same problem: one number (shape ()) instead of one loss per point",
+        ],
     ),
     (
         "part3.softmax_cross_entropy_with_logits",

@@ -542,7 +542,7 @@ SLIPS = [
         lambda c, a: -(c * _log_softmax(a, m_back=False)).sum(axis=1),
     ),
     (
-        "the row maxima, shape (n,), were taken off the columns: they must be a column, shape (n, 1)",
+        "the row maxima, shape ({n},), were taken off the columns: they must be a column, shape ({n}, 1)",
         "the shift is not the same across a row: each row's largest score m_i must be taken off its own "
         "row, so the maxima must stay a column, shape (n, 1) (keep the reduced axis); as a vector of "
         "shape (n,) they are taken off the columns",
@@ -555,7 +555,8 @@ SLIPS = [
         lambda c, a: -(c * _log_softmax(a, max_axis=0)).sum(axis=1),
     ),
     (
-        "the row sums in the log, shape (n,), were taken off the columns: they must be a column, shape (n, 1)",
+        "the row sums in the log, shape ({n},), were taken off the columns: they must be a column, shape "
+        "({n}, 1)",
         "the sum inside the log is not taken off its own row: each row's Σ_k e^(a_ik − m_i) must stay a "
         "column, shape (n, 1) (keep the reduced axis); as a vector of shape (n,) it is taken off the columns",
         lambda c, a: -(c * _log_softmax(a, sum_kept=False)).sum(axis=1),
@@ -710,14 +711,14 @@ class SoftmaxCrossEntropy(NumPyOperation):
         """(line, short) naming what went wrong in a result of the wrong shape or value; (None, None)."""
         n, k = a.shape
         if value.shape == ():
-            short = f"one number for all {n} points, not one per point"
+            short = f"one number (shape ()) instead of one loss per point (shape ({n},))"
             return (
-                f"this is one number for all {n} points: the operation gives each point's own loss, "
+                f"this is one number, shape (): the operation gives each point's own loss, "
                 f"shape ({n},), summed over the classes of its row only (J is their sum, taken by a "
                 f"reduce_sum after it)"
             ), short
         if value.shape == (k,) and k != n:
-            short = "one number per class: the last sum ran over the points (axis 0)"
+            short = SLIPS[-1][0]
             return (
                 "this is one number per class: the last sum ran over the points (axis 0); each "
                 "point's loss is the sum over its own row, the classes (axis 1)"
@@ -737,7 +738,7 @@ class SoftmaxCrossEntropy(NumPyOperation):
                 except ValueError:  # a slip whose shapes do not broadcast for these inputs
                     continue
                 if wrong.shape == value.shape and np.allclose(value, wrong, rtol=1e-6, atol=1e-9):
-                    return text, short
+                    return text, short.format(n=n)
         capped = (want > 50) & (value < want / 2)
         if capped.any():
             i = int(np.argmax(capped))
