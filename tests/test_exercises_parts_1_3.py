@@ -524,7 +524,7 @@ class softmax(ts.Operation):
 """,
         [
             "each row must sum to 1; the rows of yours sum to [3.0]",
-            "✗ two rows — hint 1: Each row is one point",
+            "✗ two rows — each column sums to 1 instead of each row",
         ],
     ),
     (
@@ -775,7 +775,7 @@ class Perceptron:
         self.W, self.b = W, b
     def probabilities(self, X):
         x = ts.placeholder()
-        p = ts.softmax(x @ ts.Variable(self.W) + ts.Variable(self.b))
+        p = softmax(x @ ts.Variable(self.W) + ts.Variable(self.b))
         return ts.Session().run(p, {x: X})
     def classify(self, X):
         return np.argmax(self.probabilities(X), axis=1)
@@ -791,7 +791,7 @@ class Perceptron:
         self.x = ts.placeholder()
         self.W = ts.Variable(np.zeros((n_features, n_classes)))
         self.b = ts.Variable(np.zeros(n_classes))
-        self.p = ts.softmax(self.x @ self.W + self.b)
+        self.p = softmax(self.x @ self.W + self.b)
         self.session = ts.Session()
     def set_weights(self, W, b):
         self.W.value, self.b.value = W, b
@@ -811,7 +811,7 @@ class Perceptron:
         self.graph = ts.Graph()
         with self.graph.as_default():
             self.x = ts.placeholder()
-            self.p = ts.softmax(self.x @ ts.constant(np.zeros((n_features, n_classes))) + ts.constant(np.zeros(n_classes)))
+            self.p = softmax(self.x @ ts.constant(np.zeros((n_features, n_classes))) + ts.constant(np.zeros(n_classes)))
         self.session = ts.Session(self.graph)
     def set_weights(self, W, b):
         pass
@@ -837,7 +837,7 @@ class Perceptron:
             self.x = ts.placeholder()
             self.W = ts.Variable(np.zeros((n_features, n_classes)))
             self.b = ts.Variable(np.zeros(n_classes))
-            self.p = ts.softmax(self.x @ self.W + self.b)
+            self.p = softmax(self.x @ self.W + self.b)
         self.session = ts.Session(self.graph)
     def set_weights(self, W, b):
         if W.shape != self.W.value.shape or b.shape != self.b.value.shape:
@@ -867,7 +867,7 @@ class Perceptron:
             self.x = ts.placeholder()
             self.W = ts.Variable(np.zeros((n_features, n_classes)))
             self.b = ts.Variable(np.zeros(n_classes))
-            self.p = ts.softmax(self.x @ self.W + self.b)
+            self.p = softmax(self.x @ self.W + self.b)
         self.session = ts.Session(self.graph)
     def set_weights(self, W, b):
         if W.shape != self.W.value.shape or b.shape != self.b.value.shape:
@@ -892,14 +892,14 @@ class Perceptron:
             self.x = ts.placeholder()
             self.W = ts.Variable(np.zeros((n_features, n_classes)))
             self.b = ts.Variable(np.zeros(n_classes))
-            self.p = ts.softmax(self.x @ self.W + self.b)
+            self.p = softmax(self.x @ self.W + self.b)
         self.session = ts.Session(self.graph)
     def set_weights(self, W, b):
         if W.shape != self.W.value.shape or b.shape != self.b.value.shape:
             raise ValueError(f"W has shape {W.shape}, the model needs {self.W.value.shape}")
         with self.graph.as_default():
             self.W, self.b = ts.Variable(W), ts.Variable(b)
-            self.p = ts.softmax(self.x @ self.W + self.b)
+            self.p = softmax(self.x @ self.W + self.b)
     def probabilities(self, X):
         return self.session.run(self.p, {self.x: X})
     def classify(self, X):
@@ -926,7 +926,7 @@ class Perceptron:
         self.W.value, self.b.value = W, b
     def probabilities(self, X):
         with self.graph.as_default():
-            p = ts.softmax(self.scores)
+            p = softmax(self.scores)
         return self.session.run(p, {self.x: X})
     def classify(self, X):
         return np.argmax(self.probabilities(X), axis=1)
@@ -944,7 +944,7 @@ class Perceptron:
             self.x = ts.placeholder()
             self.W = ts.Variable(np.zeros((n_features, n_classes)))
             self.b = ts.Variable(np.zeros(n_classes))
-            self.p = ts.softmax(self.x @ self.W + self.b)
+            self.p = softmax(self.x @ self.W + self.b)
         self.session = ts.Session(self.graph)
     def set_weights(self, W, b):
         self.W.value, self.b.value = W, b
@@ -970,7 +970,7 @@ class Perceptron:
             self.x = ts.placeholder()
             self.W = ts.Variable(np.zeros((n_features, n_classes)))
             self.b = ts.Variable(np.zeros(n_classes))
-            self.p = ts.softmax(self.x @ self.W + self.b)
+            self.p = softmax(self.x @ self.W + self.b)
         self.session = ts.Session(self.graph)
         self.shapes = (n_features, n_classes), (n_classes,)
     def set_weights(self, W, b):
@@ -982,7 +982,11 @@ class Perceptron:
     def classify(self, X):
         return np.argmax(self.probabilities(X), axis=1)
 """,
-        ["set_weights refused the weights, but only after giving them to the Variables"],
+        [
+            "✗ weights of the wrong shape",
+            "set_weights refused the weights, but only after giving W its new value",
+            "✗ W that fits, b of the wrong shape — set_weights changed W and b before refusing",
+        ],
     ),
     (
         "part2.perceptron",
@@ -995,7 +999,7 @@ class Perceptron:
             self.x = ts.placeholder()
             self.W = ts.Variable(np.zeros((n_features, n_classes)))
             self.b = ts.Variable(np.zeros(n_classes))
-            self.p = ts.softmax(self.x @ self.W + self.b)
+            self.p = softmax(self.x @ self.W + self.b)
         self.session = ts.Session(self.graph)
     def set_weights(self, W, b):
         if W.shape != self.W.value.shape or b.shape != self.b.value.shape:
@@ -1022,7 +1026,7 @@ class Perceptron:
             self.x = ts.placeholder()
             self.W = ts.Variable(np.zeros((n_features, n_classes)))
             self.b = ts.Variable(np.zeros(n_classes))
-            self.p = ts.softmax(self.W @ self.x + self.b)
+            self.p = softmax(self.W @ self.x + self.b)
         self.session = ts.Session(self.graph)
     def set_weights(self, W, b):
         if W.shape != self.W.value.shape or b.shape != self.b.value.shape:
@@ -1050,7 +1054,7 @@ class Perceptron:
             self.x = ts.placeholder()
             self.W = ts.Variable(np.zeros((n_features, n_classes)))
             self.b = ts.Variable(np.zeros(n_classes))
-            self.p = ts.softmax(self.x @ self.W + self.b)
+            self.p = softmax(self.x @ self.W + self.b)
         self.session = ts.Session(self.graph)
     def set_weights(self, W, b):
         if W.shape != self.W.value.shape or b.shape != self.b.value.shape:
@@ -1074,7 +1078,7 @@ class Perceptron:
             self.x = ts.placeholder()
             self.W = ts.Variable(np.zeros((n_features, n_classes)))
             self.b = ts.Variable(np.zeros(n_classes))
-            self.p = ts.softmax(self.x @ self.W + self.b)
+            self.p = softmax(self.x @ self.W + self.b)
         self.session = ts.Session(self.graph)
     def set_weights(self, W, b):
         if W.shape != self.W.value.shape or b.shape != self.b.value.shape:
@@ -1098,7 +1102,7 @@ class Perceptron:
             self.x = ts.placeholder()
             self.W = ts.Variable(np.zeros((n_features, n_classes)))
             self.b = ts.Variable(np.zeros(n_classes))
-            self.p = ts.softmax(self.x @ self.W + self.b)
+            self.p = softmax(self.x @ self.W + self.b)
         self.session = ts.Session()
     def set_weights(self, W, b):
         self.W.value, self.b.value = W, b
@@ -1120,7 +1124,7 @@ class Perceptron:
             self.x = ts.placeholder()
             self.W = ts.Variable(np.zeros((n_features, n_classes)))
             self.b = ts.Variable(np.zeros(n_classes))
-            self.p = ts.softmax(self.x @ self.W + self.b, name="p")
+            self.p = softmax(self.x @ self.W + self.b, name="p")
         self.session = ts.Session(self.graph)
     def set_weights(self, W, b):
         self.W.value, self.b.value = W, b
@@ -1174,9 +1178,13 @@ class softmax(ts.Operation):
         return e / e.sum(axis=1, keepdims=True)
 """,
         [
-            "✗ two rows",
-            "each row sums to 1, but the probabilities are not the softmax of the row's scores",
-            "A shift must be one and the same number for every score of a row",
+            "✓ two rows\n",
+            "✗ two rows with different largest scores",
+            "each row sums to 1, but the shift is wrong: the row maxima, one per row, have shape (2,)",
+            "they line up with the columns",
+            "the maxima must be a column, shape (2, 1)",
+            "hint 1: Each row has its own largest score",
+            "✗ large scores — a row's maximum or sum of shape (2,) does not fit the (2, 3) scores",
         ],
     ),
     (
@@ -1206,7 +1214,7 @@ class Perceptron:
             self.x = ts.placeholder()
             self.W = ts.Variable(np.zeros((n_features, n_classes)))
             self.b = ts.Variable(np.zeros(n_classes))
-            self.p = ts.softmax(self.x @ self.W + self.b)
+            self.p = softmax(self.x @ self.W + self.b)
         self.session = ts.Session(self.graph)
     def set_weights(self, W, b):
         if W.shape != self.W.value.shape or b.shape != self.b.value.shape:
@@ -1449,6 +1457,8 @@ class softmax_cross_entropy_with_logits(ts.Operation):
             "✗ two points, three classes",
             "operands could not be broadcast together with shapes (2,3) (2,)",
             "cannot be taken off the (2, 3) scores: keep the reduced axis, so that it is a column of shape (2, 1)",
+            "✗ two points, two classes — the row maxima, shape (2,), were taken off the columns: they must be a "
+            "column, shape (2, 1)",
         ],
     ),
     (
@@ -1533,7 +1543,11 @@ class softmax_cross_entropy_with_logits(ts.Operation):
         log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
         return -(labels * log_p).sum()
 """,
-        ["the shapes differ: () instead of (2,)", "this is one number for all 2 points"],
+        [
+            "the shapes differ: () instead of (2,)",
+            "this is one number, shape (): the operation gives each point's own loss, shape (2,)",
+            "✗ two points, two classes — same problem: one number (shape ()) instead of one loss per point",
+        ],
     ),
     (
         "part3.softmax_cross_entropy_with_logits",
@@ -1603,6 +1617,144 @@ def cross_entropy(c, p):
     return ts.Session().run(negative(reduce_sum(multiply(c, log(p)))))
 """,
         ["cross_entropy runs the graph", "return the node J; do not run it"],
+    ),
+    # the second learner review: each diagnosis named, and the same one said once for the other cases
+    (
+        "part2.softmax",
+        "the row sums divided without keeping their axis",
+        """
+class softmax(ts.Operation):
+    def __init__(self, a, name=None):
+        super().__init__([a], name)
+    def compute(self, a):
+        e = np.exp(a - a.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1)
+""",
+        [
+            "✗ two rows\n",
+            "the rows do not sum to 1: the row sums, one per row, have shape (2,)",
+            "the sums must be a column, shape (2, 1)",
+            "hint 1: Each row is one point",
+            "✗ two rows with different largest scores — same problem: the row sums were divided into the columns",
+        ],
+    ),
+    (
+        "part2.softmax_weights",
+        "w in a row of W instead of its column 0",
+        """
+def softmax_weights(w, b):
+    return np.array([w, 0 * w]), np.array([b, 0.0])
+""",
+        [
+            "W[:, 0] should hold w (a column); yours has it in a row: W has one row per coordinate",
+            "✗ a line with a bias: w = (2, -1), b = 0.5 — same problem: W[:, 0] should hold w (a column); "
+            "yours has it in a row",
+        ],
+    ),
+    (
+        "part2.perceptron",
+        "the library's softmax in the model's graph",
+        """
+class Perceptron:
+    def __init__(self, n_features, n_classes):
+        self.graph = ts.Graph()
+        with self.graph.as_default():
+            self.x = ts.placeholder()
+            self.W = ts.Variable(np.zeros((n_features, n_classes)))
+            self.b = ts.Variable(np.zeros(n_classes))
+            self.p = ts.softmax(self.x @ self.W + self.b)
+        self.session = ts.Session(self.graph)
+    def set_weights(self, W, b):
+        if W.shape != self.W.value.shape or b.shape != self.b.value.shape:
+            raise ValueError(f"W has shape {W.shape}, the model needs {self.W.value.shape}")
+        self.W.value, self.b.value = W, b
+    def probabilities(self, X):
+        return self.session.run(self.p, {self.x: X})
+    def classify(self, X):
+        return np.argmax(self.probabilities(X), axis=1)
+""",
+        [
+            "✗ a new model: every weight 0",
+            "the graph holds the library's softmax (ts.softmax), not the softmax you wrote in this notebook",
+            "✗ three classes — same problem: the graph holds the library's softmax, not yours",
+        ],
+    ),
+    (
+        "part2.perceptron",
+        "W changed, then b of the wrong shape refused",
+        """
+class Perceptron:
+    def __init__(self, n_features, n_classes):
+        self.graph = ts.Graph()
+        with self.graph.as_default():
+            self.x = ts.placeholder()
+            self.W = ts.Variable(np.zeros((n_features, n_classes)))
+            self.b = ts.Variable(np.zeros(n_classes))
+            self.p = softmax(self.x @ self.W + self.b)
+        self.session = ts.Session(self.graph)
+    def set_weights(self, W, b):
+        if W.shape != self.W.value.shape:
+            raise ValueError(f"W has shape {W.shape}, the model needs {self.W.value.shape}")
+        self.W.value = W
+        if b.shape != self.b.value.shape:
+            raise ValueError(f"b has shape {b.shape}, the model needs {self.b.value.shape}")
+        self.b.value = b
+    def probabilities(self, X):
+        return self.session.run(self.p, {self.x: X})
+    def classify(self, X):
+        return np.argmax(self.probabilities(X), axis=1)
+""",
+        [
+            "5 of 6 visible tests passed",
+            "✗ W that fits, b of the wrong shape",
+            "set_weights refused the weights, but only after giving W its new value",
+            "hint 1: The exercise says: refused before anything changes",
+        ],
+    ),
+    (
+        "part3.log",
+        "only values below 0 refused: the zeros let through",
+        """
+class log(ts.Operation):
+    def __init__(self, a, name=None):
+        super().__init__([a], name)
+    def compute(self, a):
+        bad = np.sum(a < 0)
+        if bad:
+            raise ValueError(f"log: {bad} values are <= 0")
+        return np.log(a)
+""",
+        [
+            "3 of 4 visible tests passed",
+            "✗ a probability that underflowed to 0",
+            "0 is not positive: your test let the 0s through (use <= 0). The input holds 2 zeros",
+        ],
+    ),
+    (
+        "part3.cross_entropy",
+        "the minus forgotten: the same problem in every case",
+        """
+def cross_entropy(c, p):
+    return reduce_sum(multiply(c, log(p)))
+""",
+        ["✗ three points, two classes — same problem: the sign is flipped"],
+    ),
+    (
+        "part3.softmax_cross_entropy_with_logits",
+        "the minus forgotten: the same problem in every case",
+        """
+class softmax_cross_entropy_with_logits(ts.Operation):
+    def __init__(self, labels, logits, name=None):
+        super().__init__([labels, logits], name)
+    def compute(self, labels, logits):
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return (labels * log_p).sum(axis=1)
+""",
+        [
+            "✗ two points, two classes — same problem: the sign is flipped",
+            "✗ the 400-times weights: a blue point on the red side — same problem: the sign is flipped",
+        ],
     ),
 ]
 
@@ -1800,7 +1952,7 @@ class reduce_sum(ts.Operation):
             "part2.perceptron",
             "softmax",
             "your code calls softmax, which is not written yet (part2.softmax: not started). "
-            "Write it first (or use ts.softmax until it is)",
+            'Write it first (check("part2.softmax") says what it still needs)',
         ),
     ],
 )
@@ -1929,3 +2081,33 @@ def test_run_graph_blames_an_invalid_order_of_the_learners_traversal_not_the_var
     assert "your traverse_postorder raised AttributeError: " in str(
         check("part1.run_graph", namespace=with_mistake(broken))
     )
+
+
+@pytest.mark.part3
+def test_the_student_stub_of_a_second_piece_names_it():
+    """The warm-up's cell defines multiply and negative: negative's stub says it is part of part3.multiply."""
+    import nbformat
+
+    from tensorslow_edu.grading.student import make_student
+
+    from .course_notebooks import NOTEBOOKS
+
+    path = next(p for p in NOTEBOOKS if p.name.startswith("03"))
+    student, _ = make_student(nbformat.read(path, as_version=4), path.name)
+    cell = next(
+        c.source
+        for c in student.cells
+        if c.cell_type == "code" and "class negative(ts.Operation)" in c.source
+    )
+    multiply, negative = cell.split("class negative(ts.Operation)")
+    stub = 'raise NotImplementedError("part3.multiply: not started yet ({}replace this line with your code)")'
+    assert stub.format("") in multiply and "negative is part" not in multiply
+    assert stub.format("negative is part of this exercise; ") in negative
+    # the grader and check() still read it as the exercise's stub
+    ns = with_mistake(
+        "class negative(ts.Operation):\n    def __init__(self, a, name=None):\n        "
+        + stub.format("negative is part of this exercise; ")
+        + "\n"
+    )
+    text = str(check("part3.multiply", namespace=ns))
+    assert "✗ negative of a number — not started yet (__init__ still raises NotImplementedError)" in text

@@ -86,10 +86,9 @@ class Sigmoid(NumPyOperation):
             hint=[
                 "e^(−a) overflows for a = −1000; the exercise text gives a second form of σ whose "
                 "exponential stays below 1 for a < 0 (exercise 'a sigmoid that does not overflow').",
-                "Let an exponential see only the elements where it cannot overflow: pick them out "
-                "first with a boolean mask (the elements >= 0, then the others), and write each "
-                "form's results into a new array at the same positions. (Another way: give both "
-                "forms the same exponential, e^(−|a|), which never exceeds 1.)",
+                "Let each form see only the elements where its exponential stays at most 1: a "
+                "boolean mask picks elements out of an array, and the same mask says where their "
+                "results belong in a new array.",
             ],
         ),
     ]
@@ -139,12 +138,25 @@ class Softmax(NumPyOperation):
         ),
         Case(
             "two rows",
-            a=np.array([[0.0, 0.0], [1.0, -1.0]]),
+            a=np.array([[0.0, -1.0], [-2.0, 0.0]]),
             hint=[
                 "Each row is one point: its probabilities are normalised by its own row's sum, not by the "
                 "column's (section 'More than two classes: softmax').",
-                "Each row's sum must divide that row only: sum over the classes, axis 1, and keep "
-                "that axis (with size 1), so that the division broadcasts row by row.",
+                "A row's sum is one number per row; divided into the (2, 2) exponentials as it comes, "
+                "shape (2,), its numbers line up with the columns (broadcasting, Part I, section "
+                "'Tensors'). Each row's sum must stand in that row.",
+            ],
+        ),
+        Case(
+            "two rows with different largest scores",
+            a=np.array([[0.0, 0.0], [1.0, -1.0]]),
+            hint=[
+                "Each row has its own largest score, and a row's shift must be that one number for "
+                "every score of the row (exercise 'a stable softmax').",
+                "A row's maximum is one number per row; taken off the (2, 2) scores as it comes, "
+                "shape (2,), its numbers line up with the columns (broadcasting, Part I, section "
+                "'Tensors'), so each row gets a different shift in each column. Each row's maximum "
+                "must stand in that row.",
             ],
         ),
         Case(
@@ -154,13 +166,77 @@ class Softmax(NumPyOperation):
                 "e^1000 overflows; shifting every score of a row by the same number changes nothing, "
                 "and these two rows lie far apart, so each needs its own shift (exercise 'a stable "
                 "softmax').",
-                "Shift each row by its own largest score (the maximum over axis 1, that axis kept, as "
-                "for the sum): one maximum for the whole array sends the second row's exponentials "
-                "all to 0, and 0/0 is NaN. The shifted scores are a new array; the input stays as it "
-                "was.",
+                "Which shift makes the largest exponential of a row exactly e^0 = 1, whatever the "
+                "row's scores? One number for the whole array cannot do it for two rows this far "
+                "apart: the second row's exponentials all fall to 0, and 0/0 is NaN. The shifted "
+                "scores are a new array; the input stays as it was.",
             ],
         ),
     ]
+
+    def computed(self, op, values, inputs):
+        """As for every operation, but a row's number of shape (n,) that does not broadcast is named."""
+        try:
+            return super().computed(op, values, inputs)
+        except ValueError as exc:
+            n, k = np.shape(inputs["a"]) if np.ndim(inputs["a"]) == 2 else (0, 0)
+            if "could not be broadcast" not in str(exc) or f"({n},)" not in str(exc):
+                raise
+            raise Mistake(
+                f"ValueError: {exc}\nA row's maximum (or a row's sum) is one number per row, shape "
+                f"({n},), and cannot be taken off (or divide) the ({n}, {k}) scores: keep the reduced "
+                f"axis, so that it is a column of shape ({n}, 1) and each row gets its own number.",
+                short=f"a row's maximum or sum of shape ({n},) does not fit the ({n}, {k}) scores: it "
+                f"must be a column, shape ({n}, 1)",
+            ) from None
+
+    @staticmethod
+    def _shifted(a, m):
+        """The softmax of the rows of ``a`` computed with the shift ``m`` (an array that broadcasts)."""
+        e = np.exp(a - m)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def _wrong_shift(self, a, value):
+        """(line, short) naming the shift that gives ``value``: the row maxima laid along the
+        columns, or each column's maximum; a generic line when neither fits."""
+        n = a.shape[0]
+        with np.errstate(all="ignore"):
+            row_max = a.max(axis=1)
+            along = self._shifted(a, row_max) if row_max.shape[0] == a.shape[1] else None
+            by_column = self._shifted(a, a.max(axis=0, keepdims=True))
+        if along is not None and np.allclose(value, along):
+            short = f"the row maxima were taken off the columns: they must be a column, shape ({n}, 1)"
+            return (
+                f"each row sums to 1, but the shift is wrong: the row maxima, one per row, have shape "
+                f"({n},), and taken off the ({n}, {a.shape[1]}) scores they line up with the columns, "
+                f"so every score of a row gets a different shift. Keep the reduced axis: the maxima "
+                f"must be a column, shape ({n}, 1), so that each row loses its own maximum (exercise "
+                f"'a stable softmax')"
+            ), short
+        if np.allclose(value, by_column):
+            short = "the shift is each column's maximum (axis 0), not each row's (axis 1)"
+            return (
+                f"each row sums to 1, but the shift is wrong: {short}, so every score of a row gets a "
+                f"different shift (exercise 'a stable softmax')"
+            ), short
+        short = "each row sums to 1, but the shift is not one and the same number across a row"
+        return (
+            "each row sums to 1, but the probabilities are not the softmax of the row's scores. A "
+            "shift must be one and the same number for every score of a row: subtracting one number "
+            "from a whole row changes nothing, different numbers within a row do (exercise 'a stable "
+            "softmax')"
+        ), short
+
+    @staticmethod
+    def _sums_along_columns(a, value):
+        """Whether ``value`` is the exponentials divided by the row sums laid along the columns."""
+        n, k = a.shape
+        if n != k:
+            return False
+        with np.errstate(all="ignore"):
+            e = np.exp(a - a.max(axis=1, keepdims=True))
+            plain = np.exp(a)
+            return any(np.allclose(value, x / x.sum(axis=1)) for x in (e, plain))
 
     def compare(self, inputs, got, want):
         verdict = super().compare(inputs, got, want)
@@ -170,25 +246,30 @@ class Softmax(NumPyOperation):
         if value.ndim != 2 or not np.all(np.isfinite(value)):
             return verdict
         if np.allclose(value.sum(axis=1), 1):
-            verdict.lines.append(
-                "each row sums to 1, but the probabilities are not the softmax of the row's "
-                "scores. A shift must be one and the same number for every score of a row: "
-                "subtracting one number from a whole row changes nothing, different numbers "
-                "within a row do (exercise 'a stable softmax')"
+            line, short = self._wrong_shift(np.asarray(inputs["a"], dtype=float), value)
+        elif self._sums_along_columns(np.asarray(inputs["a"], dtype=float), value):
+            n = value.shape[0]
+            short = f"the row sums were divided into the columns: they must be a column, shape ({n}, 1)"
+            line = (
+                f"the rows do not sum to 1: the row sums, one per row, have shape ({n},), and divided "
+                f"into the ({n}, {value.shape[1]}) exponentials they line up with the columns. Keep "
+                f"the reduced axis: the sums must be a column, shape ({n}, 1), so that each row is "
+                f"divided by its own sum"
             )
         elif value.shape[0] > 1 and np.allclose(value.sum(axis=0), 1):
-            verdict.lines.append(
-                "each column sums to 1 instead of each row: the sum runs over "
-                "the wrong axis (the classes are axis 1)"
+            line = short = (
+                "each column sums to 1 instead of each row: the sum runs over the wrong axis (the "
+                "classes are axis 1)"
             )
         elif value.shape[0] > 1 and np.isclose(value.sum(), 1):
-            verdict.lines.append(
-                "the whole array sums to 1 instead of each row: each row (one point) is divided "
-                "by the sum of its own row"
-            )
+            short = "the whole array sums to 1 instead of each row"
+            line = f"{short}: each row (one point) is divided by the sum of its own row"
         else:
             sums = np.round(value.sum(axis=1), 4).tolist()
-            verdict.lines.append(f"each row must sum to 1; the rows of yours sum to {sums}")
+            line = f"each row must sum to 1; the rows of yours sum to {sums}"
+            short = "the rows do not sum to 1"
+        verdict.lines.append(line)
+        verdict.short = short
         return verdict
 
 
@@ -256,7 +337,7 @@ class SoftmaxWeights(Exercise):
         return {"p(blue)": (e / e.sum(axis=1, keepdims=True))[:, 0]}
 
     def compare(self, inputs, got, want):
-        got = self.blue(got)
+        weights, got = got, self.blue(got)
         verdict = compare_values(got, want, self.rtol, self.atol)
         if verdict.passed:
             return verdict
@@ -265,14 +346,32 @@ class SoftmaxWeights(Exercise):
         )
         p = got.get("p(blue)") if isinstance(got, dict) else None
         if isinstance(p, np.ndarray) and p.shape == want["p(blue)"].shape:
-            if np.allclose(p, 1 - want["p(blue)"]):
-                verdict.lines.append("your column 0 is red's probability: the columns are swapped")
-            elif np.allclose(p, _sigma(2 * (self.POINTS @ inputs["w"] + inputs["b"]))):
-                verdict.lines.append(
-                    "your scores differ by 2(w·x + b), twice too much: the hand-made "
-                    "W of the text is steeper than the sigmoid perceptron"
-                )
+            line, short = self._diagnosis(inputs, weights, p, want["p(blue)"])
+            if line:
+                verdict.lines.append(line)
+                verdict.short = short
         return verdict
+
+    def _diagnosis(self, inputs, weights, p, want):
+        """(line, short) naming what went wrong in the weights, or (None, None)."""
+        score = self.POINTS @ inputs["w"] + inputs["b"]
+        if np.allclose(p, 1 - want):
+            return "your column 0 is red's probability: the columns are swapped", "the columns are swapped"
+        if np.allclose(p, _sigma(2 * score)):
+            return (
+                "your scores differ by 2(w·x + b), twice too much: the hand-made "
+                "W of the text is steeper than the sigmoid perceptron"
+            ), "the scores differ by 2(w·x + b), twice too much"
+        W = weights["W"]
+        if W.shape[0] == W.shape[1]:
+            turned = self.blue({"W": W.T, "b": weights["b"]})["p(blue)"]
+            if np.allclose(turned, want) or np.allclose(turned, 1 - want):
+                short = "W[:, 0] should hold w (a column); yours has it in a row"
+                return (
+                    f"{short}: W has one row per coordinate of x and one column per class, and "
+                    f"column j gives class j's score"
+                ), short
+        return None, None
 
 
 def _reference_probabilities(W, b, X):
@@ -291,6 +390,20 @@ def _graphs_of(model, default):
         if graph is not None and all(graph is not f for f in found):
             found.append(graph)
     return found or [default]
+
+
+def _library_softmax(cls, graphs):
+    """Whether the graphs hold the library's softmax where the class's own namespace holds
+    another softmax (the learner's). A class that reads softmax by name passes, whatever it is:
+    the learner's, or the library's stand-in that my_pieces puts under that name."""
+    namespaces = [
+        f.__globals__ for f in vars(cls).values() if isinstance(getattr(f, "__globals__", None), dict)
+    ]
+    return any(
+        type(node) is pc.softmax and any(ns.get("softmax", pc.softmax) is not pc.softmax for ns in namespaces)
+        for graph in graphs
+        for node in graph.operations
+    )
 
 
 def _shape_of(value):
@@ -386,6 +499,20 @@ class Perceptron(Exercise):
                 "changing anything.",
             ],
         ),
+        Case(
+            "W that fits, b of the wrong shape",
+            n_features=2,
+            n_classes=2,
+            weights=[[np.array([[1.0, -1.0], [1.0, -1.0]]), np.zeros(3)]],
+            X=np.array([[2.5, 3.0], [0.0, 0.0]]),
+            error=True,
+            hint=[
+                "The exercise says: refused before anything changes. A call that fails must leave "
+                "the model as it was, W included (exercise 'a perceptron that is built once').",
+                "Here W fits and b does not: by the time the test of b fails, has W already been "
+                "given its new value? Every test comes before every change.",
+            ],
+        ),
     ]
 
     def describe(self, inputs):
@@ -399,7 +526,7 @@ class Perceptron(Exercise):
             try:
                 return self._use(obj, inputs, default)
             except NotImplementedError as exc:
-                raise other_stub(exc, self.id, " (or use ts.softmax until it is)") or exc  # noqa: B904
+                raise other_stub(exc, self.id, ' (check("part2.softmax") says what it still needs)') or exc  # noqa: B904
 
     def _variables(self, model, inputs, default):
         """The model's graph, and its Variables W and b, found by their shapes."""
@@ -432,6 +559,13 @@ class Perceptron(Exercise):
     def _use(self, obj, inputs, default):
         model = obj(int(inputs["n_features"]), int(inputs["n_classes"]))
         graphs, W, b = self._variables(model, inputs, default)
+        if _library_softmax(obj, graphs):
+            raise Mistake(
+                "the graph holds the library's softmax (ts.softmax), not the softmax you wrote in "
+                "this notebook: make the probabilities node with your own softmax, called by its "
+                "name, as the exercise asks, so that the model runs on your engine.",
+                short="the graph holds the library's softmax, not yours",
+            )
         sizes = [(len(graph.operations), len(graph.variables)) for graph in graphs]
         for new_W, new_b in inputs["weights"]:
             before = (W.value.copy(), b.value.copy())
@@ -440,11 +574,19 @@ class Perceptron(Exercise):
             except Exception as exc:
                 if not inputs.get("error") or isinstance(exc, NotImplementedError):
                     raise
-                if not (np.array_equal(W.value, before[0]) and np.array_equal(b.value, before[1])):
+                changed = [
+                    name
+                    for name, variable, old in (("W", W, before[0]), ("b", b, before[1]))
+                    if not (np.shape(variable.value) == old.shape and np.array_equal(variable.value, old))
+                ]
+                if changed:
+                    which = " and ".join(changed)
+                    its = "their new values" if len(changed) > 1 else "its new value"
                     raise Mistake(
-                        "set_weights refused the weights, but only after giving them to the "
-                        "Variables: the model is left with weights it cannot use. Compare the shapes "
-                        "first, and change the Variables only when both fit."
+                        f"set_weights refused the weights, but only after giving {which} {its}: "
+                        f"the model is left with weights that were never accepted. Compare the "
+                        f"shapes of both W and b first, and change the Variables only when both fit.",
+                        short=f"set_weights changed {which} before refusing the weights",
                     ) from None
                 return {
                     "raised": type(exc).__name__,

@@ -344,13 +344,25 @@ class Log(NumPyOperation):
     def compare(self, inputs, got, want):
         if "raised" in want and isinstance(got, dict) and "raised" in got:
             if got.get("raised") in ("RuntimeWarning",):
-                return Verdict(
-                    False,
-                    [
-                        f"NumPy warned: {got.get('message')}",
-                        f"expected {self.error_kinds} raised before np.log is called",
-                    ],
-                )
+                lines = [
+                    f"NumPy warned: {got.get('message')}",
+                    f"expected {self.error_kinds} raised before np.log is called",
+                ]
+                a = np.asarray(inputs["a"])
+                short = None
+                if "divide by zero" in str(got.get("message")) and np.any(a == 0):
+                    short = "0 is not positive: your test let the 0s through (use <= 0)"
+                    lines.append(
+                        f"{short}. The input holds {int(np.sum(a == 0))} zeros, and log 0 is −∞: "
+                        f"they must be refused like the negative values"
+                    )
+                elif "invalid value" in str(got.get("message")) and np.any(a < 0):
+                    short = "negative values got through your test: refuse every value <= 0"
+                    lines.append(
+                        f"{short}. The input holds {int(np.sum(a < 0))} negative values, whose "
+                        f"logarithm is not a real number (NaN)"
+                    )
+                return Verdict(False, lines, short=short)
         return super().compare(inputs, got, want)
 
 
@@ -438,21 +450,24 @@ class CrossEntropy(Exercise):
                 raise Mistake(
                     f"{type(exc).__name__}: {exc}\ncross_entropy runs the graph, but c and p have no "
                     f"values yet when it is called: return the node J; do not run it. Whoever "
-                    f"calls cross_entropy runs J later, with the values of the placeholders in the feed."
+                    f"calls cross_entropy runs J later, with the values of the placeholders in the feed.",
+                    short="cross_entropy runs the graph: return the node J; do not run it",
                 ) from None
             order = graph.execution_order([node])
             for name, placeholder in (("c", c), ("p", p)):
                 if placeholder not in order:
                     raise Mistake(
                         f"the node returned does not depend on {name}: J is built from both "
-                        f"c and p, with operations, so that Part IV can differentiate it."
+                        f"c and p, with operations, so that Part IV can differentiate it.",
+                        short=f"the node returned does not depend on {name}",
                     )
             for node in order:
                 if type(node).__name__ == "log" and c in node.input_nodes:
                     raise Mistake(
                         "the graph takes the log of c, the targets: the log belongs to p, the "
                         "probabilities, as in J = −Σ_i Σ_j c_ij log p_ij (the one-hot c holds zeros, "
-                        "whose log is −∞). cross_entropy(c, p) receives the targets first."
+                        "whose log is −∞). cross_entropy(c, p) receives the targets first.",
+                        short="the graph takes the log of c, the targets, not of p",
                     )
             library = _library_operation_used(obj, order)
             if library:
@@ -460,7 +475,8 @@ class CrossEntropy(Exercise):
                     f"the graph holds the library's {library} (ts.{library}"
                     f"{OPERATORS.get(library, '')}), not the {library} you wrote in this notebook: "
                     f"build J by calling your own operations by name, as the exercise asks, so "
-                    f"that the engine you carry to Parts IV and V is yours."
+                    f"that the engine you carry to Parts IV and V is yours.",
+                    short=f"the graph holds the library's {library}, not yours",
                 )
             return {
                 "value": as_array(
@@ -480,17 +496,22 @@ class CrossEntropy(Exercise):
         J, n = float(want["value"]), len(inputs["c"])
         if value.ndim > 0:
             left = "classes" if value.shape == (inputs["c"].shape[1],) else "points"
-            verdict.lines.append(
+            short = f"J must be one number: the sum must run over the {left} too"
+            line = (
                 f"J must be one number (shape ()), not an array of shape {value.shape}: "
                 f"the sum must run over the {left} too, not only over the "
                 f"{'points' if left == 'classes' else 'classes'}"
             )
-        elif np.isclose(float(value), -J):
-            verdict.lines.append("the sign is flipped: J is the negative log-likelihood")
+        elif np.isclose(float(value), -J) and not np.isclose(J, 0):
+            short = "the sign is flipped"
+            line = f"{short}: J is the negative log-likelihood, a number ≥ 0, since log p_ij ≤ 0"
         elif n > 1 and np.isclose(float(value), J / n):
-            verdict.lines.append(
-                f"this is the mean over the {n} points; J is their sum (section 'Sum or mean')"
-            )
+            short = "the mean instead of the sum"
+            line = f"this is the mean over the {n} points; J is their sum (section 'Sum or mean')"
+        else:
+            return verdict
+        verdict.lines.append(line)
+        verdict.short = short
         return verdict
 
 
@@ -506,44 +527,54 @@ def _log_softmax(a, max_axis=1, max_kept=True, sum_axis=1, sum_kept=True, m_back
     return (a - m if m_back else a) - log_sum
 
 
-# (the slip, what it computes from labels c and scores a): the values a learner's loss is compared with
+# (the slip in one line, in full, what it computes from labels c and scores a): the values a
+# learner's loss is compared with
 SLIPS = [
     (
+        "the sign is flipped",
         "the sign is flipped: each point's loss is −Σ_j c_ij log p_ij, a number ≥ 0, since log p_ij ≤ 0",
         lambda c, a: (c * _log_softmax(a)).sum(axis=1),
     ),
     (
+        "the shift m_i is taken off inside the sum but not from a_ij itself",
         "the shift m_i is taken off inside the sum but not from a_ij itself: log p_ij = a_ij − m_i − "
         "log Σ_k e^(a_ik − m_i) has the shift in both places, so that it cancels",
         lambda c, a: -(c * _log_softmax(a, m_back=False)).sum(axis=1),
     ),
     (
+        "the row maxima, shape ({n},), were taken off the columns: they must be a column, shape ({n}, 1)",
         "the shift is not the same across a row: each row's largest score m_i must be taken off its own "
         "row, so the maxima must stay a column, shape (n, 1) (keep the reduced axis); as a vector of "
         "shape (n,) they are taken off the columns",
         lambda c, a: -(c * _log_softmax(a, max_kept=False)).sum(axis=1),
     ),
     (
+        "the maximum is taken over each column (axis 0), not over each row (axis 1)",
         "the shift is not the same across a row: the maximum is taken over each column (axis 0), "
         "not over each row's scores (axis 1)",
         lambda c, a: -(c * _log_softmax(a, max_axis=0)).sum(axis=1),
     ),
     (
+        "the row sums in the log, shape ({n},), were taken off the columns: they must be a column, shape "
+        "({n}, 1)",
         "the sum inside the log is not taken off its own row: each row's Σ_k e^(a_ik − m_i) must stay a "
         "column, shape (n, 1) (keep the reduced axis); as a vector of shape (n,) it is taken off the columns",
         lambda c, a: -(c * _log_softmax(a, sum_kept=False)).sum(axis=1),
     ),
     (
+        "the sum inside the log runs over the points (axis 0), not over the classes (axis 1)",
         "the sum inside the log runs over the points (axis 0); it runs over the classes k of each row "
         "(axis 1), as in a softmax",
         lambda c, a: -(c * _log_softmax(a, sum_axis=0)).sum(axis=1),
     ),
     (
+        "the sum inside the log runs over every score, not over each row's classes (axis 1)",
         "the sum inside the log runs over every score of the array; it runs over the classes k of each "
         "row only (axis 1), as in a softmax",
         lambda c, a: -(c * _log_softmax(a, sum_axis=None)).sum(axis=1),
     ),
     (
+        "the last sum ran over the points (axis 0), not over each row's classes (axis 1)",
         "the last sum ran over the points (axis 0), so each entry belongs to a class, not to a point: "
         "each point's loss is the sum over its own row, the classes (axis 1)",
         lambda c, a: -(c * _log_softmax(a)).sum(axis=0),
@@ -635,7 +666,8 @@ class SoftmaxCrossEntropy(NumPyOperation):
                     f"NumPy warned: overflow encountered in exp. The scores reach "
                     f"{np.max(np.abs(scores)):g} here, and e to that power is beyond the largest "
                     f"float: exponentiate only the shifted scores a − m, whose largest entry in each "
-                    f"row is 0, never the scores themselves (exercise 'the loss from the scores')."
+                    f"row is 0, never the scores themselves (exercise 'the loss from the scores').",
+                    short="e to the power of the unshifted scores overflows",
                 ) from None
             if "divide by zero encountered in log" in said:
                 raise Mistake(
@@ -645,7 +677,8 @@ class SoftmaxCrossEntropy(NumPyOperation):
                     "e^(a − m) with an m that is not that row's own maximum (one m for the whole "
                     "array sends every exponential of a distant row to 0). Write log p_ij from the "
                     "scores, a_ij − m_i − log Σ_k e^(a_ik − m_i): with each row's own maximum the sum "
-                    "in that log is at least 1 (its largest term is e^0), so no log of 0 is taken."
+                    "in that log is at least 1 (its largest term is e^0), so no log of 0 is taken.",
+                    short="a log of 0: a value that underflowed to 0 went into a log",
                 ) from None
             raise
         except ValueError as exc:
@@ -655,7 +688,9 @@ class SoftmaxCrossEntropy(NumPyOperation):
                     f"ValueError: {exc}\nA row's maximum (or a row's sum) is one number per point, "
                     f"shape ({n},), and cannot be taken off the ({n}, {k}) scores: keep the reduced "
                     f"axis, so that it is a column of shape ({n}, 1) and each row gets its own number "
-                    f"(as in your softmax of Part II)."
+                    f"(as in your softmax of Part II).",
+                    short=f"a row's maximum or sum of shape ({n},) does not fit the ({n}, {k}) scores: "
+                    f"it must be a column, shape ({n}, 1)",
                 ) from None
             raise
 
@@ -665,41 +700,52 @@ class SoftmaxCrossEntropy(NumPyOperation):
         if verdict.passed or not isinstance(value, np.ndarray):
             return verdict
         c, a = inputs["labels"], inputs["logits"]
+        line, short = self._diagnosis(c, a, value, want["value"])
+        if line:
+            verdict.lines.append(line)
+            verdict.short = short
+        return verdict
+
+    @staticmethod
+    def _diagnosis(c, a, value, want):
+        """(line, short) naming what went wrong in a result of the wrong shape or value; (None, None)."""
         n, k = a.shape
         if value.shape == ():
-            verdict.lines.append(
-                f"this is one number for all {n} points: the operation gives each point's own loss, "
+            short = f"one number (shape ()) instead of one loss per point (shape ({n},))"
+            return (
+                f"this is one number, shape (): the operation gives each point's own loss, "
                 f"shape ({n},), summed over the classes of its row only (J is their sum, taken by a "
                 f"reduce_sum after it)"
-            )
-        elif value.shape == (k,) and k != n:
-            verdict.lines.append(
+            ), short
+        if value.shape == (k,) and k != n:
+            short = SLIPS[-1][0]
+            return (
                 "this is one number per class: the last sum ran over the points (axis 0); each "
                 "point's loss is the sum over its own row, the classes (axis 1)"
-            )
-        elif value.shape == (n, k):
-            verdict.lines.append(
+            ), short
+        if value.shape == (n, k):
+            short = "one number per class of each point, not one per point"
+            return (
                 "this is one number per class of each point: a point's loss is one number, the sum "
                 "over the classes j of −c_ij log p_ij"
-            )
-        elif value.shape == want["value"].shape and np.all(np.isfinite(value)):
-            capped = (want["value"] > 50) & (value < want["value"] / 2)
-            if capped.any():
-                i = int(np.argmax(capped))
-                verdict.lines.append(
-                    f"point {i} costs {value[i]:.4g} where its loss is {want['value'][i]:.4g}: a loss "
-                    f"this much too small comes from a floor under p (a small number added to it, or a "
-                    f"clip), which the tiny probability of a confidently wrong point hits. Written from "
-                    f"the scores, log p needs no floor"
-                )
-                return verdict
-            with np.errstate(all="ignore"):
-                for text, slip in SLIPS:
-                    try:
-                        wrong = slip(c, a)
-                    except ValueError:  # a slip whose shapes do not broadcast for these inputs
-                        continue
-                    if wrong.shape == value.shape and np.allclose(value, wrong, rtol=1e-6, atol=1e-9):
-                        verdict.lines.append(text)
-                        break
-        return verdict
+            ), short
+        if value.shape != want.shape or not np.all(np.isfinite(value)):
+            return None, None
+        with np.errstate(all="ignore"):
+            for short, text, slip in SLIPS:
+                try:
+                    wrong = slip(c, a)
+                except ValueError:  # a slip whose shapes do not broadcast for these inputs
+                    continue
+                if wrong.shape == value.shape and np.allclose(value, wrong, rtol=1e-6, atol=1e-9):
+                    return text, short.format(n=n)
+        capped = (want > 50) & (value < want / 2)
+        if capped.any():
+            i = int(np.argmax(capped))
+            return (
+                f"point {i} costs {value[i]:.4g} where its loss is {want[i]:.4g}: a loss this much too "
+                f"small comes from a floor under p (a small number added to it, or a clip), which the "
+                f"tiny probability of a confidently wrong point hits. Written from the scores, log p "
+                f"needs no floor"
+            ), "a floor under p: a confidently wrong point costs far too little"
+        return None, None

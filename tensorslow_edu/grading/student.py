@@ -24,12 +24,25 @@ class AuthoringError(Exception):
     """An instructor notebook breaks a rule of AUTHORING.md; the message names the cell and the fix."""
 
 
-def stub(indent, exercise_id):
+def stub(indent, exercise_id, piece=None):
+    """The lines that replace a solution region; ``piece`` names the object the region belongs to
+    when it is not the one the exercise is named after (negative in part3.multiply, say)."""
+    part_of_it = f"{piece} is part of this exercise; " if piece else ""
     return [
         f"{indent}# YOUR CODE HERE",
         f'{indent}raise NotImplementedError("{exercise_id}: not started yet '
-        f'(replace this line with your code)")',
+        f'({part_of_it}replace this line with your code)")',
     ]
+
+
+def _piece_at(tree, number, exercise_id, part):
+    """The name of the top-level def or class holding line ``number``, when it is not the object
+    the exercise is named after; else None."""
+    named = next(e.obj for e in exercises_of_part(part) if e.id == exercise_id)
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.lineno <= number <= node.end_lineno:
+            return node.name if node.name != named else None
+    return None
 
 
 def exercise_of_cell(source, part, where):
@@ -85,12 +98,13 @@ def strip_cell(source, part, where):
                     f"to bottom. Move the markers into the body of the def."
                 )
             region = begin.group("indent")
+            piece = _piece_at(tree, number, exercise_id, part)
         elif end:
             if region is None:
                 raise AuthoringError(
                     f"{where}, line {number}: '### END SOLUTION' without a '### BEGIN SOLUTION' before it."
                 )
-            out += stub(region, exercise_id)
+            out += stub(region, exercise_id, piece)
             region = None
         elif region is None:
             out.append(line)
