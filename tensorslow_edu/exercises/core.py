@@ -158,11 +158,10 @@ class Watched(np.ndarray):
     """An array handed to the learner's code that notes what NumPy did with it.
 
     Every NumPy operation on it still runs as usual, on plain arrays (so the
-    results are plain arrays), but two things are written down in its ``Handed``:
-    an operation that writes into it (``+=``, ``out=``), even one that NumPy then
-    refuses, and an operation that NumPy refused with a ValueError (shapes that
-    do not broadcast or align), which shows that NumPy, not the learner's code,
-    found the clash.
+    results are plain arrays), but an operation that NumPy refused with a
+    ValueError is written down in its ``Handed``: shapes that do not broadcast or
+    align (NumPy, not the learner's code, found the clash), and an attempt to
+    write into it (``+=``, ``out=``) that failed, which the snapshot cannot see.
     """
 
     def __array_finalize__(self, obj):
@@ -170,8 +169,6 @@ class Watched(np.ndarray):
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         out = kwargs.get("out", ())
-        if self._handed is not None and any(isinstance(o, np.ndarray) for o in out):
-            self._handed.written(out, f"np.{ufunc.__name__}")
         inputs = tuple(_plain(x) for x in inputs)
         if out:
             kwargs["out"] = tuple(_plain(o) for o in out)
@@ -179,6 +176,8 @@ class Watched(np.ndarray):
             return getattr(ufunc, method)(*inputs, **kwargs)
         except ValueError as exc:
             self._refused(f"np.{ufunc.__name__}", inputs, exc)
+            if self._handed is not None and out:
+                self._handed.written(kwargs["out"], f"np.{ufunc.__name__}")
             raise
 
     def __array_function__(self, func, types, args, kwargs):
@@ -205,7 +204,7 @@ class Handed:
 
     def __init__(self):
         self.items = []
-        self.attempts = []  # (what, kind, operation) of a handed array written into
+        self.attempts = []  # (what, kind, operation): a handed array an operation failed to write into
         self.refusals = []
 
     def give(self, array, what, kind="input"):
@@ -247,10 +246,11 @@ class Handed:
                 f"{what} was changed in place: {where}. {WHY_UNCHANGED[kind]}",
                 short=f"{what} was changed in place",
             )
-        for what, kind, operation in self.attempts:  # written into, though NumPy refused or it stayed equal
+        for what, kind, operation in self.attempts:  # a write into it that NumPy refused
             return Mistake(
-                f"{what} was changed in place: {operation} was told to write its result into it "
-                f"(as `+=`, `-=`, `*=` or out= do). {WHY_UNCHANGED[kind]}",
+                f"{what} was to be changed in place: {operation} was told to write its result into "
+                f"it (as `+=`, `-=`, `*=` or out= do), which NumPy refused here only because the "
+                f"result has another shape. {WHY_UNCHANGED[kind]}",
                 short=f"{what} was changed in place",
             )
         return None
@@ -753,7 +753,9 @@ def compare_values(got, want, rtol=1e-6, atol=1e-9, label=""):
         return Verdict(True)
 
     def failed(lines, short=None):
-        return Verdict(False, [f"{label}:", *[f"  {line}" for line in lines]] if label else lines, short=short)
+        return Verdict(
+            False, [f"{label}:", *[f"  {line}" for line in lines]] if label else lines, short=short
+        )
 
     want = np.asarray(want, dtype=np.float64)
     if not isinstance(got, np.ndarray):

@@ -21,6 +21,7 @@ from .core import (
     compare_values,
     fmt_value,
     hand,
+    numpy_refusals,
     register,
 )
 from .graphs import ancestors, build, describe, inputs_of, names_of
@@ -342,8 +343,22 @@ class RunGraph(Exercise):
         feed = {nodes[k]: hand(v, f"feed_dict[{k}]") for k, v in inputs["feed"].items()}
         if inputs.get("as_list"):  # fed as the text feeds it, a plain list
             feed = {node: value.tolist() for node, value in feed.items()}
+        target = nodes[inputs["target"]]
         try:
-            value = as_array(obj(nodes[inputs["target"]], feed))
+            value = obj(target, feed)
+            if value is None and target.output is None:  # nothing returned, as nothing was stored
+                kind = (
+                    "neither fed nor computed: the third kind of node"
+                    if not isinstance(target, (g.placeholder, g.Operation))
+                    else "a node of the order like any other"
+                )
+                raise Mistake(
+                    f"the result is None, and so is {target.name}.output: {target.type_name} "
+                    f"{target.name!r} was given no output. It is {kind}, and every node of the order "
+                    f"needs its output, whatever its kind.",
+                    short=f"node {target.name!r} ({target.type_name}) was given no output",
+                )
+            value = as_array(value)
         except (BadReturn, ReferenceUnavailable):  # already explained
             raise
         except Exception as exc:
@@ -379,7 +394,7 @@ class RunGraph(Exercise):
                     f"KeyError: {key!r}. run_graph looked up the {kind} {key.name!r} in "
                     f"feed_dict, which holds only the placeholders' values. A {kind} is "
                     f"neither fed nor computed: it is the third kind of node.",
-                    short=f"it looked up the {kind} {key.name!r} in feed_dict",
+                    short=f"it looked up {key.name!r} (a {kind}) in feed_dict",
                 )
             if isinstance(key, str) and isinstance(nodes.get(key), g.placeholder):
                 return Mistake(
@@ -399,7 +414,7 @@ class RunGraph(Exercise):
                     f"{type(exc).__name__}: {exc}. An input value was None: {node.type_name} "
                     f"{node.name!r} was given no output before its consumer {failed.name!r} was "
                     f"computed. Every node of the order needs one, whatever its kind.",
-                    short=f"{node.type_name} {node.name!r} was given no output",
+                    short=f"node {node.name!r} ({node.type_name}) was given no output",
                 )
         return None
 
@@ -600,6 +615,8 @@ class OwnOperation(Exercise):
                     "is_value_error": isinstance(exc, self.error_types),
                     "message": str(exc)[:500],
                     "numpy": str(exc) == self.numpy_error(inputs),
+                    # NumPy refused the inputs on the way: it found the clash, not the learner's check
+                    "numpy_found": self.numpy_op is not None and bool(numpy_refusals()),
                 }
             return {"value": as_array(result)}
 
@@ -661,6 +678,17 @@ class OwnOperation(Exercise):
         shapes = [str(np.shape(inputs[n])) for n in self.names_of_inputs(inputs)]
         return f"the shape{'s' if len(shapes) > 1 else ''} {' and '.join(shapes)}", shapes
 
+    def clash(self, inputs):
+        """The two sizes that do not fit in an error case, which its message must name besides
+        ``error_names`` (found only by checking the rule), or None."""
+        return None
+
+    def names_clash(self, message, texts, sizes):
+        """Whether ``message`` names both ``sizes``, outside the ``texts`` it must name anyway."""
+        for text in texts:
+            message = message.replace(text, " ")
+        return all(re.search(rf"(?<![\w.]){size}(?![\w.])", message) for size in sizes)
+
     def compare(self, inputs, got, want):
         name = self.op_name(inputs)
         if "raised" in want:
@@ -681,6 +709,7 @@ class OwnOperation(Exercise):
                     short=f"{got.get('raised')} instead of {self.error_kinds}",
                 )
             message = got.get("message", "")
+            first = f"NumPy found the clash, your {name} did not check the shapes first"
             if got.get("numpy"):
                 return Verdict(
                     False,
@@ -690,7 +719,19 @@ class OwnOperation(Exercise):
                         f"did not look at the shapes first. Check them before computing, and raise "
                         f"{self.error_kinds} of your own that names {what}.",
                     ],
-                    short=f"NumPy's own error: your {name} did not check the shapes",
+                    short=first,
+                )
+            if got.get("numpy_found"):
+                return Verdict(
+                    False,
+                    [
+                        f"the error says: {message}",
+                        f"but NumPy found the clash: your {name} let NumPy try with shapes that do not "
+                        f"fit and passed its error on in words of its own. The exercise asks your {name} "
+                        f"to apply the rule itself: compare the sizes before computing, and raise "
+                        f"{self.error_kinds} when a pair does not fit, before NumPy is ever asked.",
+                    ],
+                    short=first,
                 )
             if not all(re.search(rf"(?<![\w.]){re.escape(t)}(?![\w.])", message) for t in texts):
                 return Verdict(
@@ -701,6 +742,19 @@ class OwnOperation(Exercise):
                     ],
                     short=f"the error does not name {what}",
                 )
+            sizes = self.clash(inputs)
+            if sizes and not self.names_clash(message, texts, sizes):
+                pair = f"{sizes[0]} against {sizes[1]}"
+                return Verdict(
+                    False,
+                    [
+                        f"the error says: {message}",
+                        f"besides {what}, it must name the two sizes that do not fit, {pair}, as the "
+                        f"library's message names its sizes: your check found them, and they tell "
+                        f"whoever meets the error where to look.",
+                    ],
+                    short=f"the error does not name the sizes that clash, {pair}",
+                )
             return Verdict(True)
         if "value" not in got:
             return Verdict(
@@ -710,14 +764,34 @@ class OwnOperation(Exercise):
         return compare_values(got["value"], want["value"], self.rtol, self.atol)
 
 
+def broadcast_clash(shape_a, shape_b):
+    """The first pair of sizes, from the right, that is neither equal nor holds a 1; None if the
+    shapes broadcast."""
+    for m, n in zip(reversed(shape_a), reversed(shape_b)):
+        if m != n and 1 not in (m, n):
+            return m, n
+    return None
+
+
+def matmul_clash(shape_a, shape_b):
+    """(the last size of a, the size of b it is summed with) when they differ, else None."""
+    if not shape_a or not shape_b:
+        return None
+    summed = shape_b[0] if len(shape_b) == 1 else shape_b[-2]
+    return (shape_a[-1], summed) if shape_a[-1] != summed else None
+
+
 class add(g.add):
-    """The library's add as the learner's stand-in: its shape error comes from compute itself."""
+    """The library's add as the learner's stand-in: compute checks the rule of broadcasting first."""
 
     def compute(self, a, b):
-        try:
-            return a + b
-        except ValueError:
-            raise ValueError(f"add: shapes {np.shape(a)} and {np.shape(b)} cannot be broadcast") from None
+        clash = broadcast_clash(np.shape(a), np.shape(b))
+        if clash:
+            raise ValueError(
+                f"add: shapes {np.shape(a)} and {np.shape(b)} cannot be broadcast: "
+                f"{clash[0]} against {clash[1]}, and neither is 1"
+            )
+        return a + b
 
 
 @register
@@ -803,6 +877,9 @@ class Add(OwnOperation):
         ),
     ]
 
+    def clash(self, inputs):
+        return broadcast_clash(np.shape(inputs["a"]), np.shape(inputs["b"]))
+
     def refused(self, inputs, message):
         if "broadcast" in message and "operand" in message:
             return None  # NumPy's own error (from `+=` on a smaller array, say), not a check of the shapes
@@ -816,13 +893,17 @@ class Add(OwnOperation):
 
 
 class matmul(g.matmul):
-    """The library's matmul as the learner's stand-in: its shape error comes from compute itself."""
+    """The library's matmul as the learner's stand-in: compute checks the sizes first."""
 
     def compute(self, a, b):
-        try:
-            return a @ b
-        except ValueError:
-            raise ValueError(f"matmul: shapes {np.shape(a)} and {np.shape(b)} do not align") from None
+        if not np.ndim(a) or not np.ndim(b):
+            raise ValueError(f"matmul needs arrays: shapes {np.shape(a)} and {np.shape(b)}")
+        clash = matmul_clash(np.shape(a), np.shape(b))
+        if clash:
+            raise ValueError(
+                f"matmul: shapes {np.shape(a)} and {np.shape(b)} do not align: {clash[0]} != {clash[1]}"
+            )
+        return a @ b
 
 
 @register
@@ -837,6 +918,9 @@ class Matmul(OwnOperation):
     forbids = ("tensorslow_edu.graph.matmul.compute",)
     reference = matmul
     numpy_op = staticmethod(np.matmul)
+
+    def clash(self, inputs):
+        return matmul_clash(np.shape(inputs["a"]), np.shape(inputs["b"]))
 
     cases = [
         Case(
