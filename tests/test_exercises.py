@@ -530,9 +530,8 @@ def test_a_hint_beyond_the_last_says_which_is_the_last(double_exercise):
 
 def test_operation_init_without_a_list_is_explained():
     """super().__init__(a, name) hands ts.Operation one node, not a list: said in words, in every part."""
-    from tensorslow_edu.exercises.core import operation_init_mistake
-
     import tensorslow_edu as ts
+    from tensorslow_edu.exercises.core import operation_init_mistake
 
     class negative(ts.Operation):
         def __init__(self, a, name=None):
