@@ -282,7 +282,10 @@ MISTAKES = {
         "part6.square",
         square_and_mean("np.mean(A, axis=self.axis)", "np.sum(A, axis=self.axis) / len(A)"),
         "the mean of every entry",
-        ["value:\n        expected: 4.", "this divides by the number of rows, 2; each mean averages 6 entries"],
+        [
+            "value:\n        expected: 4.",
+            "this divides by the number of rows, 2; each mean averages 6 entries",
+        ],
     ),
     "mean keeps the averaged axis": (
         "part6.square",
