@@ -1819,6 +1819,23 @@ def test_hints_name_where_the_idea_is_explained_and_never_give_the_answer(exerci
                 assert line not in hint, (case.name, line)
 
 
+@pytest.mark.part1
+@pytest.mark.parametrize("exercise_id", [e for e in IDS if e.startswith("part1.")])
+def test_part1_specific_hints_name_an_idea_not_the_code(exercise_id):
+    """A hint 2 asks a question or states a principle: no calls, subscripts, attributes or assignments."""
+    code = re.compile(r"(?<!ts)\.\w+\(|\w\(\w|\w\[\w|\*\w|\w = |\bappend\b|\bdef\b|\.shape|\bnode\.\w")
+    for case in get_exercise(exercise_id).cases:
+        for hint in case.hints[1:]:
+            assert not code.search(hint), (case.name, hint)
+
+
+@pytest.mark.part1
+def test_a_hint_beyond_the_last_says_so_and_shows_the_last():
+    wrong = MISTAKES[0][2]  # a traversal without a memo of visited nodes
+    text = str(check("part1.traverse_postorder", namespace=with_mistake(wrong), hint=5))
+    assert "(there is no hint 5; hint 2 is the last)\n      hint 2: How would your function know" in text
+
+
 @pytest.mark.parametrize("exercise_id", BY_PART)
 def test_sections_named_in_hints_exist_in_the_notebooks(exercise_id):
     import nbformat

@@ -151,7 +151,7 @@ class TraversePostorder(Exercise):
             hint=[
                 "A node with no input nodes: the list holds the node itself (section 'The order of the "
                 "computation').",
-                "Your function must return a list, even for a single node: [node].",
+                "What is the order of a node that needs nothing? Still a list, with a single entry.",
             ],
             graph=[["x", "placeholder"]],
             target="x",
@@ -162,8 +162,8 @@ class TraversePostorder(Exercise):
                 "Post-order: a node is written down only after all of its input nodes, found by applying "
                 "the same rule to each of them (section 'The order of the computation', and the worked "
                 "order A, x, y, b, z below it).",
-                "Write a helper visit(node) that first calls visit on each of node.input_nodes and only "
-                "then appends node to the list.",
+                "When you are about to write a node down, which nodes must already be in the list? The "
+                "same rule, applied to each input before the node itself, is what puts them there.",
             ],
             graph=WORKED,
             target="z",
@@ -173,7 +173,8 @@ class TraversePostorder(Exercise):
             hint=[
                 "In a graph, unlike a tree, one node can be the input of several operations; it is listed "
                 "once (section 'The order of the computation', its last sentence).",
-                "Keep a set of the nodes already visited; visit(node) returns at once for a node in it.",
+                "How would your function know that it has met a node before? It has to remember what it "
+                "has already handled.",
             ],
             graph=REUSED,
             target="y",
@@ -183,7 +184,8 @@ class TraversePostorder(Exercise):
             hint=[
                 "A node reached along two paths is listed once, and still after all of its inputs "
                 "(section 'The order of the computation').",
-                "Mark a node as visited when you first reach it, and append it after its inputs.",
+                "Two questions decide each node you reach: have you reached it before (then there is "
+                "nothing more to do), and are all of its inputs written down before it is?",
             ],
             graph=DIAMOND,
             target="d",
@@ -195,8 +197,8 @@ class TraversePostorder(Exercise):
                 "level from u (breadth-first) and reversing the list puts sq before x: only the rule "
                 "'inputs first, then the node', applied all the way down, keeps every node after its inputs "
                 "(section 'The order of the computation').",
-                "Go depth-first: finish every input of a node, recursively, before appending the node; "
-                "do not walk the graph level by level with a queue.",
+                "Does your order come from the rule 'every input before the node', or from how far each "
+                "node is from u? Only the rule itself guarantees the order; distances do not.",
             ],
             graph=TWO_DEPTHS,
             target="u",
@@ -258,8 +260,8 @@ class RunGraph(Exercise):
             hint=[
                 "Go through the nodes in post-order and give each its value, by its kind: the three "
                 "kinds are listed in section 'Running the nodes in order'.",
-                "A placeholder's value is feed_dict[node]; an operation's is node.compute(*values of its "
-                "input nodes); any other node (Variable, constant) has its value in node.value.",
+                "For each kind, ask where its value comes from: from outside the graph, from the values "
+                "already found for its inputs, or from the node itself, which has held it since it was made.",
             ],
             graph=WORKED,
             target="z",
@@ -271,8 +273,8 @@ class RunGraph(Exercise):
             hint=[
                 "A Variable is neither fed nor computed: it is the third kind of node (section 'Running "
                 "the nodes in order').",
-                "A node that is neither a placeholder nor an Operation already holds its value, in its "
-                "value attribute: that value is its output.",
+                "A Variable has held its value since it was created; what does a run still have to do "
+                "with it, so that its consumers, and the result, find it?",
             ],
             graph=[["w", "variable", [3.0, 4.0]]],
             target="w",
@@ -283,8 +285,8 @@ class RunGraph(Exercise):
             hint=[
                 "Numbers in an operation become constant nodes, which keep their value like Variables "
                 "(section 'Running the nodes in order').",
-                "Constants are not in feed_dict: treat every node that is neither a placeholder nor an "
-                "Operation the same way, with node.value.",
+                "Is a constant more like a placeholder or like a Variable? A test of the kinds that ends "
+                "with 'everything else' covers both Variables and constants.",
             ],
             graph=WITH_CONSTANT,
             target="z",
@@ -295,8 +297,8 @@ class RunGraph(Exercise):
             hint=[
                 "Every node on the way keeps its value in node.output, and each operation the list of its "
                 "input values in node.inputs: Part IV reads both (section 'Running the nodes in order').",
-                "Before calling an operation's compute, keep the list of its input nodes' outputs in its "
-                "inputs attribute; every node, of every kind, gets its output attribute set.",
+                "What will Part IV need to know about the run, after it is over? The value of every node, "
+                "and for each operation the values it was computed from: both stay on the node.",
             ],
             graph=REUSED,
             target="y",
@@ -307,7 +309,8 @@ class RunGraph(Exercise):
             hint=[
                 "Library operations (here sigmoid) are computed like your own: from the values of their "
                 "input nodes (section 'Running the nodes in order').",
-                "Call node.compute with the input values as separate arguments: compute(*values).",
+                "compute takes one argument per input node, not one list of them: how does Python pass "
+                "the items of a list as separate arguments?",
             ],
             graph=[
                 ["X", "placeholder"],
@@ -814,8 +817,8 @@ class Add(OwnOperation):
             hint=[
                 "An operation hands all its input nodes to ts.Operation.__init__ and computes from their "
                 "values (section 'Operations', and the example square at its end).",
-                "Hand both input nodes, in one list, to the constructor of ts.Operation, as square hands its "
-                "one; compute then receives two values.",
+                "How does square tell ts.Operation which nodes are its inputs? Your add does the same, "
+                "with two.",
             ],
             a=np.array([1.0, -2.0]),
             b=np.array([1.0, 1.0]),
@@ -825,8 +828,8 @@ class Add(OwnOperation):
             hint=[
                 "Shapes (3, 2) and (2,) broadcast: lined up from the right, the sizes 2 and 2 agree, and "
                 "the size b lacks counts as 1 (exercise 'add, and shapes that do not broadcast').",
-                "Your check may refuse only a pair of sizes that differ with neither of them 1; NumPy's "
-                "sum of the two arrays then adds b to every row.",
+                "Which pair of sizes does your check refuse here? 2 meets 2, and the 3 meets no size of b "
+                "at all: a rule that refuses only a pair differing with neither size 1 lets this pass.",
             ],
             a=np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]),
             b=np.array([10.0, 20.0]),
@@ -836,7 +839,8 @@ class Add(OwnOperation):
             hint=[
                 "A 0-d array (a number) has no sizes at all, so it broadcasts to any shape (section "
                 "'Tensors', and exercise 'add, and shapes that do not broadcast').",
-                "Compare only as many sizes as the shorter shape has: for a number, none.",
+                "How many pairs of sizes are there when one shape is ()? The comparison ends where the "
+                "shorter shape runs out.",
             ],
             a=np.array(0.5),
             b=np.array([1.0, 2.0, 3.0]),
@@ -855,10 +859,10 @@ class Add(OwnOperation):
             "a bias of the wrong length: (3, 2) plus (3,)",
             hint=[
                 "Lined up from the right, b's only size meets the last size of a: 3 against 2, and "
-                "neither is 1. Raise an error that names both shapes, as the library's errors do (section "
-                "'When something is wrong').",
-                "Compare the sizes pair by pair from the right before you add; for a pair that clashes, "
-                "raise a ValueError whose message contains a_value.shape and b_value.shape.",
+                "neither is 1. Raise an error that names both shapes and the two sizes, as the library's "
+                "errors do (section 'When something is wrong').",
+                "Who finds the clash: your comparison of the sizes, or NumPy while adding? It must be "
+                "yours, before the arrays are ever added, and it knows which two sizes clashed.",
             ],
             a=np.ones((3, 2)),
             b=np.ones(3),
@@ -869,7 +873,8 @@ class Add(OwnOperation):
             hint=[
                 "The last sizes agree, but the rule holds for every pair of sizes, not only the last "
                 "(exercise 'add, and shapes that do not broadcast').",
-                "Walk all the pairs of sizes from the right, as many as the shorter shape has.",
+                "Does your comparison look at every pair of sizes the two shapes have in common, or stop "
+                "after the last one?",
             ],
             a=np.ones((2, 3)),
             b=np.ones((4, 3)),
@@ -939,7 +944,7 @@ class Matmul(OwnOperation):
             hint=[
                 "One point per row: X w, with w a column, gives one number per point (exercise 'matmul, "
                 "with an error that helps').",
-                "a @ b handles a 2-D a and a 1-D b: the result has one entry per row of a.",
+                "A 1-D b is a column: which of its sizes is summed over, when it has only one?",
             ],
             a=np.array([[3.0, 2.0], [-1.0, 0.5], [0.0, 1.0]]),
             b=np.array([1.0, 1.0]),
@@ -949,7 +954,8 @@ class Matmul(OwnOperation):
             hint=[
                 "Rows of a times columns of b: an n × k matrix times a k × m one (exercise 'matmul, with "
                 "an error that helps').",
-                "a @ b for two matrices; the inner sizes must agree.",
+                "Which two sizes are summed over in a product of two matrices, and does your check compare "
+                "exactly those?",
             ],
             a=np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]),
             b=np.array([[1.0, -1.0], [0.5, 2.0]]),
@@ -959,7 +965,8 @@ class Matmul(OwnOperation):
             hint=[
                 "A 1-D a is a row vector: its length must match the rows of b (exercise 'matmul, with an "
                 "error that helps').",
-                "Which size of a 1-D a must match? Its only one, a.shape[-1], against b.shape[-2].",
+                "A 1-D a is one row: its only size is the summed one, and it meets the rows of b, not its "
+                "columns.",
             ],
             a=np.array([1.0, -1.0]),
             b=np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
@@ -969,10 +976,9 @@ class Matmul(OwnOperation):
             hint=[
                 "The last size of a must equal the size b is summed over: b's only size for a vector, its "
                 "rows for a matrix. When they differ, raise an error that names both shapes, like the "
-                "library's (section 'When something is wrong').",
-                "Compare the last size of a with b's summed size (for a 1-D b its only size, for a matrix "
-                "the one before its last); when they differ, raise a ValueError whose message contains "
-                "a.shape and b.shape.",
+                "library's, and the two sizes (section 'When something is wrong').",
+                "Is the clash found by your comparison, before the product is taken? The two summed sizes "
+                "can be read from the shapes alone, and the message names them.",
             ],
             a=np.array([[1.0, 0.0], [0.0, -1.0]]),
             b=np.array([1.0, 2.0, 3.0]),
@@ -983,7 +989,7 @@ class Matmul(OwnOperation):
             hint=[
                 "For two matrices the columns of a must match the rows of b (exercise 'matmul, with an "
                 "error that helps').",
-                "For a 2-D b the summed size is b.shape[-2], not b.shape[-1].",
+                "For a 2-D b, which of its sizes meets the last size of a: its rows or its columns?",
             ],
             a=np.ones((3, 2)),
             b=np.ones((3, 2)),
