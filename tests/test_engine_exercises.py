@@ -212,7 +212,7 @@ SAYS = {
     "wrong_axis": "grad was copied along the wrong axis",
     "softmax_axis0": "was summed down the columns (axis 0)",
     "breadth_first": "backprop handled a too early: its gradient function ran before that of its consumer b",
-    "overwrite": "∂loss/∂node['x']: expected: shape (2,) [ 6., -2.]",
+    "overwrite": "∂loss/∂node['x']:\n        expected: shape (2,) [ 6., -2.]",
     "plus_equals": "the gradient sq passed back to x was changed in place",
     "minus_equals": "the value of Variable W was changed in place",
     "ignores_feed": "a step starts with the forward pass on its feed_dict",

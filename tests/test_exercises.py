@@ -475,8 +475,9 @@ def test_each_other_failure_gets_its_own_diagnosis_before_its_hint(double_exerci
     ns = namespace_of("def double(a):\n    return 2 * a.ravel()[:1]\n")
     lines = str(check("part9.double", namespace=ns)).splitlines()
     assert "      the shapes differ: (1,) instead of (2,)" in lines
-    assert lines[-2] == "  ✗ a matrix — the shapes differ: (1,) instead of (1, 2)"
-    assert lines[-1] == "  ✗ a number — the shapes differ: (1,) instead of ()"
+    # the same kind of problem as the case in full, with this case's own particulars
+    assert lines[-2] == "  ✗ a matrix — same problem: the shapes differ: (1,) instead of (1, 2)"
+    assert lines[-1] == "  ✗ a number — same problem: the shapes differ: (1,) instead of ()"
     # an error names itself; a plain wrong value has no diagnosis, so the hint serves
     ns = namespace_of(
         "def double(a):\n    if a.ndim == 1:\n        raise IndexError('oops')\n    return a * a\n"
@@ -486,13 +487,80 @@ def test_each_other_failure_gets_its_own_diagnosis_before_its_hint(double_exerci
     assert lines[-2] == "  ✗ a matrix — hint: Same as for a vector."
 
 
+def test_a_sign_flipped_or_a_constant_factor_is_named_and_shared_by_the_other_cases(double_exercise):
+    lines = str(
+        check("part9.double", namespace=namespace_of("def double(a):\n    return -2 * a\n"))
+    ).splitlines()
+    assert "      the result has the wrong sign: it is the negative of what was expected" in lines
+    # the other cases fail the same way: said so, instead of their hints
+    assert lines[-1] == (
+        "  ✗ a number — same problem: the result has the wrong sign: it is the negative of what was expected"
+    )
+    # [[-2, 2]] for [[2, -2]] is as much the right numbers in other places: no diagnosis, the hint serves
+    assert lines[-2] == "  ✗ a matrix — hint: Same as for a vector."
+    lines = str(
+        check("part9.double", namespace=namespace_of("def double(a):\n    return 4 * a\n"))
+    ).splitlines()
+    assert "      every value of the result is 2 times the expected one (a constant factor)" in lines
+    # one number alone has no pattern to speak of: its hint serves
+    assert lines[-1] == "  ✗ a number"
+    # the right values in other places are neither a sign nor a factor
+    swapped = "def double(a):\n    return 2 * a[..., ::-1]\n"
+    assert "sign" not in str(check("part9.double", namespace=namespace_of(swapped)))
+
+
+def test_a_write_into_an_input_that_numpy_refuses_is_still_a_change_in_place(double_exercise):
+    source = "import numpy as np\ndef double(a):\n    a += np.ones((2, 2))\n    return a\n"
+    text = str(check("part9.double", namespace=namespace_of(source)))
+    assert "the input `a` was to be changed in place: np.add was told to write its result into it" in text
+    assert "non-broadcastable output operand" in text  # NumPy's own words come first
+    assert "  ✗ a number — same problem: the input `a` was changed in place" in text
+
+
+def test_a_hint_beyond_the_last_says_which_is_the_last(double_exercise):
+    text = str(check("part9.double", namespace=namespace_of("def double(a):\n    return a\n"), hint=5))
+    assert (
+        "(there is no hint 5; hint 2 is the last)\n      hint 2: Multiply by a number, not by the array."
+        in text
+    )
+    assert 'check("part9.double", hint=6)' not in text
+    just_right = str(check("part9.double", namespace=namespace_of("def double(a):\n    return a\n"), hint=2))
+    assert "there is no hint" not in just_right
+
+
+def test_operation_init_without_a_list_is_explained():
+    """super().__init__(a, name) hands ts.Operation one node, not a list: said in words, in every part."""
+    import tensorslow_edu as ts
+    from tensorslow_edu.exercises.core import operation_init_mistake
+
+    class negative(ts.Operation):
+        def __init__(self, a, name=None):
+            super().__init__(a, name)
+
+    with ts.Graph().as_default():
+        with pytest.raises(TypeError, match="not iterable") as raised:
+            negative(ts.placeholder(name="x"))
+    mistake = operation_init_mistake(raised.value)
+    assert "takes the input nodes as one list" in str(mistake)
+    assert "super().__init__([a], name)" in str(mistake)
+    assert operation_init_mistake(TypeError("unsupported operand")) is None
+
+
 def test_a_top_level_key_names_itself_in_feedback():
     from tensorslow_edu.exercises.core import compare_values
 
     verdict = compare_values({"p(blue)": np.array([0.5])}, {"p(blue)": np.array([0.25])})
-    assert verdict.lines[0] == "p(blue): expected: shape (1,) [0.25]"
+    # the label on a line of its own, what is said of it under it
+    assert verdict.lines[:3] == ["p(blue):", "  expected: shape (1,) [0.25]", "  got:      shape (1,) [0.5]"]
     nested = compare_values({"a": {"b": np.array(1.0)}}, {"a": {"b": np.array(2.0)}})
-    assert nested.lines[0] == "a['b']: expected: 2."
+    assert nested.lines[:2] == ["a['b']:", "  expected: 2."]
+    # the one-line diagnosis names it in a sentence
+    shapes = compare_values({"classes": np.zeros(2)}, {"classes": np.zeros(3)})
+    assert shapes.short == "the shapes of classes differ: (2,) instead of (3,)"
+    nan = compare_values({"p(blue)": np.array([np.nan])}, {"p(blue)": np.array([0.5])})
+    assert nan.short == "p(blue) holds 1 NaN value"
+    text = compare_values({"p": "high"}, {"p": np.array(0.5)})
+    assert text.short == "p is a str, not an array"
 
 
 def test_first_failure_in_full_then_one_line_each_with_its_own_hint(double_exercise):

@@ -153,8 +153,8 @@ def run_graph(operation, feed_dict):
             "KeyError: <Variable 'A'>. run_graph looked up the Variable 'A' in feed_dict, which holds only",
             "the third kind of node",
             "the three kinds",
-            "✗ a Variable alone — it looked up the Variable 'w' in feed_dict",
-            "✗ a constant: z = (x + [10, 20]) * x — it looked up the constant 'k' in feed_dict",
+            "✗ a Variable alone — same problem: it looked up 'w' (a Variable) in feed_dict",
+            "✗ a constant: z = (x + [10, 20]) * x — same problem: it looked up 'k' (a constant) in feed_dict",
         ],
     ),
     (
@@ -170,7 +170,12 @@ def run_graph(operation, feed_dict):
             node.output = node.compute(*node.inputs)
     return operation.output
 """,
-        ["An input value was None: Variable 'A' was given no output before its consumer 'y' was computed"],
+        [
+            "An input value was None: Variable 'A' was given no output before its consumer 'y' was computed",
+            # the Variable alone returns None: not a forgotten return, the same problem as the first case
+            "✗ a Variable alone — same problem: node 'w' (Variable) was given no output",
+            "✗ a constant: z = (x + [10, 20]) * x — same problem: node 'k' (constant) was given no output",
+        ],
     ),
     (
         "part1.run_graph",
@@ -207,8 +212,8 @@ def run_graph(operation, feed_dict):
         [
             "KeyError: 'x'. run_graph looked up the name 'x' in feed_dict, but the keys of feed_dict are the "
             "placeholder nodes themselves, not their names",
-            "✗ a batch of points: sigmoid(X w + b) — it looked up the name 'X' in feed_dict, whose keys are "
-            "the placeholder nodes",
+            "✗ a batch of points: sigmoid(X w + b) — same problem: it looked up the name 'X' in feed_dict, "
+            "whose keys are the placeholder nodes",
         ],
     ),
     (
@@ -265,8 +270,8 @@ class add(ts.Operation):
             "the error says: operands could not be broadcast together",
             "that is NumPy's own error, raised where the arrays are combined: your add did not look at the "
             "shapes first",
-            "✗ a clash further left: (2, 3) plus (4, 3) — same problem: NumPy's own error: your add did not "
-            "check the shapes",
+            "✗ a clash further left: (2, 3) plus (4, 3) — same problem: NumPy found the clash, your add did "
+            "not check the shapes first",
         ],
     ),
     (
@@ -284,8 +289,51 @@ class add(ts.Operation):
 """,
         [
             "the error says: add: these do not fit",
-            "it must name the shapes (3, 2) and (3,)",
-            "✗ a clash further left: (2, 3) plus (4, 3) — the error does not name the shapes (2, 3) and (4, 3)",
+            "but NumPy found the clash: your add let NumPy try with shapes that do not fit",
+            "✗ a clash further left: (2, 3) plus (4, 3) — same problem: NumPy found the clash, your add did "
+            "not check the shapes first",
+        ],
+    ),
+    (
+        "part1.add",
+        "NumPy's error caught and passed on with both shapes: the rule skipped",
+        """
+class add(ts.Operation):
+    def __init__(self, a, b, name=None):
+        super().__init__([a, b], name)
+    def compute(self, a, b):
+        try:
+            return a + b
+        except ValueError:
+            raise ValueError(f"add: shapes {a.shape} and {b.shape} cannot be broadcast") from None
+""",
+        [
+            "4 of 6 visible tests passed",
+            "the error says: add: shapes (3, 2) and (3,) cannot be broadcast",
+            "but NumPy found the clash: your add let NumPy try with shapes that do not fit and passed its "
+            "error on in words of its own",
+            "✗ a clash further left: (2, 3) plus (4, 3) — same problem: NumPy found the clash, your add did "
+            "not check the shapes first",
+        ],
+    ),
+    (
+        "part1.add",
+        "the shapes named, the clashing sizes not",
+        """
+class add(ts.Operation):
+    def __init__(self, a, b, name=None):
+        super().__init__([a, b], name)
+    def compute(self, a, b):
+        for m, n in zip(reversed(a.shape), reversed(b.shape)):
+            if m != n and 1 not in (m, n):
+                raise ValueError(f"add: shapes {a.shape} and {b.shape} cannot be broadcast")
+        return a + b
+""",
+        [
+            "4 of 6 visible tests passed",
+            "besides the shapes (3, 2) and (3,), it must name the two sizes that do not fit, 2 against 3",
+            "✗ a clash further left: (2, 3) plus (4, 3) — same problem: the error does not name the sizes "
+            "that clash, 2 against 4",
         ],
     ),
     (
@@ -304,7 +352,8 @@ class add(ts.Operation):
             "✗ a batch plus a bias: each row gets b",
             "ValueError: add: shapes (3, 2) and (2,) differ",
             "The shapes (3, 2) and (2,) broadcast: lined up from the right",
-            "✗ a column plus a vector: (3, 1) plus (2,) — add refused the shapes (3, 1) and (2,), which broadcast",
+            "✗ a column plus a vector: (3, 1) plus (2,) — same problem: add refused the shapes (3, 1) and (2,), "
+            "which broadcast",
         ],
     ),
     (
@@ -331,7 +380,7 @@ class add(ts.Operation):
         super().__init__([a, b], name)
     def compute(self, a, b):
         if a.ndim and b.ndim and a.shape[-1] != b.shape[-1] and 1 not in (a.shape[-1], b.shape[-1]):
-            raise ValueError(f"add: shapes {a.shape} and {b.shape} do not broadcast")
+            raise ValueError(f"add: shapes {a.shape} and {b.shape}: {a.shape[-1]} against {b.shape[-1]}")
         return a + b
 """,
         [
@@ -387,8 +436,79 @@ class matmul(ts.Operation):
             "that is NumPy's own error, raised where the arrays are combined: your matmul did not look at "
             "the shapes first",
             "names the shapes (2, 2) and (3,)",
-            "✗ a batch that does not fit: (3, 2) times (3, 2) — same problem: NumPy's own error: your matmul "
-            "did not check the shapes",
+            "✗ a batch that does not fit: (3, 2) times (3, 2) — same problem: NumPy found the clash, your "
+            "matmul did not check the shapes first",
+        ],
+    ),
+    (
+        "part1.matmul",
+        "NumPy's error caught and passed on with both shapes: the sizes never compared",
+        """
+class matmul(ts.Operation):
+    def __init__(self, a, b, name=None):
+        super().__init__([a, b], name)
+    def compute(self, a, b):
+        try:
+            return a @ b
+        except ValueError:
+            raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not align") from None
+""",
+        [
+            "4 of 6 visible tests passed",
+            "but NumPy found the clash: your matmul let NumPy try with shapes that do not fit",
+            "✗ a batch that does not fit: (3, 2) times (3, 2) — same problem: NumPy found the clash, your "
+            "matmul did not check the shapes first",
+        ],
+    ),
+    (
+        "part1.matmul",
+        "np.dot in a try: NumPy still finds the clash",
+        """
+class matmul(ts.Operation):
+    def __init__(self, a, b, name=None):
+        super().__init__([a, b], name)
+    def compute(self, a, b):
+        try:
+            return np.dot(a, b)
+        except ValueError as error:
+            raise ValueError(f"matmul: {a.shape} and {b.shape}: {error}") from None
+""",
+        ["but NumPy found the clash", "NumPy found the clash, your matmul did not check the shapes first"],
+    ),
+    (
+        "part1.matmul",
+        "the shapes named, the sizes that differ not",
+        """
+class matmul(ts.Operation):
+    def __init__(self, a, b, name=None):
+        super().__init__([a, b], name)
+    def compute(self, a, b):
+        if a.shape[-1] != (b.shape[0] if b.ndim == 1 else b.shape[-2]):
+            raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not align")
+        return a @ b
+""",
+        [
+            "besides the shapes (2, 2) and (3,), it must name the two sizes that do not fit, 2 against 3",
+            "✗ a batch that does not fit: (3, 2) times (3, 2) — same problem: the error does not name the "
+            "sizes that clash, 2 against 3",
+        ],
+    ),
+    (
+        "part1.matmul",
+        "the input nodes handed to Operation without a list",
+        """
+class matmul(ts.Operation):
+    def __init__(self, a, b, name=None):
+        super().__init__(a, b, name)
+    def compute(self, a, b):
+        return a @ b
+""",
+        [
+            "TypeError:",
+            "ts.Operation.__init__ takes the input nodes as one list, then the name: "
+            "super().__init__([a, b], name)",
+            "✗ a batch of points times a weight vector: X w — same problem: ts.Operation.__init__ was not "
+            "given one list of the input nodes",
         ],
     ),
     (
@@ -1849,6 +1969,23 @@ def test_hints_name_where_the_idea_is_explained_and_never_give_the_answer(exerci
         for hint in case.hints:
             for line in solution_lines:
                 assert line not in hint, (case.name, line)
+
+
+@pytest.mark.part1
+@pytest.mark.parametrize("exercise_id", [e for e in IDS if e.startswith("part1.")])
+def test_part1_specific_hints_name_an_idea_not_the_code(exercise_id):
+    """A hint 2 asks a question or states a principle: no calls, subscripts, attributes or assignments."""
+    code = re.compile(r"(?<!ts)\.\w+\(|\w\(\w|\w\[\w|\*\w|\w = |\bappend\b|\bdef\b|\.shape|\bnode\.\w")
+    for case in get_exercise(exercise_id).cases:
+        for hint in case.hints[1:]:
+            assert not code.search(hint), (case.name, hint)
+
+
+@pytest.mark.part1
+def test_a_hint_beyond_the_last_says_so_and_shows_the_last():
+    wrong = MISTAKES[0][2]  # a traversal without a memo of visited nodes
+    text = str(check("part1.traverse_postorder", namespace=with_mistake(wrong), hint=5))
+    assert "(there is no hint 5; hint 2 is the last)\n      hint 2: How would your function know" in text
 
 
 @pytest.mark.parametrize("exercise_id", BY_PART)

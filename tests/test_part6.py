@@ -158,19 +158,19 @@ MISTAKES = {
         "part6.Scalar",
         scalar(update="="),
         "x * x + x at x = 3",
-        ["grad['x']: expected: 7.", "got:      3.", "the total derivative"],
+        ["grad['x']:\n        expected: 7.", "got:      3.", "the total derivative"],
     ),
     "tape walked forwards": (
         "part6.Scalar",
         scalar(order="tape"),
         "(x + y) * z",
-        ["grad['x']: expected: -3.", "backward starts at the result"],
+        ["grad['x']:\n        expected: -3.", "backward starts at the result"],
     ),
     "breadth-first backward pass": (
         "part6.Scalar",
         BREADTH_FIRST,
         "s(s(x * y)) + x * y",
-        ["grad['x']: expected: -2.0965", "Why the order of the backward pass matters"],
+        ["grad['x']:\n        expected: -2.0965", "Why the order of the backward pass matters"],
     ),
     "backward never starts at 1": (
         "part6.Scalar",
@@ -183,7 +183,7 @@ MISTAKES = {
         MOMENTUM.replace("VELOCITY", "self.momentum * 0.0 + grads[name]"),
         "3 steps",
         [
-            "w: expected: shape (3, 2)",
+            "w:\n        expected: shape (3, 2)",
             "your steps are those of plain gradient descent",
             "from zero at every call",
         ],
@@ -253,7 +253,7 @@ MISTAKES = {
         square_and_mean("[2 * op.inputs[0] * grad]", "[op.inputs[0] * grad]"),
         "square of a vector",
         [
-            "gradient: expected: shape (3,) [ 2., -2., -12.]",
+            "gradient:\n        expected: shape (3,) [ 2., -2., -12.]",
             "half the expected gradient: the derivative of a² is 2a",
         ],
     ),
@@ -285,7 +285,10 @@ MISTAKES = {
         "part6.square",
         square_and_mean("np.mean(A, axis=self.axis)", "np.sum(A, axis=self.axis) / len(A)"),
         "the mean of every entry",
-        ["value: expected: 4.", "this divides by the number of rows, 2; each mean averages 6 entries"],
+        [
+            "value:\n        expected: 4.",
+            "this divides by the number of rows, 2; each mean averages 6 entries",
+        ],
     ),
     "mean keeps the averaged axis": (
         "part6.square",

@@ -13,6 +13,7 @@ While the cases run, the library's own versions of what the exercise asks for
 
 import html
 import json
+import re
 import sys
 
 from ..grading import forbid
@@ -92,6 +93,14 @@ class CheckReport:
             return None
         return f"hint {level}: {text}" if len(case.hints) > 1 else f"hint: {text}"
 
+    def _beyond(self, case):
+        """'there is no hint 5; hint 2 is the last' when more was asked than the case has, else None."""
+        n = len(case.hints)
+        if not n or self.hint_level <= n:
+            return None
+        last = f"hint {n} is the last" if n > 1 else "this case has one hint"
+        return f"(there is no hint {self.hint_level}; {last})"
+
     def _blocks(self):
         """[(mark, case name, detail lines, in full?)]: all details for the first failure that ran, one
         line for each other (its hint, or "not started yet" for a function still a stub)."""
@@ -108,7 +117,7 @@ class CheckReport:
             if verdict is chosen:
                 detail = [f"input: {self.exercise.describe(case.inputs)}", *verdict.lines]
                 if hint:
-                    detail.append(hint)
+                    detail += [line for line in [self._beyond(case), hint] if line]
                     more = len(case.hints) - min(self.hint_level, len(case.hints))
                     if more:
                         detail.append(
@@ -116,10 +125,10 @@ class CheckReport:
                         )
             elif verdict.status == "not_started" and verdict.lines:
                 detail = [verdict.lines[0]]
-            elif verdict.short:  # what went wrong in this case
-                same = verdict.short == chosen.short
+            elif verdict.short:  # what went wrong in this case: the first one's problem, or its own
+                same = same_problem(verdict.short, chosen.short)
                 detail = [f"same problem: {verdict.short}" if same else verdict.short]
-            elif hint:
+            elif hint:  # a plain wrong value, with no diagnosis: the case's hint leads to it
                 detail = [hint]
             else:
                 detail = [verdict.lines[0]] if verdict.status != "failed" and verdict.lines else []
@@ -161,6 +170,21 @@ class CheckReport:
                 )
         parts.append("</div>")
         return "".join(parts)
+
+
+_PARTICULARS = re.compile(
+    r"'[^']*'|`[^`]*`|\([^()]*\)|\[[^\[\]]*\]|[-+]?\d+(\.\d+)?(e[-+]?\d+)?|\b\w\b|[∂\w]+\[\S*\]"
+)
+
+
+def same_problem(short, first):
+    """Whether the one-line diagnosis ``short`` of a case is the problem ``first`` of the case explained
+    in full: the same sentence once the particulars (names in quotes, one-letter names, numbers,
+    shapes and lists) are set aside, as in "Variable 'A' was given no output" and "Variable 'w'
+    was given no output"."""
+    if not short or not first:
+        return False
+    return _PARTICULARS.sub("…", short) == _PARTICULARS.sub("…", first)
 
 
 def _caller_namespace(depth):

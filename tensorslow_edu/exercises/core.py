@@ -154,16 +154,64 @@ WHY_UNCHANGED = {
 }
 
 
+class Watched(np.ndarray):
+    """An array handed to the learner's code that notes what NumPy did with it.
+
+    Every NumPy operation on it still runs as usual, on plain arrays (so the
+    results are plain arrays), but an operation that NumPy refused with a
+    ValueError is written down in its ``Handed``: shapes that do not broadcast or
+    align (NumPy, not the learner's code, found the clash), and an attempt to
+    write into it (``+=``, ``out=``) that failed, which the snapshot cannot see.
+    """
+
+    def __array_finalize__(self, obj):
+        self._handed = getattr(obj, "_handed", None)
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        out = kwargs.get("out", ())
+        inputs = tuple(_plain(x) for x in inputs)
+        if out:
+            kwargs["out"] = tuple(_plain(o) for o in out)
+        try:
+            return getattr(ufunc, method)(*inputs, **kwargs)
+        except ValueError as exc:
+            self._refused(f"np.{ufunc.__name__}", inputs, exc)
+            if self._handed is not None and out:
+                self._handed.written(kwargs["out"], f"np.{ufunc.__name__}")
+            raise
+
+    def __array_function__(self, func, types, args, kwargs):
+        try:
+            return super().__array_function__(func, types, args, kwargs)
+        except ValueError as exc:
+            self._refused(f"np.{func.__name__}", args, exc)
+            raise
+
+    def _refused(self, name, inputs, exc):
+        if self._handed is not None:
+            shapes = [np.shape(x) for x in inputs if isinstance(x, np.ndarray)]
+            self._handed.refusals.append((name, shapes, str(exc)))
+
+
+def _plain(x):
+    return x.view(np.ndarray) if isinstance(x, Watched) else x
+
+
 class Handed:
-    """Copies of arrays given to the learner's code, each with a snapshot to compare afterwards."""
+    """Copies of arrays given to the learner's code, each with a snapshot to compare afterwards;
+    ``refusals`` lists the NumPy operations on them that raised a ValueError
+    (name, shapes, message)."""
 
     def __init__(self):
         self.items = []
+        self.attempts = []  # (what, kind, operation): a handed array an operation failed to write into
+        self.refusals = []
 
     def give(self, array, what, kind="input"):
         """A fresh copy of ``array`` to hand over; ``what`` names it in feedback (``"grad"``)."""
-        given = np.array(array, dtype=np.float64, copy=True)
-        self.items.append((given, given.copy(), what, kind))
+        given = np.array(array, dtype=np.float64, copy=True).view(Watched)
+        given._handed = self
+        self.items.append((given, given.view(np.ndarray).copy(), what, kind))
         return given
 
     def watch(self, array, what, kind="input"):
@@ -171,9 +219,19 @@ class Handed:
         self.items.append((array, np.array(array, copy=True), what, kind))
         return array
 
+    def written(self, outs, operation):
+        """Note that ``operation`` writes into ``outs``, if one of them is a handed array."""
+        for array, _, what, kind in self.items:
+            if isinstance(array, Watched) and any(
+                isinstance(o, np.ndarray) and np.may_share_memory(o, array) for o in outs
+            ):
+                self.attempts.append((what, kind, operation))
+                return
+
     def changed(self):
-        """A Mistake explaining the first array changed in place, or None."""
+        """A Mistake explaining the first array changed in place (or written into), or None."""
         for array, before, what, kind in self.items:
+            array = _plain(array)
             if array.shape != before.shape:
                 where = f"its shape went from {before.shape} to {array.shape}"
             elif np.array_equal(array, before, equal_nan=True):
@@ -188,6 +246,13 @@ class Handed:
                 f"{what} was changed in place: {where}. {WHY_UNCHANGED[kind]}",
                 short=f"{what} was changed in place",
             )
+        for what, kind, operation in self.attempts:  # a write into it that NumPy refused
+            return Mistake(
+                f"{what} was to be changed in place: {operation} was told to write its result into "
+                f"it (as `+=`, `-=`, `*=` or out= do), which NumPy refused here only because the "
+                f"result has another shape. {WHY_UNCHANGED[kind]}",
+                short=f"{what} was changed in place",
+            )
         return None
 
 
@@ -195,7 +260,8 @@ _HANDED = []  # the Handed of the case being run (a stack: cases never nest, but
 
 
 def hand(array, what, kind="input"):
-    """For ``Exercise.call``: a copy of ``array`` whose change in place fails the case."""
+    """For ``Exercise.call``: a copy of ``array`` whose change in place fails the case (a
+    ``Watched`` array, which also notes the NumPy operations that refused it)."""
     if not _HANDED:
         return np.array(array, dtype=np.float64, copy=True)
     return _HANDED[-1].give(array, what, kind)
@@ -204,6 +270,12 @@ def hand(array, what, kind="input"):
 def watch(array, what, kind="value"):
     """For ``Exercise.call``: an array already given to the learner, whose change in place fails the case."""
     return _HANDED[-1].watch(array, what, kind) if _HANDED else array
+
+
+def numpy_refusals():
+    """The NumPy operations on the arrays handed over in the case being run that raised a
+    ValueError: [(name, shapes, message)] (NumPy found a clash of shapes, not the learner's code)."""
+    return list(_HANDED[-1].refusals) if _HANDED else []
 
 
 class Exercise:
@@ -546,7 +618,9 @@ def run_case(exercise, namespace, inputs):
         if behind := _behind(exc, exercise):
             return behind
         changed = handed.changed()  # an array changed in place is often why the code failed
-        return _failure("error", _error_text(exc) + (f"\n{changed}" if changed else ""), exc, changed)
+        init = operation_init_mistake(exc)
+        text = _error_text(exc) + "".join(f"\n{m}" for m in (init, changed) if m)
+        return _failure("error", text, init, changed, exc)
     finally:
         _HANDED.pop()
 
@@ -567,6 +641,23 @@ def _behind(exc, exercise):
             return _not_started(exc)
         exc = exc.__cause__ or exc.__context__
     return None
+
+
+def operation_init_mistake(exc):
+    """A Mistake explaining a TypeError from handing ts.Operation.__init__ something else than a
+    list of input nodes (``super().__init__(a, name)``), or None for any other error."""
+    if not isinstance(exc, TypeError):
+        return None
+    frames = traceback.extract_tb(exc.__traceback__)
+    inside = bool(frames) and frames[-1].name == "__init__" and frames[-1].filename.endswith("graph.py")
+    wrong_count = re.search(r"Operation\.__init__\(\) takes", str(exc))
+    if not (inside and "not iterable" in str(exc)) and not wrong_count:
+        return None
+    return Mistake(
+        "ts.Operation.__init__ takes the input nodes as one list, then the name: "
+        "super().__init__([a, b], name), even for a single input node, super().__init__([a], name).",
+        short="ts.Operation.__init__ was not given one list of the input nodes",
+    )
 
 
 def _not_started(stub):
@@ -640,15 +731,19 @@ def evaluate(exercise, inputs, result, want=None):
 
 
 def compare_values(got, want, rtol=1e-6, atol=1e-9, label=""):
-    """Compare plain data: arrays by shape and value, dicts key by key."""
-    prefix = f"{label}: " if label else ""
+    """Compare plain data: arrays by shape and value, dicts key by key.
+
+    With a ``label`` (what is compared: ``"p(blue)"``, ``"z.output"``) the lines stand under it,
+    the label on a line of its own, and the one-line diagnosis names it in a sentence.
+    """
+    subject = label or "the result"
     if isinstance(want, dict):
         if not isinstance(got, dict):
-            text = f"{prefix}expected a dict with keys {sorted(want)}, got {fmt_value(got)}"
+            text = f"{subject} must be a dict with the keys {sorted(want)}, not {fmt_value(got)}"
             return Verdict(False, [text], short=text)
         missing = [k for k in want if k not in got]
         if missing:
-            text = f"{prefix}missing keys {missing} (got keys {sorted(got)})"
+            text = f"{subject} lacks the keys {missing} (it has the keys {sorted(got)})"
             return Verdict(False, [text], short=text)
         for key in want:
             inner = f"{label}[{key!r}]" if label else str(key)  # a top-level key names itself
@@ -656,28 +751,32 @@ def compare_values(got, want, rtol=1e-6, atol=1e-9, label=""):
             if not verdict.passed:
                 return verdict
         return Verdict(True)
+
+    def failed(lines, short=None):
+        return Verdict(
+            False, [f"{label}:", *[f"  {line}" for line in lines]] if label else lines, short=short
+        )
+
     want = np.asarray(want, dtype=np.float64)
     if not isinstance(got, np.ndarray):
         if isinstance(got, (int, float)) and not isinstance(got, bool):
             got = np.asarray(float(got))
         else:
-            return Verdict(
-                False,
-                [f"{prefix}expected {fmt_array(want)}", f"{prefix}got a {type(got).__name__}"],
-                short=f"{prefix}a {type(got).__name__} instead of an array",
+            return failed(
+                [f"expected: {fmt_array(want)}", f"got a {type(got).__name__}"],
+                short=f"{subject} is a {type(got).__name__}, not an array",
             )
     got = got.astype(np.float64)
-    lines = [f"{prefix}expected: {fmt_array(want)}", f"{prefix}got:      {fmt_array(got)}"]
+    lines = [f"expected: {fmt_array(want)}", f"got:      {fmt_array(got)}"]
     if got.shape != want.shape:
-        text = f"{prefix}the shapes differ: {got.shape} instead of {want.shape}"
-        return Verdict(False, lines + [text], short=text)
+        shapes = f"{got.shape} instead of {want.shape}"
+        short = f"the shapes of {label} differ: {shapes}" if label else f"the shapes differ: {shapes}"
+        return failed(lines + [f"the shapes differ: {shapes}"], short=short)
     if got.size == 0:
         return Verdict(True)
     bad = ~np.isfinite(got) & np.isfinite(want)
     if bad.any():
-        return Verdict(
-            False, lines + [prefix + not_finite_text(got, bad)], short=f"{prefix}{_not_finite(got, bad)}"
-        )
+        return failed(lines + [not_finite_text(got, bad, subject)], short=_not_finite(got, bad, subject))
     diff = np.abs(got - want)
     diff = np.where(np.isfinite(diff), diff, np.where(got == want, 0.0, np.inf))
     if np.all(diff <= atol + rtol * np.abs(want)):
@@ -685,17 +784,37 @@ def compare_values(got, want, rtol=1e-6, atol=1e-9, label=""):
     flat = int(np.argmax(diff))
     index = tuple(int(i) for i in np.unravel_index(flat, diff.shape))
     where = f" at index {index}" if index else ""
-    return Verdict(False, lines + [f"{prefix}largest difference: {_num(diff.flat[flat])}{where}"])
+    lines.append(f"largest difference: {_num(diff.flat[flat])}{where}")
+    pattern = _pattern(got, want, rtol, atol, subject)
+    return failed(lines + [pattern] if pattern else lines, short=pattern)
 
 
-def _not_finite(got, bad):
+def _pattern(got, want, rtol, atol, subject):
+    """A diagnosis when the wrong values are the right ones with the sign flipped or times one
+    constant factor (a sum for a mean, a missing 1/N); None otherwise (the case's hint serves)."""
+    if not np.all(np.isfinite(want)) or not np.any(np.abs(want) > atol):
+        return None
+    if np.allclose(np.sort(got, axis=None), np.sort(want, axis=None), rtol=rtol, atol=atol):
+        return None  # the right values in another place: a sign or a factor would mislead
+    if np.allclose(got, -want, rtol=rtol, atol=atol):
+        return f"{subject} has the wrong sign: it is the negative of what was expected"
+    nonzero = np.abs(want) > atol
+    if want.size < 2 or nonzero.sum() < 2:
+        return None
+    ratio = float(np.median(got[nonzero] / want[nonzero]))
+    if ratio != 0 and np.allclose(got, ratio * want, rtol=rtol, atol=atol):
+        return f"every value of {subject} is {_num(ratio)} times the expected one (a constant factor)"
+    return None
+
+
+def _not_finite(got, bad, subject="the result"):
     """'the result holds 1 NaN and 2 infinite values', for the entries of ``got`` where ``bad``."""
     n_nan, n_inf = int(np.isnan(got[bad]).sum()), int(np.isinf(got[bad]).sum())
     kinds = [f"{n} NaN" for n in [n_nan] if n] + [f"{n} infinite" for n in [n_inf] if n]
-    return f"the result holds {' and '.join(kinds)} value{'s' if n_nan + n_inf > 1 else ''}"
+    return f"{subject} holds {' and '.join(kinds)} value{'s' if n_nan + n_inf > 1 else ''}"
 
 
-def not_finite_text(got, bad):
+def not_finite_text(got, bad, subject="the result"):
     """Names the NaN and infinite entries of ``got`` where ``bad``, and where they come from."""
     index = tuple(int(i) for i in np.argwhere(bad)[0]) if got.ndim else ()
     at = f" at index {index}" if index else ""
@@ -705,7 +824,7 @@ def not_finite_text(got, bad):
         if np.isnan(got[index])
         else "an infinite value comes from an exp that overflows, a division by 0 or log(0)"
     )
-    return f"{_not_finite(got, bad)} (the first, {first},{at}); {where}"
+    return f"{_not_finite(got, bad, subject)} (the first, {first},{at}); {where}"
 
 
 # ---------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from .core import (
     compare_values,
     fmt_value,
     hand,
+    numpy_refusals,
     register,
 )
 from .graphs import ancestors, build, describe, inputs_of, names_of
@@ -150,7 +151,7 @@ class TraversePostorder(Exercise):
             hint=[
                 "A node with no input nodes: the list holds the node itself (section 'The order of the "
                 "computation').",
-                "Your function must return a list, even for a single node: [node].",
+                "What is the order of a node that needs nothing? Still a list, with a single entry.",
             ],
             graph=[["x", "placeholder"]],
             target="x",
@@ -161,8 +162,8 @@ class TraversePostorder(Exercise):
                 "Post-order: a node is written down only after all of its input nodes, found by applying "
                 "the same rule to each of them (section 'The order of the computation', and the worked "
                 "order A, x, y, b, z below it).",
-                "Write a helper visit(node) that first calls visit on each of node.input_nodes and only "
-                "then appends node to the list.",
+                "When you are about to write a node down, which nodes must already be in the list? The "
+                "same rule, applied to each input before the node itself, is what puts them there.",
             ],
             graph=WORKED,
             target="z",
@@ -172,7 +173,8 @@ class TraversePostorder(Exercise):
             hint=[
                 "In a graph, unlike a tree, one node can be the input of several operations; it is listed "
                 "once (section 'The order of the computation', its last sentence).",
-                "Keep a set of the nodes already visited; visit(node) returns at once for a node in it.",
+                "How would your function know that it has met a node before? It has to remember what it "
+                "has already handled.",
             ],
             graph=REUSED,
             target="y",
@@ -182,7 +184,8 @@ class TraversePostorder(Exercise):
             hint=[
                 "A node reached along two paths is listed once, and still after all of its inputs "
                 "(section 'The order of the computation').",
-                "Mark a node as visited when you first reach it, and append it after its inputs.",
+                "Two questions decide each node you reach: have you reached it before (then there is "
+                "nothing more to do), and are all of its inputs written down before it is?",
             ],
             graph=DIAMOND,
             target="d",
@@ -194,8 +197,8 @@ class TraversePostorder(Exercise):
                 "level from u (breadth-first) and reversing the list puts sq before x: only the rule "
                 "'inputs first, then the node', applied all the way down, keeps every node after its inputs "
                 "(section 'The order of the computation').",
-                "Go depth-first: finish every input of a node, recursively, before appending the node; "
-                "do not walk the graph level by level with a queue.",
+                "Does your order come from the rule 'every input before the node', or from how far each "
+                "node is from u? Only the rule itself guarantees the order; distances do not.",
             ],
             graph=TWO_DEPTHS,
             target="u",
@@ -257,8 +260,8 @@ class RunGraph(Exercise):
             hint=[
                 "Go through the nodes in post-order and give each its value, by its kind: the three "
                 "kinds are listed in section 'Running the nodes in order'.",
-                "A placeholder's value is feed_dict[node]; an operation's is node.compute(*values of its "
-                "input nodes); any other node (Variable, constant) has its value in node.value.",
+                "For each kind, ask where its value comes from: from outside the graph, from the values "
+                "already found for its inputs, or from the node itself, which has held it since it was made.",
             ],
             graph=WORKED,
             target="z",
@@ -270,8 +273,8 @@ class RunGraph(Exercise):
             hint=[
                 "A Variable is neither fed nor computed: it is the third kind of node (section 'Running "
                 "the nodes in order').",
-                "A node that is neither a placeholder nor an Operation already holds its value, in its "
-                "value attribute: that value is its output.",
+                "A Variable has held its value since it was created; what does a run still have to do "
+                "with it, so that its consumers, and the result, find it?",
             ],
             graph=[["w", "variable", [3.0, 4.0]]],
             target="w",
@@ -282,8 +285,8 @@ class RunGraph(Exercise):
             hint=[
                 "Numbers in an operation become constant nodes, which keep their value like Variables "
                 "(section 'Running the nodes in order').",
-                "Constants are not in feed_dict: treat every node that is neither a placeholder nor an "
-                "Operation the same way, with node.value.",
+                "Is a constant more like a placeholder or like a Variable? A test of the kinds that ends "
+                "with 'everything else' covers both Variables and constants.",
             ],
             graph=WITH_CONSTANT,
             target="z",
@@ -294,8 +297,8 @@ class RunGraph(Exercise):
             hint=[
                 "Every node on the way keeps its value in node.output, and each operation the list of its "
                 "input values in node.inputs: Part IV reads both (section 'Running the nodes in order').",
-                "Before calling an operation's compute, keep the list of its input nodes' outputs in its "
-                "inputs attribute; every node, of every kind, gets its output attribute set.",
+                "What will Part IV need to know about the run, after it is over? The value of every node, "
+                "and for each operation the values it was computed from: both stay on the node.",
             ],
             graph=REUSED,
             target="y",
@@ -306,7 +309,8 @@ class RunGraph(Exercise):
             hint=[
                 "Library operations (here sigmoid) are computed like your own: from the values of their "
                 "input nodes (section 'Running the nodes in order').",
-                "Call node.compute with the input values as separate arguments: compute(*values).",
+                "compute takes one argument per input node, not one list of them: how does Python pass "
+                "the items of a list as separate arguments?",
             ],
             graph=[
                 ["X", "placeholder"],
@@ -342,8 +346,22 @@ class RunGraph(Exercise):
         feed = {nodes[k]: hand(v, f"feed_dict[{k}]") for k, v in inputs["feed"].items()}
         if inputs.get("as_list"):  # fed as the text feeds it, a plain list
             feed = {node: value.tolist() for node, value in feed.items()}
+        target = nodes[inputs["target"]]
         try:
-            value = as_array(obj(nodes[inputs["target"]], feed))
+            value = obj(target, feed)
+            if value is None and target.output is None:  # nothing returned, as nothing was stored
+                kind = (
+                    "neither fed nor computed: the third kind of node"
+                    if not isinstance(target, (g.placeholder, g.Operation))
+                    else "a node of the order like any other"
+                )
+                raise Mistake(
+                    f"the result is None, and so is {target.name}.output: {target.type_name} "
+                    f"{target.name!r} was given no output. It is {kind}, and every node of the order "
+                    f"needs its output, whatever its kind.",
+                    short=f"node {target.name!r} ({target.type_name}) was given no output",
+                )
+            value = as_array(value)
         except (BadReturn, ReferenceUnavailable):  # already explained
             raise
         except Exception as exc:
@@ -379,7 +397,7 @@ class RunGraph(Exercise):
                     f"KeyError: {key!r}. run_graph looked up the {kind} {key.name!r} in "
                     f"feed_dict, which holds only the placeholders' values. A {kind} is "
                     f"neither fed nor computed: it is the third kind of node.",
-                    short=f"it looked up the {kind} {key.name!r} in feed_dict",
+                    short=f"it looked up {key.name!r} (a {kind}) in feed_dict",
                 )
             if isinstance(key, str) and isinstance(nodes.get(key), g.placeholder):
                 return Mistake(
@@ -399,7 +417,7 @@ class RunGraph(Exercise):
                     f"{type(exc).__name__}: {exc}. An input value was None: {node.type_name} "
                     f"{node.name!r} was given no output before its consumer {failed.name!r} was "
                     f"computed. Every node of the order needs one, whatever its kind.",
-                    short=f"{node.type_name} {node.name!r} was given no output",
+                    short=f"node {node.name!r} ({node.type_name}) was given no output",
                 )
         return None
 
@@ -600,6 +618,8 @@ class OwnOperation(Exercise):
                     "is_value_error": isinstance(exc, self.error_types),
                     "message": str(exc)[:500],
                     "numpy": str(exc) == self.numpy_error(inputs),
+                    # NumPy refused the inputs on the way: it found the clash, not the learner's check
+                    "numpy_found": self.numpy_op is not None and bool(numpy_refusals()),
                 }
             return {"value": as_array(result)}
 
@@ -661,6 +681,17 @@ class OwnOperation(Exercise):
         shapes = [str(np.shape(inputs[n])) for n in self.names_of_inputs(inputs)]
         return f"the shape{'s' if len(shapes) > 1 else ''} {' and '.join(shapes)}", shapes
 
+    def clash(self, inputs):
+        """The two sizes that do not fit in an error case, which its message must name besides
+        ``error_names`` (found only by checking the rule), or None."""
+        return None
+
+    def names_clash(self, message, texts, sizes):
+        """Whether ``message`` names both ``sizes``, outside the ``texts`` it must name anyway."""
+        for text in texts:
+            message = message.replace(text, " ")
+        return all(re.search(rf"(?<![\w.]){size}(?![\w.])", message) for size in sizes)
+
     def compare(self, inputs, got, want):
         name = self.op_name(inputs)
         if "raised" in want:
@@ -681,6 +712,7 @@ class OwnOperation(Exercise):
                     short=f"{got.get('raised')} instead of {self.error_kinds}",
                 )
             message = got.get("message", "")
+            first = f"NumPy found the clash, your {name} did not check the shapes first"
             if got.get("numpy"):
                 return Verdict(
                     False,
@@ -690,7 +722,19 @@ class OwnOperation(Exercise):
                         f"did not look at the shapes first. Check them before computing, and raise "
                         f"{self.error_kinds} of your own that names {what}.",
                     ],
-                    short=f"NumPy's own error: your {name} did not check the shapes",
+                    short=first,
+                )
+            if got.get("numpy_found"):
+                return Verdict(
+                    False,
+                    [
+                        f"the error says: {message}",
+                        f"but NumPy found the clash: your {name} let NumPy try with shapes that do not "
+                        f"fit and passed its error on in words of its own. The exercise asks your {name} "
+                        f"to apply the rule itself: compare the sizes before computing, and raise "
+                        f"{self.error_kinds} when a pair does not fit, before NumPy is ever asked.",
+                    ],
+                    short=first,
                 )
             if not all(re.search(rf"(?<![\w.]){re.escape(t)}(?![\w.])", message) for t in texts):
                 return Verdict(
@@ -701,6 +745,19 @@ class OwnOperation(Exercise):
                     ],
                     short=f"the error does not name {what}",
                 )
+            sizes = self.clash(inputs)
+            if sizes and not self.names_clash(message, texts, sizes):
+                pair = f"{sizes[0]} against {sizes[1]}"
+                return Verdict(
+                    False,
+                    [
+                        f"the error says: {message}",
+                        f"besides {what}, it must name the two sizes that do not fit, {pair}, as the "
+                        f"library's message names its sizes: your check found them, and they tell "
+                        f"whoever meets the error where to look.",
+                    ],
+                    short=f"the error does not name the sizes that clash, {pair}",
+                )
             return Verdict(True)
         if "value" not in got:
             return Verdict(
@@ -710,14 +767,34 @@ class OwnOperation(Exercise):
         return compare_values(got["value"], want["value"], self.rtol, self.atol)
 
 
+def broadcast_clash(shape_a, shape_b):
+    """The first pair of sizes, from the right, that is neither equal nor holds a 1; None if the
+    shapes broadcast."""
+    for m, n in zip(reversed(shape_a), reversed(shape_b)):
+        if m != n and 1 not in (m, n):
+            return m, n
+    return None
+
+
+def matmul_clash(shape_a, shape_b):
+    """(the last size of a, the size of b it is summed with) when they differ, else None."""
+    if not shape_a or not shape_b:
+        return None
+    summed = shape_b[0] if len(shape_b) == 1 else shape_b[-2]
+    return (shape_a[-1], summed) if shape_a[-1] != summed else None
+
+
 class add(g.add):
-    """The library's add as the learner's stand-in: its shape error comes from compute itself."""
+    """The library's add as the learner's stand-in: compute checks the rule of broadcasting first."""
 
     def compute(self, a, b):
-        try:
-            return a + b
-        except ValueError:
-            raise ValueError(f"add: shapes {np.shape(a)} and {np.shape(b)} cannot be broadcast") from None
+        clash = broadcast_clash(np.shape(a), np.shape(b))
+        if clash:
+            raise ValueError(
+                f"add: shapes {np.shape(a)} and {np.shape(b)} cannot be broadcast: "
+                f"{clash[0]} against {clash[1]}, and neither is 1"
+            )
+        return a + b
 
 
 @register
@@ -740,8 +817,8 @@ class Add(OwnOperation):
             hint=[
                 "An operation hands all its input nodes to ts.Operation.__init__ and computes from their "
                 "values (section 'Operations', and the example square at its end).",
-                "Hand both input nodes, in one list, to the constructor of ts.Operation, as square hands its "
-                "one; compute then receives two values.",
+                "How does square tell ts.Operation which nodes are its inputs? Your add does the same, "
+                "with two.",
             ],
             a=np.array([1.0, -2.0]),
             b=np.array([1.0, 1.0]),
@@ -751,8 +828,8 @@ class Add(OwnOperation):
             hint=[
                 "Shapes (3, 2) and (2,) broadcast: lined up from the right, the sizes 2 and 2 agree, and "
                 "the size b lacks counts as 1 (exercise 'add, and shapes that do not broadcast').",
-                "Your check may refuse only a pair of sizes that differ with neither of them 1; NumPy's "
-                "sum of the two arrays then adds b to every row.",
+                "Which pair of sizes does your check refuse here? 2 meets 2, and the 3 meets no size of b "
+                "at all: a rule that refuses only a pair differing with neither size 1 lets this pass.",
             ],
             a=np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]),
             b=np.array([10.0, 20.0]),
@@ -762,7 +839,8 @@ class Add(OwnOperation):
             hint=[
                 "A 0-d array (a number) has no sizes at all, so it broadcasts to any shape (section "
                 "'Tensors', and exercise 'add, and shapes that do not broadcast').",
-                "Compare only as many sizes as the shorter shape has: for a number, none.",
+                "How many pairs of sizes are there when one shape is ()? The comparison ends where the "
+                "shorter shape runs out.",
             ],
             a=np.array(0.5),
             b=np.array([1.0, 2.0, 3.0]),
@@ -781,10 +859,10 @@ class Add(OwnOperation):
             "a bias of the wrong length: (3, 2) plus (3,)",
             hint=[
                 "Lined up from the right, b's only size meets the last size of a: 3 against 2, and "
-                "neither is 1. Raise an error that names both shapes, as the library's errors do (section "
-                "'When something is wrong').",
-                "Compare the sizes pair by pair from the right before you add; for a pair that clashes, "
-                "raise a ValueError whose message contains a_value.shape and b_value.shape.",
+                "neither is 1. Raise an error that names both shapes and the two sizes, as the library's "
+                "errors do (section 'When something is wrong').",
+                "Who finds the clash: your comparison of the sizes, or NumPy while adding? It must be "
+                "yours, before the arrays are ever added, and it knows which two sizes clashed.",
             ],
             a=np.ones((3, 2)),
             b=np.ones(3),
@@ -795,13 +873,17 @@ class Add(OwnOperation):
             hint=[
                 "The last sizes agree, but the rule holds for every pair of sizes, not only the last "
                 "(exercise 'add, and shapes that do not broadcast').",
-                "Walk all the pairs of sizes from the right, as many as the shorter shape has.",
+                "Does your comparison look at every pair of sizes the two shapes have in common, or stop "
+                "after the last one?",
             ],
             a=np.ones((2, 3)),
             b=np.ones((4, 3)),
             error=True,
         ),
     ]
+
+    def clash(self, inputs):
+        return broadcast_clash(np.shape(inputs["a"]), np.shape(inputs["b"]))
 
     def refused(self, inputs, message):
         if "broadcast" in message and "operand" in message:
@@ -816,13 +898,17 @@ class Add(OwnOperation):
 
 
 class matmul(g.matmul):
-    """The library's matmul as the learner's stand-in: its shape error comes from compute itself."""
+    """The library's matmul as the learner's stand-in: compute checks the sizes first."""
 
     def compute(self, a, b):
-        try:
-            return a @ b
-        except ValueError:
-            raise ValueError(f"matmul: shapes {np.shape(a)} and {np.shape(b)} do not align") from None
+        if not np.ndim(a) or not np.ndim(b):
+            raise ValueError(f"matmul needs arrays: shapes {np.shape(a)} and {np.shape(b)}")
+        clash = matmul_clash(np.shape(a), np.shape(b))
+        if clash:
+            raise ValueError(
+                f"matmul: shapes {np.shape(a)} and {np.shape(b)} do not align: {clash[0]} != {clash[1]}"
+            )
+        return a @ b
 
 
 @register
@@ -837,6 +923,9 @@ class Matmul(OwnOperation):
     forbids = ("tensorslow_edu.graph.matmul.compute",)
     reference = matmul
     numpy_op = staticmethod(np.matmul)
+
+    def clash(self, inputs):
+        return matmul_clash(np.shape(inputs["a"]), np.shape(inputs["b"]))
 
     cases = [
         Case(
@@ -855,7 +944,7 @@ class Matmul(OwnOperation):
             hint=[
                 "One point per row: X w, with w a column, gives one number per point (exercise 'matmul, "
                 "with an error that helps').",
-                "a @ b handles a 2-D a and a 1-D b: the result has one entry per row of a.",
+                "A 1-D b is a column: which of its sizes is summed over, when it has only one?",
             ],
             a=np.array([[3.0, 2.0], [-1.0, 0.5], [0.0, 1.0]]),
             b=np.array([1.0, 1.0]),
@@ -865,7 +954,8 @@ class Matmul(OwnOperation):
             hint=[
                 "Rows of a times columns of b: an n × k matrix times a k × m one (exercise 'matmul, with "
                 "an error that helps').",
-                "a @ b for two matrices; the inner sizes must agree.",
+                "Which two sizes are summed over in a product of two matrices, and does your check compare "
+                "exactly those?",
             ],
             a=np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]),
             b=np.array([[1.0, -1.0], [0.5, 2.0]]),
@@ -875,7 +965,8 @@ class Matmul(OwnOperation):
             hint=[
                 "A 1-D a is a row vector: its length must match the rows of b (exercise 'matmul, with an "
                 "error that helps').",
-                "Which size of a 1-D a must match? Its only one, a.shape[-1], against b.shape[-2].",
+                "A 1-D a is one row: its only size is the summed one, and it meets the rows of b, not its "
+                "columns.",
             ],
             a=np.array([1.0, -1.0]),
             b=np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
@@ -885,10 +976,9 @@ class Matmul(OwnOperation):
             hint=[
                 "The last size of a must equal the size b is summed over: b's only size for a vector, its "
                 "rows for a matrix. When they differ, raise an error that names both shapes, like the "
-                "library's (section 'When something is wrong').",
-                "Compare the last size of a with b's summed size (for a 1-D b its only size, for a matrix "
-                "the one before its last); when they differ, raise a ValueError whose message contains "
-                "a.shape and b.shape.",
+                "library's, and the two sizes (section 'When something is wrong').",
+                "Is the clash found by your comparison, before the product is taken? The two summed sizes "
+                "can be read from the shapes alone, and the message names them.",
             ],
             a=np.array([[1.0, 0.0], [0.0, -1.0]]),
             b=np.array([1.0, 2.0, 3.0]),
@@ -899,7 +989,7 @@ class Matmul(OwnOperation):
             hint=[
                 "For two matrices the columns of a must match the rows of b (exercise 'matmul, with an "
                 "error that helps').",
-                "For a 2-D b the summed size is b.shape[-2], not b.shape[-1].",
+                "For a 2-D b, which of its sizes meets the last size of a: its rows or its columns?",
             ],
             a=np.ones((3, 2)),
             b=np.ones((3, 2)),

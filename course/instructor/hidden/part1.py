@@ -52,6 +52,7 @@ HIDDEN = {
         Case("three axes against two", a=np.ones((4, 1, 3)), b=np.arange(6.0).reshape(2, 3)),
         Case("rows that do not broadcast", a=np.ones((5, 4)), b=np.ones((1, 5)), error=True),
         Case("a clash in the middle", a=np.ones((2, 3, 4)), b=np.ones((2, 4)), error=True),
+        Case("a bias as long as the batch", a=np.ones((4, 3)), b=np.ones(4), error=True),
     ],
     "part1.matmul": [
         Case("a vector times a vector", a=np.array([1.0, 2.0, 3.0]), b=np.array([4.0, -5.0, 6.0])),
@@ -62,5 +63,6 @@ HIDDEN = {
             b=np.ones((3, 2)),
             error=True,
         ),
+        Case("two matrices that do not fit", a=np.ones((2, 3)), b=np.ones((2, 3)), error=True),
     ],
 }
