@@ -126,6 +126,18 @@ MISTAKES = {
         "x @ W + b",
         "the layer holds the library's ts.add (`+` between nodes makes it), ts.matmul (`@` between",
     ),
+    "dense_no_activation": (
+        DENSE,
+        "return z if activation is None else activation(z)",
+        "return z",
+        "the output is x W + b without the activation; the layer applies the activation it is given",
+    ),
+    "dense_sigmoid_always": (
+        DENSE,
+        "return z if activation is None else activation(z)",
+        "return sigmoid(z)",
+        "the layer applies the sigmoid whatever activation it is given",
+    ),
     "dense_activation_always": (
         DENSE,
         "return z if activation is None else activation(z)",
@@ -240,6 +252,18 @@ MISTAKES = {
         "grad * (op.inputs[0] > 0)",
         "below zero your gradient is 0: that is the ReLU's",
     ),
+    "leaky_relu_compute_of_relu": (
+        LEAKY,
+        "return np.where(a > 0, a, 0.1 * a)",
+        "return np.maximum(a, 0)",
+        "below zero your values are 0: that is the ReLU; the leaky ReLU keeps 0.1 · a there",
+    ),
+    "leaky_gradient_slope_1_at_zero": (
+        LEAKY,
+        "np.where(op.inputs[0] > 0, grad, 0.1 * grad)",
+        "np.where(op.inputs[0] >= 0, grad, 0.1 * grad)",
+        "at a = 0 your gradient is grad (the slope 1); the definition puts a = 0 with the values below zero",
+    ),
     "leaky_slope_alone": (
         LEAKY,
         "np.where(op.inputs[0] > 0, grad, 0.1 * grad)",
@@ -295,6 +319,12 @@ MISTAKES = {
         "for units in hidden:\n            layer = dense_layer(layer, width, units, activation, rng)\n            width = units",
         "if hidden:\n            layer = dense_layer(layer, width, hidden[0], activation, rng)\n            width = hidden[0]",
         "with 2 numbers per point, hidden=[3, 2] and 2 classes they are [(2, 3), (3,), (3, 2), (2,), (2, 2), (2,)]",
+    ),
+    "fit_unseeded_generator": (
+        FIT,
+        "rng = np.random.default_rng(seed)",
+        "rng = np.random.default_rng()",
+        "the initial weights are not those of one generator np.random.default_rng(seed)",
     ),
     "fit_generator_per_layer": (
         FIT,
@@ -395,6 +425,68 @@ def test_typical_mistake_is_named(name):
     assert says in text, text
     # a hint names the idea, never the answer
     assert not re.search(r"hint( \d)?: .*(return \[|\.sum\(axis|np\.where\(|default_rng\()", text), text
+
+
+# mistakes that fail several cases: (the mistake, its one-line diagnosis, hints that name another bug)
+DENSE_HINTS = ["activation=None means", "Use the activation you are given"]
+FORWARD_HINTS = [
+    "the loop makes three outputs",
+    "One pair is the output layer alone",
+    "Large scores overflow",
+]
+LEAKY_HINTS = ["The chain rule multiplies the slope"]
+FIT_HINTS = ["hidden=[] means", "hidden lists the widths"]
+SAME_PROBLEM = {
+    "dense_W_transposed": ("W has shape (n_out, n_in), its transpose", DENSE_HINTS),
+    "dense_drawn_transposed": (
+        "W is drawn with shape (n_out, n_in) and transposed",
+        DENSE_HINTS,
+    ),
+    "dense_np_random": ("W holds other numbers than the generator rng draws", DENSE_HINTS),
+    "dense_narrow_range": ("W has the right draws in the wrong range", DENSE_HINTS),
+    "dense_normal": ("W is drawn from a normal distribution", DENSE_HINTS),
+    "dense_random_b": ("b does not start at zeros", DENSE_HINTS),
+    "forward_softmax_axis0": (
+        "the softmax is normalized down the columns (axis 0)",
+        FORWARD_HINTS[:2],
+    ),
+    "forward_softmax_hidden": ("a hidden layer applies the softmax, not the sigmoid", FORWARD_HINTS[2:]),
+    "forward_P_alone": ("mlp_forward returned P alone", FORWARD_HINTS),
+    "forward_no_sigmoid": ("a hidden layer's output is its x W + b, without the sigmoid", FORWARD_HINTS[2:]),
+    "forward_sigmoid_output": ("P is the sigmoid of the scores", FORWARD_HINTS),
+    "forward_starts_with_X": ("the list starts with X", FORWARD_HINTS),
+    "leaky_relu_gradient_of_relu": ("the gradient is 0 below zero: that is the ReLU's", LEAKY_HINTS),
+    "leaky_relu_compute_of_relu": ("the values are 0 below zero: that is the ReLU", LEAKY_HINTS),
+    "leaky_slope_of_other_libraries": ("below zero the values are 0.01 · a", LEAKY_HINTS),
+    "leaky_value_not_slope": ("the gradient is the value times grad", LEAKY_HINTS),
+    "fit_mean_loss": ("the loss of each step is a mean over its batch", FIT_HINTS),
+    "fit_epoch_mean": ("each epoch's loss is the mean of its batches' losses", FIT_HINTS),
+    "fit_unseeded_generator": (
+        "the initial weights are not drawn from one generator made from the seed",
+        FIT_HINTS,
+    ),
+    "fit_generator_per_layer": ("each layer draws from a new generator made from the seed", FIT_HINTS),
+    "fit_batches_from_the_weights_generator": ("the mini-batches come in another order", FIT_HINTS),
+    "fit_inputs_wrong_axis": ("the layers' Variables do not have the shapes", FIT_HINTS),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SAME_PROBLEM))
+def test_later_failing_cases_name_the_same_problem(name):
+    """Every failing case after the one explained in full names the mistake in one line, not the
+    hint of its case, which is about another bug."""
+    right, old, new, _ = MISTAKES[name]
+    short, other_bugs = SAME_PROBLEM[name]
+    ns = all_solutions()
+    exec("import numpy as np\nimport tensorslow_edu as ts\n" + right.replace(old, new), ns)
+    with np.errstate(all="ignore"):
+        text = str(check(EXERCISE[right], namespace=ns))
+    later = [line for line in text.splitlines() if line.startswith("  ✗ ") and " — " in line]
+    assert later, text  # the mistake fails more than one case
+    for line in later:
+        said = line.split(" — ", 1)[1]
+        assert short in said, text
+        assert "hint" not in said and not any(word in said for word in other_bugs), text
 
 
 @pytest.mark.parametrize("right", [DENSE, FORWARD, LEAKY, FIT], ids=["dense", "forward", "leaky", "fit"])

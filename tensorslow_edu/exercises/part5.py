@@ -188,7 +188,8 @@ def _own_operations_only(graph, names, what):
         listed = ", ".join(f"ts.{n}{OPERATORS.get(n, '')}" for n in found)
         raise Mistake(
             f"{what} holds the library's {listed}, not yours: call your own operations by name "
-            f"({', '.join(found)}), so that the engine that trains is yours."
+            f"({', '.join(found)}), so that the engine that trains is yours.",
+            short=f"{what} holds the library's {', '.join(f'ts.{n}' for n in found)}, not yours",
         )
 
 
@@ -232,9 +233,13 @@ def _same(got, want):
     )
 
 
-def _advise(verdict, *lines):
-    """``verdict`` with the advice ``lines`` (those not None) added."""
-    verdict.lines += [line for line in lines if line]
+def _advise(verdict, advice):
+    """``verdict`` with ``advice`` added: None, or (what went wrong in full, the same in one line for
+    the summary of the other failing cases)."""
+    if advice is not None:
+        line, short = advice
+        verdict.lines.append(line)
+        verdict.short = short
     return verdict
 
 
@@ -306,9 +311,10 @@ class DenseLayer(Exercise):
         """(W, b) of the layer in ``graph``, or BadReturn saying what the layer made instead."""
         weights = sorted(graph.variables, key=lambda v: np.ndim(v.value), reverse=True)
         if len(weights) != 2 or [np.ndim(v.value) for v in weights] != [2, 1]:
-            raise BadReturn(
+            raise Mistake(
                 f"dense_layer made {len(weights)} Variable(s) of shapes "
-                f"{[np.shape(v.value) for v in weights]}; a layer has two, W (n_in, n_out) and b (n_out,)."
+                f"{[np.shape(v.value) for v in weights]}; a layer has two, W (n_in, n_out) and b (n_out,).",
+                short="the layer does not make two Variables, W (n_in, n_out) and b (n_out,)",
             )
         W, b = weights
         if np.shape(W.value) != (n_in, n_out):
@@ -316,13 +322,17 @@ class DenseLayer(Exercise):
             raise Mistake(
                 f"W has shape {np.shape(W.value)}{turned}, but x W needs W of shape (n_in, n_out) = "
                 f"{(n_in, n_out)}: each row of x is one point of n_in numbers, and each column of W "
-                f"makes one of the n_out outputs."
+                f"makes one of the n_out outputs.",
+                short="W has shape (n_out, n_in), its transpose; x W needs (n_in, n_out)"
+                if turned
+                else "W does not have the shape (n_in, n_out) that x W needs",
             )
         for op in graph.operations:
             if type(op).__name__ == "matmul" and op.input_nodes[0] is W:
                 raise Mistake(
                     "the layer multiplies W by x (matmul(W, x)); the layer is x W: the points are the "
-                    "rows of x, so x comes first."
+                    "rows of x, so x comes first.",
+                    short="the layer multiplies W by x; it is x W",
                 )
         return W, b
 
@@ -351,50 +361,82 @@ class DenseLayer(Exercise):
 
     @staticmethod
     def _w_advice(inputs, W, want):
-        """What a W of the right shape but other numbers most likely did."""
+        """What a W of the right shape but other numbers most likely did: (in full, in one line)."""
         n_in, n_out, seed = inputs["n_in"], inputs["n_out"], inputs["seed"]
         limit = np.sqrt(6 / (n_in + n_out))
         if _same(W, _glorot(n_out, n_in, np.random.default_rng(seed)).T):
             return (
                 "W holds the right numbers in another arrangement: draw a matrix of shape "
-                "(n_in, n_out) directly rather than transposing one of shape (n_out, n_in)."
+                "(n_in, n_out) directly rather than transposing one of shape (n_out, n_in).",
+                "W is drawn with shape (n_out, n_in) and transposed; draw (n_in, n_out) directly",
             )
         ratio = W / want
         if np.allclose(ratio, ratio.flat[0], rtol=1e-6) and not np.isclose(ratio.flat[0], 1):
             return (
                 f"W is the library's W times {ratio.flat[0]:.4g}: the right draws, in the wrong range. "
                 f"Glorot's range is ±sqrt(6 / (n_in + n_out)), here ±{limit:.4g}; yours is "
-                f"±{abs(ratio.flat[0]) * limit:.4g}."
+                f"±{abs(ratio.flat[0]) * limit:.4g}.",
+                "W has the right draws in the wrong range; Glorot's is ±sqrt(6 / (n_in + n_out))",
             )
         normal = np.random.default_rng(seed).standard_normal((n_in, n_out))
         scale = W / normal
         if np.allclose(scale, scale.flat[0], rtol=1e-6):
             return (
                 "W holds draws from a normal distribution; Glorot's weights are drawn uniformly "
-                "between the two ends of the range."
+                "between the two ends of the range.",
+                "W is drawn from a normal distribution, not uniformly in Glorot's range",
             )
         if np.max(np.abs(W)) > limit * (1 + 1e-12):
             return (
                 f"W has entries outside Glorot's range ±{limit:.4g} (up to {np.max(np.abs(W)):.4g}): the "
-                f"weights are drawn uniformly within it."
+                f"weights are drawn uniformly within it.",
+                "W has entries outside Glorot's range ±sqrt(6 / (n_in + n_out))",
             )
         return (
             "W lies in Glorot's range but holds other numbers: draw them from the generator rng the "
             "layer is given (not np.random), in one call, before anything else is drawn from it, so "
-            "that the same seed gives the same weights."
+            "that the same seed gives the same weights.",
+            "W holds other numbers than the generator rng draws (one call, before b)",
         )
+
+    @staticmethod
+    def _output_advice(inputs, got, W, b):
+        """What an output most likely did when W and b are right: (in full, in one line), or None."""
+        if not isinstance(got, np.ndarray):
+            return None
+        z = inputs["X"] @ W + b
+        if inputs["activation"] is not None and _same(got, z):
+            return (
+                f"the output is x W + b without the activation; the layer applies the activation it is "
+                f"given (ts.{inputs['activation']} here) to it.",
+                "the output is x W + b without the activation it is given",
+            )
+        if inputs["activation"] != "sigmoid" and _same(got, _stable_sigmoid(z)):
+            return (
+                "the layer applies the sigmoid whatever activation it is given; it applies the one it "
+                "is given" + (", and none when activation is None." if inputs["activation"] is None else "."),
+                "the layer applies the sigmoid, not the activation it is given",
+            )
+        return None
 
     def compare(self, inputs, got, want):
         b = got.get("b") if isinstance(got, dict) else None
         verdict = compare_values(b, want["b"], self.rtol, self.atol, label="b")
         if not verdict.passed:
             return _advise(
-                verdict, "b starts at zeros, as the text says; only W is drawn from the generator."
+                verdict,
+                (
+                    "b starts at zeros, as the text says; only W is drawn from the generator.",
+                    "b does not start at zeros",
+                ),
             )
         verdict = compare_values(got.get("W"), want["W"], self.rtol, self.atol, label="W")
         if not verdict.passed:
             return _advise(verdict, self._w_advice(inputs, got["W"], want["W"]))
-        return compare_values(got.get("output"), want["output"], self.rtol, self.atol, label="output")
+        verdict = compare_values(got.get("output"), want["output"], self.rtol, self.atol, label="output")
+        if not verdict.passed:
+            return _advise(verdict, self._output_advice(inputs, got.get("output"), want["W"], want["b"]))
+        return verdict
 
 
 def _stable_sigmoid(a):
@@ -500,17 +542,19 @@ class MlpForward(Exercise):
             result = obj(X, layers)
         except ValueError as exc:
             if "could not be broadcast" in str(exc) and re.search(r"\((\d+),(\d+)\) \(\1,\)", str(exc)):
-                raise BadReturn(
+                raise Mistake(
                     f"ValueError: {exc}. A sum over axis 1 has one number per row, and NumPy lines it up "
                     f"with the columns of the array, not with its rows: keep the summed axis (keepdims) so "
-                    f"that each row is divided by its own sum."
+                    f"that each row is divided by its own sum.",
+                    short="the rows' sums line up with the columns (keep the summed axis: keepdims)",
                 ) from None
             if "matmul" in str(exc) and "mismatch" in str(exc):
                 widths = [np.shape(W) for W, _ in inputs["layers"]]
-                raise BadReturn(
+                raise Mistake(
                     f"ValueError: {exc}. The W of a layer has as many rows as numbers per point in what "
                     f"the layer reads: the first reads X, each later one the output of the layer before "
-                    f"it (the Ws here have shapes {widths})."
+                    f"it (the Ws here have shapes {widths}).",
+                    short="a layer's W does not fit what it reads: each layer reads the output of the one before",
                 ) from None
             raise
         if isinstance(result, (list, tuple)):
@@ -529,18 +573,20 @@ class MlpForward(Exercise):
                     "mlp_forward returned P alone; it returns a list of every layer's output, "
                     f"the hidden layers' and then P: {n} arrays here, of shapes {shapes}."
                 )
-            else:
-                why = (
-                    f"mlp_forward returned one array of shape {got.shape}; it returns a list with one array "
-                    f"per (W, b) pair, each layer's output in order: {n} arrays here, of shapes {shapes}."
-                )
-            return Verdict(False, [why])
-        if not isinstance(got, list):
-            return Verdict(
-                False, [f"mlp_forward returned a {type(got).__name__}; it returns a list of arrays."]
+                return Verdict(False, [why], short="mlp_forward returned P alone, not every layer's output")
+            why = (
+                f"mlp_forward returned one array of shape {got.shape}; it returns a list with one array "
+                f"per (W, b) pair, each layer's output in order: {n} arrays here, of shapes {shapes}."
             )
+            return Verdict(
+                False, [why], short="mlp_forward returned one array, not a list of every layer's output"
+            )
+        if not isinstance(got, list):
+            why = f"mlp_forward returned a {type(got).__name__}; it returns a list of arrays."
+            return Verdict(False, [why], short=why)
         if len(got) != n:
-            return Verdict(False, [self._length_advice(inputs, got, want)])
+            why, short = self._length_advice(inputs, got, want)
+            return Verdict(False, [why], short=short)
         for i, (mine, right) in enumerate(zip(got, want)):
             verdict = compare_values(mine, right, self.rtol, self.atol, label=_output_name(i, n))
             if not verdict.passed:
@@ -549,25 +595,30 @@ class MlpForward(Exercise):
 
     @staticmethod
     def _length_advice(inputs, got, want):
+        """Why the list has another length than one array per layer: (in full, in one line)."""
         n = len(want)
         if len(got) == n + 1 and _same(got[0], inputs["X"]):
             return (
                 f"mlp_forward returned {len(got)} arrays for {n} layers, the first of them X: the list holds "
-                f"the layers' outputs only, one per (W, b) pair (X is what the first layer reads)."
+                f"the layers' outputs only, one per (W, b) pair (X is what the first layer reads).",
+                "the list starts with X; it holds the layers' outputs only",
             )
         if len(got) == n - 1 and all(_same(a, b) for a, b in zip(got, want)):
             return (
                 f"mlp_forward returned {len(got)} arrays for {n} layers: the outputs of the hidden layers "
-                f"are right, and P, the output layer's softmax, is missing at the end."
+                f"are right, and P, the output layer's softmax, is missing at the end.",
+                "P, the output layer's softmax, is missing at the end of the list",
             )
         return (
             f"mlp_forward returned {len(got)} arrays for {n} layers: one per (W, b) pair, the outputs of "
-            f"the hidden layers in order and then P (shapes {[w.shape for w in want]} here)."
+            f"the hidden layers in order and then P (shapes {[w.shape for w in want]} here).",
+            "the list does not hold one array per (W, b) pair",
         )
 
     @staticmethod
     def _advice(inputs, i, mine, want):
-        """What the output ``mine`` of layer ``i`` most likely did (the layers before it are right)."""
+        """What the output ``mine`` of layer ``i`` most likely did (the layers before it are right):
+        (in full, in one line), or None."""
         if not isinstance(mine, np.ndarray):
             return None
         X, layers, last = inputs["X"], inputs["layers"], i == len(want) - 1
@@ -581,22 +632,33 @@ class MlpForward(Exercise):
             if _same(mine, before):
                 return (
                     f"this is what layer {i + 1} reads ({'X' if i == 0 else f'the output of layer {i}'}), "
-                    f"not what it makes: note each layer's output after computing it."
+                    f"not what it makes: note each layer's output after computing it.",
+                    "the list holds what each layer reads, not what it makes",
                 )
             if from_X is not None and _same(mine, from_X):
-                return f"layer {i + 1} read X; each layer reads the output of the layer before it."
+                return (
+                    f"layer {i + 1} read X; each layer reads the output of the layer before it.",
+                    "a later layer reads X, not the output of the layer before it",
+                )
             if _same(mine, z):
-                return f"this is layer {i + 1}'s x W + b, without its activation: " + (
-                    "the softmax turns the output layer's scores into probabilities."
-                    if last
-                    else "a hidden layer applies the sigmoid, and without it two layers collapse into one "
-                    "linear layer (section 'A hidden layer')."
+                if last:
+                    return (
+                        f"this is layer {i + 1}'s x W + b, without its activation: the softmax turns the "
+                        f"output layer's scores into probabilities.",
+                        "P is the output layer's scores, without the softmax",
+                    )
+                return (
+                    f"this is layer {i + 1}'s x W + b, without its activation: a hidden layer applies the "
+                    f"sigmoid, and without it two layers collapse into one linear layer (section 'A hidden "
+                    f"layer').",
+                    "a hidden layer's output is its x W + b, without the sigmoid",
                 )
             if not last:
                 if _same(mine, _softmax_along(z, 1)):
                     return (
                         f"hidden layer {i + 1} applies the softmax; the hidden layers apply the sigmoid, and "
-                        f"only the output layer the softmax."
+                        f"only the output layer the softmax.",
+                        "a hidden layer applies the softmax, not the sigmoid",
                     )
                 return None
             e = np.exp(z - z.max(axis=1, keepdims=True))
@@ -606,40 +668,52 @@ class MlpForward(Exercise):
                     "the output layer's scores went through the sigmoid before the softmax: the output "
                     "layer has no sigmoid; its scores go to the softmax as they are"
                     + (" (with a single (W, b) pair, that pair is the output layer)." if i == 0 else "."),
+                    "the output layer's scores go through the sigmoid before the softmax",
                 ),
                 (
                     _softmax_along(z, 0),
                     "the softmax was normalized down the columns (axis 0), across the points: each row of P "
                     "is one point's distribution over the classes and sums to 1.",
+                    "the softmax is normalized down the columns (axis 0), not along each row",
                 ),
                 (
                     e / e.sum(axis=1) if e.shape[0] == e.shape[1] else None,
                     "each entry was divided by the sum of another row: a sum over axis 1 lines up with the "
                     "columns, not the rows; keep the summed axis (keepdims) so each row is divided by its own sum.",
+                    "the rows' sums line up with the columns (keep the summed axis: keepdims)",
                 ),
-                (_stable_sigmoid(z), "P is the sigmoid of the scores; the output layer is a softmax."),
+                (
+                    _stable_sigmoid(z),
+                    "P is the sigmoid of the scores; the output layer is a softmax.",
+                    "P is the sigmoid of the scores, not their softmax",
+                ),
             ]
-            for wrong, why in mistakes:
+            for wrong, why, short in mistakes:
                 if wrong is not None and _same(mine, wrong):
-                    return why
+                    return why, short
             if not np.isfinite(mine).all():
                 unshifted = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
                 shifted_once = np.exp(z - z.max()) / np.exp(z - z.max()).sum(axis=1, keepdims=True)
                 if np.allclose(mine, unshifted, equal_nan=True):
                     return (
                         "np.exp of a large score overflows to inf, and inf / inf is NaN: shift each row by "
-                        "its maximum before np.exp (Part II's stable softmax)."
+                        "its maximum before np.exp (Part II's stable softmax).",
+                        "the softmax is not shifted, and np.exp overflows",
                     )
                 if np.allclose(mine, shifted_once, equal_nan=True):
                     return (
                         "some rows' scores lie far below the largest score of the whole array: shifted by "
                         "that one maximum, their exponentials are all 0 and the row gives 0/0. Shift each "
-                        "row by its own maximum."
+                        "row by its own maximum.",
+                        "the softmax shifts by one maximum for the whole array, not each row's own",
                     )
             if mine.ndim == 2:
                 sums = mine.sum(axis=1)
                 if np.all(np.isfinite(sums)) and not np.allclose(sums, 1):
-                    return f"the rows of your P sum to {np.round(sums, 4).tolist()}; each row of P sums to 1."
+                    return (
+                        f"the rows of your P sum to {np.round(sums, 4).tolist()}; each row of P sums to 1.",
+                        "the rows of P do not sum to 1",
+                    )
         return None
 
 
@@ -658,14 +732,14 @@ class LeakyRelu(Exercise):
     reference = {"leaky_relu": _leaky_relu, "leaky_relu_gradient": _leaky_relu_gradient}
     cases = [
         Case(
-            "a vector, incoming gradient of ones",
-            a=np.array([-2.0, -0.5, 0.5, 3.0]),
-            grad=np.ones(4),
+            "a vector with a 0, incoming gradient of ones",
+            a=np.array([-2.0, -0.5, 0.0, 0.5, 3.0]),
+            grad=np.ones(5),
             hint=[
                 "The definition of the leaky ReLU has two cases; np.where picks between two arrays entry "
                 "by entry (Part II met it).",
-                "The slope is 1 where a > 0 and 0.1 elsewhere: the gradient is the incoming gradient "
-                "times that slope.",
+                "The slope is 1 where a > 0 and 0.1 elsewhere, at a = 0 too: the gradient is the incoming "
+                "gradient times that slope.",
             ],
         ),
         Case(
@@ -682,17 +756,19 @@ class LeakyRelu(Exercise):
             x = g.placeholder(name="a")
             op = objs["leaky_relu"](x)
             if not isinstance(op, g.Operation):
-                raise BadReturn(
+                raise Mistake(
                     f"leaky_relu(x) made a {type(op).__name__}; it must be an Operation "
-                    f"(class leaky_relu(ts.Operation))."
+                    f"(class leaky_relu(ts.Operation)).",
+                    short="leaky_relu(x) does not make an Operation",
                 )
             try:
                 value = g.Session(graph).run(op, {x: hand(inputs["a"], "the input a")})
             except Exception as exc:
                 if "truth value of an array" in str(exc):
-                    raise BadReturn(
+                    raise Mistake(
                         f"{type(exc).__name__}: {exc}. Python's `if`, `max` and `and` ask one question of "
-                        f"the whole array; the two cases must be chosen entry by entry (np.where or np.maximum)."
+                        f"the whole array; the two cases must be chosen entry by entry (np.where or np.maximum).",
+                        short="Python's `if`, `max` or `and` ask one question of the whole array; choose entry by entry",
                     ) from None
                 raise
             value = as_array(value, "the value")
@@ -714,7 +790,58 @@ class LeakyRelu(Exercise):
         if not isinstance(got, np.ndarray) or got.shape != a.shape or not below.any():
             return None
         slopes = got[below] / scale[below]
-        return float(slopes[0]) if np.allclose(slopes, slopes[0]) else None
+        return float(slopes[0]) + 0.0 if np.allclose(slopes, slopes[0]) else None  # + 0.0: no -0
+
+    @classmethod
+    def _value_advice(cls, a, got):
+        """What wrong values most likely did: (in full, in one line), or None."""
+        slope = cls._slope_below_zero(got, a, a)
+        if slope is None or np.isclose(slope, 0.1):
+            return None
+        if slope == 0:
+            return (
+                "below zero your values are 0: that is the ReLU; the leaky ReLU keeps 0.1 · a there.",
+                "the values are 0 below zero: that is the ReLU",
+            )
+        other = " (other libraries default to 0.01)" if np.isclose(slope, 0.01) else ""
+        return (
+            f"below zero your values are {slope:g} · a; the leaky ReLU's slope there is 0.1{other}.",
+            f"below zero the values are {slope:g} · a, not 0.1 · a",
+        )
+
+    @classmethod
+    def _gradient_advice(cls, a, G, mine, value):
+        """What a wrong gradient most likely did: (in full, in one line), or None."""
+        if _same(mine, value * G):
+            return (
+                "your gradient is the leaky ReLU's value times grad; the gradient is its slope (1 or 0.1) "
+                "times grad.",
+                "the gradient is the value times grad, not the slope times grad",
+            )
+        if _same(mine, np.where(a > 0, 1.0, 0.1)):
+            return (
+                "your gradient is the slope alone: the chain rule multiplies it by the gradient `grad` "
+                "arriving from above.",
+                "the gradient is the slope alone, not the slope times grad",
+            )
+        slope = cls._slope_below_zero(mine, a, G)
+        if slope == 0:
+            return (
+                "below zero your gradient is 0: that is the ReLU's; the leaky ReLU keeps the slope 0.1 there.",
+                "the gradient is 0 below zero: that is the ReLU's",
+            )
+        if slope is not None and not np.isclose(slope, 0.1):
+            return (
+                f"below zero your gradient is {slope:g} · grad; the leaky ReLU's slope there is 0.1.",
+                f"below zero the gradient is {slope:g} · grad, not 0.1 · grad",
+            )
+        if _same(mine, np.where(a >= 0, G, 0.1 * G)):
+            return (
+                "at a = 0 your gradient is grad (the slope 1); the definition puts a = 0 with the values "
+                "below zero (0.1 · a for a ≤ 0), so the slope there is 0.1: test a > 0, not a ≥ 0.",
+                "at a = 0 the gradient has the slope 1; the definition gives 0.1 there (a ≤ 0)",
+            )
+        return None
 
     def compare(self, inputs, got, want):
         a, G = inputs["a"], inputs["grad"]
@@ -722,38 +849,12 @@ class LeakyRelu(Exercise):
             return compare_values(got, want)
         verdict = compare_values(got.get("value"), want["value"], self.rtol, self.atol, label="value")
         if not verdict.passed:
-            slope = self._slope_below_zero(got.get("value"), a, a)
-            if slope is not None and not np.isclose(slope, 0.1):
-                verdict.lines.append(
-                    f"below zero your values are {slope:g} · a; the leaky ReLU's slope there is 0.1"
-                    + (" (other libraries default to 0.01)." if np.isclose(slope, 0.01) else ".")
-                )
-            return verdict
+            return _advise(verdict, self._value_advice(a, got.get("value")))
         mine = got.get("gradient")
         verdict = compare_values(mine, want["gradient"], self.rtol, self.atol, label="gradient")
         if verdict.passed or not isinstance(mine, np.ndarray) or mine.shape != a.shape:
             return verdict
-        if _same(mine, want["value"] * G):
-            return _advise(
-                verdict,
-                "your gradient is the leaky ReLU's value times grad; the gradient is its slope (1 or 0.1) "
-                "times grad.",
-            )
-        if _same(mine, np.where(a > 0, 1.0, 0.1)):
-            return _advise(
-                verdict,
-                "your gradient is the slope alone: the chain rule multiplies it by the gradient `grad` "
-                "arriving from above.",
-            )
-        slope = self._slope_below_zero(mine, a, G)
-        if slope is not None and not np.isclose(slope, 0.1):
-            return _advise(
-                verdict,
-                "below zero your gradient is 0: that is the ReLU's; the leaky ReLU keeps the slope 0.1 there."
-                if slope == 0
-                else f"below zero your gradient is {slope:g} · grad; the leaky ReLU's slope there is 0.1.",
-            )
-        return verdict
+        return _advise(verdict, self._gradient_advice(a, G, mine, want["value"]))
 
 
 # ---------------------------------------------------------------------------
@@ -917,7 +1018,8 @@ class Fit(Exercise):
         if graph is before:
             raise Mistake(
                 "fit built its network in the default graph, which keeps the nodes of every earlier call: "
-                "build it in a new graph of its own (`with ts.Graph().as_default():`)."
+                "build it in a new graph of its own (`with ts.Graph().as_default():`).",
+                short="fit builds its network in the default graph, not a new graph of its own",
             )
         _own_operations_only(graph, self.OWN, "the network fit built")
         widths = _widths(inputs)
@@ -929,19 +1031,23 @@ class Fit(Exercise):
                 f"hidden={list(inputs['hidden'])} and {widths[-1]} classes they are {want} (W then b of each "
                 f"layer, from the input on). A layer reads as many numbers per point as the one before it "
                 f"makes (the first reads the columns of X), and the output layer makes one score per class "
-                f"(the columns of C)."
+                f"(the columns of C).",
+                short="the layers' Variables do not have the shapes that X, hidden and C ask for",
             )
         activation = ACTIVATIONS[inputs["activation"]]
         n = sum(isinstance(op, activation) for op in graph.operations)
         if n != len(inputs["hidden"]):
-            name = inputs["activation"]
+            name, too_many = inputs["activation"], n > len(inputs["hidden"])
             raise Mistake(
                 f"the network has {n} {name} operation(s) for {len(inputs['hidden'])} hidden layer(s): "
                 + (
                     "the output layer has none (its scores go to the softmax as they are)."
-                    if n > len(inputs["hidden"])
+                    if too_many
                     else f"every hidden layer has the activation fit is given ({name} here)."
-                )
+                ),
+                short="the output layer has an activation too; its scores go to the softmax as they are"
+                if too_many
+                else "a hidden layer lacks the activation fit is given",
             )
 
     def _run(self, function, inputs):
@@ -1003,7 +1109,8 @@ class Fit(Exercise):
         if seen["initial"] is None:
             raise Mistake(
                 "fit never trained with your GradientDescentOptimizer (its minimize was not called): "
-                "train the network with your optimizer, through your minibatch_sgd."
+                "train the network with your optimizer, through your minibatch_sgd.",
+                short="fit never trained with your GradientDescentOptimizer",
             )
         return {**result, "initial": [as_array(W) for W in seen["initial"]], "batches": seen["batches"]}
 
@@ -1024,13 +1131,20 @@ class Fit(Exercise):
                 if all(_same(a, b) for a, b in zip(initial, _initial_weights(inputs, one_generator=False))):
                     return _advise(
                         verdict,
-                        "each layer drew its weights from a new generator made from the seed, so they all "
-                        "start from the same numbers: make one generator and hand it to every layer in turn.",
+                        (
+                            "each layer drew its weights from a new generator made from the seed, so they "
+                            "all start from the same numbers: make one generator and hand it to every layer "
+                            "in turn.",
+                            "each layer draws from a new generator made from the seed, not from one for all",
+                        ),
                     )
                 return _advise(
                     verdict,
-                    "the initial weights are not those of one generator np.random.default_rng(seed) handed "
-                    "to each layer in turn, from the input to the output.",
+                    (
+                        "the initial weights are not those of one generator np.random.default_rng(seed) "
+                        "handed to each layer in turn, from the input to the output.",
+                        "the initial weights are not drawn from one generator made from the seed",
+                    ),
                 )
         if got.get("batches") != want["batches"]:
             return Verdict(
@@ -1041,6 +1155,7 @@ class Fit(Exercise):
                     "the mini-batches come in another order than your minibatch_sgd gives with the seed fit "
                     "is given: hand it that seed (the weights' generator is another matter).",
                 ],
+                short="the mini-batches come in another order than minibatch_sgd gives with fit's seed",
             )
         verdict = compare_values(got.get("losses"), want["losses"], self.rtol, self.atol, label="losses")
         if not verdict.passed:
@@ -1054,6 +1169,7 @@ class Fit(Exercise):
 
     @staticmethod
     def _loss_advice(inputs, losses):
+        """What wrong losses most likely are: (in full, in one line), or None."""
         if not isinstance(losses, np.ndarray):
             return None
         n, size, epochs = len(inputs["X"]), inputs["batch_size"], inputs["epochs"]
@@ -1064,18 +1180,21 @@ class Fit(Exercise):
                 steps,
                 f"these are the losses of all {len(steps)} steps; fit returns one per epoch ({epochs}), the "
                 f"sum of the losses of that epoch's {per_epoch} batches.",
+                "the losses of every step, not one per epoch",
             ),
             (
                 _per_epoch(steps, per_epoch, lambda s: sum(s) / len(s)),
                 "each epoch's loss is the mean of its batches' losses; it is their sum: the loss sums over "
                 "the points, and the batches of an epoch hold every point once, so the sum is the loss over "
                 "the whole data set.",
+                "each epoch's loss is the mean of its batches' losses, not their sum",
             ),
             (
                 list(np.reshape(steps, (epochs, per_epoch)).sum(axis=0)),
                 "the losses were summed across the epochs (axis 0), one sum per position of a batch in its "
                 "epoch; each epoch's loss is the sum of its own batches' losses (a row of the table of "
                 "steps, one row per epoch).",
+                "the losses are summed across the epochs, not within each epoch",
             ),
         ]
         if n % size:
@@ -1084,6 +1203,7 @@ class Fit(Exercise):
                     _per_epoch(steps, max(n // size, 1)),
                     f"the losses were grouped {max(n // size, 1)} steps at a time; an epoch of {n} points in "
                     f"batches of {size} has {per_epoch} steps, the last one smaller.",
+                    "the steps are grouped without the last, smaller batch of each epoch",
                 )
             )
         for mean in ("rows", "batch_size"):
@@ -1093,26 +1213,33 @@ class Fit(Exercise):
                     "the loss of each step is divided by the size of its batch (a mean); the course's loss "
                     "is the sum over the points (Part IV, section 'Choosing the learning rate: sum or mean'), "
                     "with which the library's run is compared.",
+                    "the loss of each step is a mean over its batch, not the sum",
                 )
             )
-        for wrong, why in mistakes:
+        for wrong, why, short in mistakes:
             if _same(losses, np.array(wrong)):
-                return why
+                return why, short
         return None
 
     @staticmethod
     def _predict_advice(inputs, predictions):
+        """What wrong predictions most likely are: (in full, in one line), or None."""
         if not isinstance(predictions, np.ndarray):
             return None
         n, k = len(inputs["points"]), inputs["C"].shape[1]
         if predictions.shape == (len(inputs["X"]), k) and n != len(inputs["X"]):
-            return "predict ran the network on X, the training points, not on the points it was given."
+            return (
+                "predict ran the network on X, the training points, not on the points it was given.",
+                "predict runs the network on X, not on the points it is given",
+            )
         if predictions.shape != (n, k):
             return (
                 f"predict returns the class probabilities, one row per point it is given and one column per "
-                f"class: shape ({n}, {k}) here."
+                f"class: shape ({n}, {k}) here.",
+                "predict does not return one row per point and one column per class",
             )
         return (
             "the losses are right but predict's probabilities are not: predict runs the probabilities of "
-            "the trained network (the graph fit built, after training) on the points it is given."
+            "the trained network (the graph fit built, after training) on the points it is given.",
+            "the losses are right, predict's probabilities are not the trained network's",
         )
