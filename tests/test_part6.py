@@ -365,7 +365,7 @@ FOLLOW_ON = {
     "mlp: a bias summed over the wrong axis": (
         "part6.mlp_gradients",
         mlp('"b1": delta1.sum(axis=0)', '"b1": delta1.sum(axis=1)'),
-        {"one point": "the gradient of b1 has shape (1,), not (3,)"},
+        {"one point": "same problem: the gradient of b1 has shape (1,), not (3,)"},
     ),
 }
 
