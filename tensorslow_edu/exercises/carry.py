@@ -14,6 +14,7 @@ import ast
 import inspect
 import linecache
 import math
+import os
 import sys
 import textwrap
 import types
@@ -171,7 +172,10 @@ def keep(part, *pieces, folder=None):
         (path.parent / "__init__.py").touch()
         # two blank lines between top-level definitions, whether a cell ended with blank lines or none
         body = "\n\n\n".join(source.strip("\n") for source in sources)
-        path.write_text(HEADER.format(part=_roman(number)) + "\n\n" + body + "\n")
+        # written whole or not at all: a later notebook running at the same time never reads half a file
+        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        partial.write_text(HEADER.format(part=_roman(number)) + "\n\n" + body + "\n")
+        os.replace(partial, path)
     except OSError as exc:
         print(f"could not write {path.as_posix()}: {exc}")
         return None
