@@ -14,7 +14,7 @@ import pytest
 from tensorslow_edu.exercises import all_exercises, check, get_exercise
 from tensorslow_edu.exercises.core import decode, encode_inputs, evaluate, run_case
 
-from .course_notebooks import solution_source, solutions_namespace
+from .course_notebooks import mutate, solution_of, solution_source, solutions_namespace
 from .test_exercises import hidden_cases
 
 pytestmark = pytest.mark.grader
@@ -41,6 +41,10 @@ def with_mistake(source):
     exec(compile("import numpy as np\nimport tensorslow_edu as ts\n" + source, "<mistake>", "exec"), ns)
     return ns
 
+
+# the instructor notebooks' solutions that typical mistakes below are edits of (mutate: the text a
+# mistake replaces must be in the solution, so a changed notebook fails here, not silently)
+STABLE_LOSS = solution_of(3, "softmax_cross_entropy_with_logits")
 
 # (id, what the learner got wrong, their code, fragments the report must hold[, the case that fails in full])
 MISTAKES = [
@@ -1488,15 +1492,7 @@ def cross_entropy(c, p):
     (
         "part3.softmax_cross_entropy_with_logits",
         "no shift: e^a of the scores themselves",
-        """
-class softmax_cross_entropy_with_logits(ts.Operation):
-    def __init__(self, labels, logits, name=None):
-        super().__init__([labels, logits], name)
-    def compute(self, labels, logits):
-        shifted = logits
-        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        return -(labels * log_p).sum(axis=1)
-""",
+        mutate(STABLE_LOSS, "logits - logits.max(axis=1, keepdims=True)", "logits"),
         [
             "✗ the 400-times weights: four points of the clouds",
             "NumPy warned: overflow encountered in exp",
@@ -1507,16 +1503,11 @@ class softmax_cross_entropy_with_logits(ts.Operation):
     (
         "part3.softmax_cross_entropy_with_logits",
         "the log of a softmax output",
-        """
-class softmax_cross_entropy_with_logits(ts.Operation):
-    def __init__(self, labels, logits, name=None):
-        super().__init__([labels, logits], name)
-    def compute(self, labels, logits):
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        e = np.exp(shifted)
-        log_p = np.log(e / e.sum(axis=1, keepdims=True))
-        return -(labels * log_p).sum(axis=1)
-""",
+        mutate(
+            STABLE_LOSS,
+            "log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))",
+            "e = np.exp(shifted)\n        log_p = np.log(e / e.sum(axis=1, keepdims=True))",
+        ),
         [
             "✗ the 400-times weights: four points of the clouds",
             "divide by zero encountered in log",
@@ -1527,16 +1518,11 @@ class softmax_cross_entropy_with_logits(ts.Operation):
     (
         "part3.softmax_cross_entropy_with_logits",
         "a floor under p to dodge log 0",
-        """
-class softmax_cross_entropy_with_logits(ts.Operation):
-    def __init__(self, labels, logits, name=None):
-        super().__init__([labels, logits], name)
-    def compute(self, labels, logits):
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        e = np.exp(shifted)
-        log_p = np.log(e / e.sum(axis=1, keepdims=True) + 1e-12)
-        return -(labels * log_p).sum(axis=1)
-""",
+        mutate(
+            STABLE_LOSS,
+            "log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))",
+            "e = np.exp(shifted)\n        log_p = np.log(e / e.sum(axis=1, keepdims=True) + 1e-12)",
+        ),
         [
             "✗ the 400-times weights: a blue point on the red side",
             "point 0 costs 27.63 where its loss is 2000",
@@ -1546,15 +1532,7 @@ class softmax_cross_entropy_with_logits(ts.Operation):
     (
         "part3.softmax_cross_entropy_with_logits",
         "one shift for the whole array",
-        """
-class softmax_cross_entropy_with_logits(ts.Operation):
-    def __init__(self, labels, logits, name=None):
-        super().__init__([labels, logits], name)
-    def compute(self, labels, logits):
-        shifted = logits - logits.max()
-        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        return -(labels * log_p).sum(axis=1)
-""",
+        mutate(STABLE_LOSS, "logits.max(axis=1, keepdims=True)", "logits.max()"),
         [
             "✗ the 400-times weights: four points of the clouds",
             "divide by zero encountered in log",
@@ -1564,15 +1542,7 @@ class softmax_cross_entropy_with_logits(ts.Operation):
     (
         "part3.softmax_cross_entropy_with_logits",
         "the row maxima without keepdims",
-        """
-class softmax_cross_entropy_with_logits(ts.Operation):
-    def __init__(self, labels, logits, name=None):
-        super().__init__([labels, logits], name)
-    def compute(self, labels, logits):
-        shifted = logits - logits.max(axis=1)
-        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        return -(labels * log_p).sum(axis=1)
-""",
+        mutate(STABLE_LOSS, "logits.max(axis=1, keepdims=True)", "logits.max(axis=1)"),
         [
             "✗ two points, three classes",
             "operands could not be broadcast together with shapes (2,3) (2,)",
@@ -1584,85 +1554,41 @@ class softmax_cross_entropy_with_logits(ts.Operation):
     (
         "part3.softmax_cross_entropy_with_logits",
         "the maximum of each column",
-        """
-class softmax_cross_entropy_with_logits(ts.Operation):
-    def __init__(self, labels, logits, name=None):
-        super().__init__([labels, logits], name)
-    def compute(self, labels, logits):
-        shifted = logits - logits.max(axis=0, keepdims=True)
-        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        return -(labels * log_p).sum(axis=1)
-""",
+        mutate(STABLE_LOSS, "logits.max(axis=1, keepdims=True)", "logits.max(axis=0, keepdims=True)"),
         ["✗ two points, three classes", "the maximum is taken over each column (axis 0)"],
     ),
     (
         "part3.softmax_cross_entropy_with_logits",
         "the sum in the log without keepdims",
-        """
-class softmax_cross_entropy_with_logits(ts.Operation):
-    def __init__(self, labels, logits, name=None):
-        super().__init__([labels, logits], name)
-    def compute(self, labels, logits):
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        log_p = shifted - np.log(np.exp(shifted).sum(axis=1))
-        return -(labels * log_p).sum(axis=1)
-""",
+        mutate(STABLE_LOSS, "np.exp(shifted).sum(axis=1, keepdims=True)", "np.exp(shifted).sum(axis=1)"),
         ["✗ two points, three classes", "A row's maximum (or a row's sum) is one number per point"],
     ),
     (
         "part3.softmax_cross_entropy_with_logits",
         "the sum in the log over the points",
-        """
-class softmax_cross_entropy_with_logits(ts.Operation):
-    def __init__(self, labels, logits, name=None):
-        super().__init__([labels, logits], name)
-    def compute(self, labels, logits):
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        log_p = shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True))
-        return -(labels * log_p).sum(axis=1)
-""",
+        mutate(
+            STABLE_LOSS,
+            "np.exp(shifted).sum(axis=1, keepdims=True)",
+            "np.exp(shifted).sum(axis=0, keepdims=True)",
+        ),
         ["✗ two points, three classes", "the sum inside the log runs over the points (axis 0)"],
     ),
     (
         "part3.softmax_cross_entropy_with_logits",
         "the sum in the log over every score",
-        """
-class softmax_cross_entropy_with_logits(ts.Operation):
-    def __init__(self, labels, logits, name=None):
-        super().__init__([labels, logits], name)
-    def compute(self, labels, logits):
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        log_p = shifted - np.log(np.exp(shifted).sum())
-        return -(labels * log_p).sum(axis=1)
-""",
+        mutate(STABLE_LOSS, "np.exp(shifted).sum(axis=1, keepdims=True)", "np.exp(shifted).sum()"),
         ["✗ two points, three classes", "the sum inside the log runs over every score of the array"],
     ),
     (
         "part3.softmax_cross_entropy_with_logits",
         "the last sum over the points",
-        """
-class softmax_cross_entropy_with_logits(ts.Operation):
-    def __init__(self, labels, logits, name=None):
-        super().__init__([labels, logits], name)
-    def compute(self, labels, logits):
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        return -(labels * log_p).sum(axis=0)
-""",
+        mutate(STABLE_LOSS, "log_p).sum(axis=1)", "log_p).sum(axis=0)"),
         ["✗ two points, three classes", "the last sum ran over the points (axis 0)"],
     ),
     (
         "part3.softmax_cross_entropy_with_logits",
         "the last sum over everything",
-        """
-class softmax_cross_entropy_with_logits(ts.Operation):
-    def __init__(self, labels, logits, name=None):
-        super().__init__([labels, logits], name)
-    def compute(self, labels, logits):
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        return -(labels * log_p).sum()
-""",
+        mutate(STABLE_LOSS, "log_p).sum(axis=1)", "log_p).sum()"),
         [
             "the shapes differ: () instead of (2,)",
             "this is one number, shape (): the operation gives each point's own loss, shape (2,)",
@@ -1672,29 +1598,13 @@ class softmax_cross_entropy_with_logits(ts.Operation):
     (
         "part3.softmax_cross_entropy_with_logits",
         "no sum over the classes",
-        """
-class softmax_cross_entropy_with_logits(ts.Operation):
-    def __init__(self, labels, logits, name=None):
-        super().__init__([labels, logits], name)
-    def compute(self, labels, logits):
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        return -(labels * log_p)
-""",
+        mutate(STABLE_LOSS, "-(labels * log_p).sum(axis=1)", "-(labels * log_p)"),
         ["this is one number per class of each point"],
     ),
     (
         "part3.softmax_cross_entropy_with_logits",
         "the minus forgotten",
-        """
-class softmax_cross_entropy_with_logits(ts.Operation):
-    def __init__(self, labels, logits, name=None):
-        super().__init__([labels, logits], name)
-    def compute(self, labels, logits):
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        return (labels * log_p).sum(axis=1)
-""",
+        mutate(STABLE_LOSS, "return -(labels", "return (labels"),
         [
             "✗ two points, three classes",
             "the sign is flipped: each point's loss is −Σ_j c_ij log p_ij, a number ≥ 0",
@@ -1703,30 +1613,17 @@ class softmax_cross_entropy_with_logits(ts.Operation):
     (
         "part3.softmax_cross_entropy_with_logits",
         "the shift not taken off a_ij",
-        """
-class softmax_cross_entropy_with_logits(ts.Operation):
-    def __init__(self, labels, logits, name=None):
-        super().__init__([labels, logits], name)
-    def compute(self, labels, logits):
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        log_p = logits - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        return -(labels * log_p).sum(axis=1)
-""",
+        mutate(STABLE_LOSS, "log_p = shifted -", "log_p = logits -"),
         ["the shift m_i is taken off inside the sum but not from a_ij itself"],
     ),
     (
         "part3.softmax_cross_entropy_with_logits",
         "the scores shifted in place",
-        """
-class softmax_cross_entropy_with_logits(ts.Operation):
-    def __init__(self, labels, logits, name=None):
-        super().__init__([labels, logits], name)
-    def compute(self, labels, logits):
-        logits -= logits.max(axis=1, keepdims=True)
-        shifted = logits
-        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        return -(labels * log_p).sum(axis=1)
-""",
+        mutate(
+            STABLE_LOSS,
+            "shifted = logits - logits.max(axis=1, keepdims=True)",
+            "logits -= logits.max(axis=1, keepdims=True)\n        shifted = logits",
+        ),
         ["the input logits was changed in place"],
     ),
     (
@@ -1862,15 +1759,7 @@ def cross_entropy(c, p):
     (
         "part3.softmax_cross_entropy_with_logits",
         "the minus forgotten: the same problem in every case",
-        """
-class softmax_cross_entropy_with_logits(ts.Operation):
-    def __init__(self, labels, logits, name=None):
-        super().__init__([labels, logits], name)
-    def compute(self, labels, logits):
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        return (labels * log_p).sum(axis=1)
-""",
+        mutate(STABLE_LOSS, "return -(labels", "return (labels"),
         [
             "✗ two points, two classes — same problem: the sign is flipped",
             "✗ the 400-times weights: a blue point on the red side — same problem: the sign is flipped",
@@ -2010,17 +1899,6 @@ def test_sections_named_in_hints_exist_in_the_notebooks(exercise_id):
                 assert name in titles, (case.name, name, titles)
 
 
-STABLE_LOSS = """
-class softmax_cross_entropy_with_logits(ts.Operation):
-    def __init__(self, labels, logits, name=None):
-        super().__init__([labels, logits], name)
-    def compute(self, labels, logits):
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        return -(labels * log_p).sum(axis=1)
-"""
-
-
 @pytest.mark.part3
 @pytest.mark.parametrize(
     "right, slip, said",
@@ -2042,11 +1920,10 @@ class softmax_cross_entropy_with_logits(ts.Operation):
 )
 def test_stable_loss_slips_that_fit_a_square_array_are_named(right, slip, said):
     """With as many points as classes, a row's maximum or sum laid along the columns raises no error."""
-    assert STABLE_LOSS.count(right) == 1
     exercise = get_exercise("part3.softmax_cross_entropy_with_logits")
     square = next(c for c in exercise.cases if c.name == "two points, two classes")
     inputs = decode(encode_inputs(square.inputs))
-    result = run_case(exercise, with_mistake(STABLE_LOSS.replace(right, slip)), inputs)
+    result = run_case(exercise, with_mistake(mutate(STABLE_LOSS, right, slip)), inputs)
     verdict = evaluate(exercise, inputs, decode(json.loads(json.dumps(result))))
     assert not verdict.passed and any(said in line for line in verdict.lines), verdict.lines
 
