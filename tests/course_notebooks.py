@@ -1,5 +1,6 @@
 """The course notebooks, as pytest parameters carrying their part's marker (``-m part3``)."""
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,36 @@ def solution_source(part):
     path = next(p for p in NOTEBOOKS if int(p.name[:2]) == int(part))
     cells = nbformat.read(path, as_version=4).cells
     return "\n\n".join(c.source for c in cells if c.cell_type == "code" and "### BEGIN SOLUTION" in c.source)
+
+
+MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
+
+
+def solution_of(part, name):
+    """The instructor's source of the top-level ``def`` or ``class`` called ``name`` in part ``part``'s
+    exercise cells, as written there, without the solution marker lines.
+
+    A test's typical mistake is an edit of it (``mutate``), so the solution lives in the notebook only.
+    """
+    source = "\n".join(line for line in solution_source(part).splitlines() if line.strip() not in MARKERS)
+    found = [
+        node
+        for node in ast.parse(source).body
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name == name
+    ]
+    assert len(found) == 1, f"part {part}'s exercise cells define {name!r} {len(found)} times, not once"
+    return ast.get_source_segment(source, found[0]) + "\n"
+
+
+def mutate(base, old, new):
+    """``base`` with its one ``old`` replaced by ``new``: a typical mistake as one visible edit.
+
+    Refuses text that is not in ``base`` exactly once, so an edited notebook makes the test fail
+    here instead of quietly testing the right solution.
+    """
+    count = base.count(old)
+    assert count == 1, f"the text to replace is in the solution {count} times, not once: {old!r}\n{base}"
+    return base.replace(old, new)
 
 
 def solutions_namespace(parts):

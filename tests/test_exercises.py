@@ -26,13 +26,14 @@ from tensorslow_edu.exercises.core import (
     run_case,
 )
 
-from .course_notebooks import solution_source, solutions_namespace
+from .course_notebooks import mutate, solution_of, solution_source, solutions_namespace
 
 pytestmark = pytest.mark.grader
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# one typical mistake per exercise: each must fail at least one visible case
+# one typical mistake per exercise: each must fail at least one visible case (where the mistake is
+# one edit of the instructor notebook's solution, it is written as that edit)
 MISTAKES = {
     # Parts I-III: more mistakes, each with its specific message, in test_exercises_parts_1_3.py
     "part1.traverse_postorder": """
@@ -79,15 +80,11 @@ class sigmoid(ts.Operation):
     def compute(self, a):
         return 1 / (1 + np.exp(-a))     # overflows for a = -1000
 """,
-    "part2.softmax": """
-class softmax(ts.Operation):
-    def __init__(self, a, name=None):
-        super().__init__([a], name)
-    def compute(self, a):
-        a -= a.max(axis=1, keepdims=True)   # shifts the caller's array in place
-        e = np.exp(a)
-        return e / e.sum(axis=1, keepdims=True)
-""",
+    "part2.softmax": mutate(
+        solution_of(2, "softmax"),
+        "shifted = a - a.max(axis=-1, keepdims=True)",
+        "a -= a.max(axis=-1, keepdims=True)  # shifts the caller's array in place\n        shifted = a",
+    ),
     "part2.softmax_weights": """
 def softmax_weights(w, b):
     return np.column_stack([np.zeros_like(w), w]), np.array([0.0, b])   # columns swapped
@@ -147,12 +144,11 @@ def matmul_gradient(op, grad):
     a, b = op.inputs
     return [grad @ b.T, a.T @ grad]  # the matrix rule only: fails on vectors
 """,
-    "part4.one_input_gradients": """
-def sigmoid_gradient(op, grad):
-    s = op.output
-    grad *= s * (1 - s)             # changes the incoming gradient in place
-    return [grad]
-""",
+    "part4.one_input_gradients": mutate(
+        solution_of(4, "sigmoid_gradient"),
+        "return [grad * s * (1 - s)]",
+        "grad *= s * (1 - s)  # changes the incoming gradient in place\n    return [grad]",
+    ),
     "part4.backprop": """
 def backprop(loss, gradients):
     grads = {loss: np.ones_like(loss.output)}
@@ -166,60 +162,29 @@ def backprop(loss, gradients):
                 queue.append(inp)
     return grads
 """,
-    "part4.optimizer": """
-class GradientDescentOptimizer:
-    def __init__(self, learning_rate, gradients):
-        self.learning_rate = learning_rate
-        self.gradients = gradients
-    def minimize(self, loss, feed_dict):
-        value = run_graph(loss, feed_dict)
-        for node, grad in backprop(loss, self.gradients).items():
-            if isinstance(node, ts.Variable):
-                node.value -= self.learning_rate * grad   # in place
-        return value
-""",
-    "part4.minibatch_sgd": """
-def minibatch_sgd(optimizer, loss, x, c, X, C, batch_size, epochs, seed):
-    losses = []
-    for _ in range(epochs):         # no shuffle
-        for start in range(0, len(X), batch_size):
-            feed = {x: X[start:start + batch_size], c: C[start:start + batch_size]}
-            losses.append(optimizer.minimize(loss, feed))
-    return losses
-""",
-    "part5.dense_layer": """
-def dense_layer(x, n_in, n_out, activation, rng):
-    W = ts.Variable(rng.standard_normal((n_in, n_out)), name="W")   # not Glorot's range
-    b = ts.Variable(np.zeros(n_out), name="b")
-    z = add(matmul(x, W), b)
-    return z if activation is None else activation(z)
-""",
-    "part5.leaky_relu": """
-class leaky_relu(ts.Operation):
-    def __init__(self, a, name=None):
-        super().__init__([a], name)
-    def compute(self, a):
-        return np.where(a > 0, a, 0.1 * a)
-
-def leaky_relu_gradient(op, grad):
-    return [grad * (op.inputs[0] > 0)]      # the slope below zero is 0.1, not 0
-""",
-    "part5.fit": """
-def fit(X, C, hidden, activation, learning_rate, batch_size, epochs, seed):
-    rng = np.random.default_rng(seed)
-    with ts.Graph().as_default():
-        x = ts.placeholder(name="x")
-        c = ts.placeholder(name="c")
-        layer, width = x, X.shape[1]
-        for units in hidden:
-            layer = dense_layer(layer, width, units, activation, rng)
-            width = units
-        p = softmax(dense_layer(layer, width, C.shape[1], None, rng))
-        J = negative(multiply(1.0 / batch_size, reduce_sum(multiply(c, log(p)))))  # a mean
-    losses = minibatch_sgd(GradientDescentOptimizer(learning_rate, gradients), J, x, c, X, C, batch_size, epochs, seed)
-    per_epoch = len(losses) // epochs
-    return (lambda points: run_graph(p, {x: points})), [sum(losses[i:i + per_epoch]) for i in range(0, len(losses), per_epoch)]
-""",
+    "part4.optimizer": mutate(
+        solution_of(4, "GradientDescentOptimizer"),
+        "node.value = node.value - self.learning_rate * grad",
+        "node.value -= self.learning_rate * grad  # in place",
+    ),
+    "part4.minibatch_sgd": mutate(
+        solution_of(4, "minibatch_sgd"), "rng.permutation(len(X))", "np.arange(len(X))  # no shuffle"
+    ),
+    "part5.dense_layer": mutate(
+        solution_of(5, "dense_layer"),
+        "rng.uniform(-limit, limit, size=(n_in, n_out))",
+        "rng.standard_normal((n_in, n_out))",  # not Glorot's range
+    ),
+    "part5.leaky_relu": mutate(
+        solution_of(5, "leaky_relu_gradient"),
+        "np.where(op.inputs[0] > 0, 1.0, 0.1)",
+        "np.where(op.inputs[0] > 0, 1.0, 0.0)  # the slope below zero is 0.1, not 0",
+    ),
+    "part5.fit": mutate(
+        solution_of(5, "fit"),
+        "J = cross_entropy(c, p)",
+        "J = multiply(cross_entropy(c, p), 1.0 / batch_size)  # a mean",
+    ),
     "part5.mlp_forward": """
 def mlp_forward(X, layers):
     outputs, a = [], X
@@ -229,60 +194,40 @@ def mlp_forward(X, layers):
     Z = a @ layers[-1][0] + layers[-1][1]
     return outputs + [np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)]   # overflows
 """,
-    "part6.mlp_gradients": """
-def mlp_gradients(X, C, W1, b1, W2, b2):
-    H = 1 / (1 + np.exp(-(X @ W1 + b1)))
-    Z = H @ W2 + b2
-    P = np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)
-    dZ2 = P - C
-    dZ1 = dZ2 @ W2.T                # forgot the sigmoid's derivative
-    return {"W1": X.T @ dZ1, "b1": dZ1.sum(axis=0), "W2": H.T @ dZ2, "b2": dZ2.sum(axis=0)}
-""",
-    "part6.Scalar": """
-class Scalar:
-    def __init__(self, value, inputs=(), local_gradients=()):
-        self.value, self.inputs, self.local_gradients, self.grad = float(value), inputs, local_gradients, 0.0
-    def __add__(self, other):
-        return Scalar(self.value + other.value, (self, other), (1.0, 1.0))
-    def __mul__(self, other):
-        return Scalar(self.value * other.value, (self, other), (other.value, self.value))
-    def sigmoid(self):
-        s = 1.0 / (1.0 + np.exp(-self.value))
-        return Scalar(s, (self,), (s * (1.0 - s),))
-    def backward(self):
-        tape, seen = [], set()
-        def record(node):
-            if id(node) not in seen:
-                seen.add(id(node))
-                for i in node.inputs:
-                    record(i)
-                tape.append(node)
-        record(self)
-        self.grad = 1.0
-        for node in reversed(tape):
-            for i, local in zip(node.inputs, node.local_gradients):
-                i.grad = node.grad * local              # overwrites instead of adding up
-""",
-    "part6.MomentumOptimizer": """
-class MomentumOptimizer:
-    def __init__(self, learning_rate, momentum):
-        self.learning_rate, self.momentum = learning_rate, momentum
-    def step(self, params, grads):
-        velocity = {name: 0.0 for name in params}      # forgets the velocity between steps
-        new = {}
-        for name, value in params.items():
-            velocity[name] = self.momentum * velocity[name] + grads[name]
-            new[name] = value - self.learning_rate * velocity[name]
-        return new
-""",
-    "part6.square": """
-def reduce_mean_gradient(op, grad):
-    A = op.inputs[0]
-    if op.axis is not None:
-        grad = np.expand_dims(grad, op.axis)
-    return [np.broadcast_to(grad, A.shape).copy()]     # forgot to divide by n
-""",
+    "part6.mlp_gradients": mutate(
+        solution_of(6, "mlp_gradients"),
+        "delta1 = (delta2 @ W2.T) * H * (1.0 - H)",
+        "delta1 = delta2 @ W2.T  # forgot the sigmoid's derivative",
+    ),
+    "part6.Scalar": "import math\n\n"
+    + mutate(
+        solution_of(6, "Scalar"),
+        "source.grad += node.grad * local",
+        "source.grad = node.grad * local  # overwrites instead of adding up",
+    ),
+    "part6.MomentumOptimizer": mutate(
+        solution_of(6, "MomentumOptimizer"),
+        "self.velocity.get(name, 0.0)",
+        "0.0",  # forgets the velocity between steps
+    ),
+    "part6.square": mutate(
+        solution_of(6, "reduce_mean_gradient"),
+        "grad / n, A.shape",
+        "grad, A.shape",  # forgot to divide by n
+    ),
 }
+
+
+def test_a_mistake_whose_text_left_the_solution_fails_loudly():
+    """An edited notebook makes a mistake's test fail, instead of quietly testing the right solution."""
+    add = solution_of(1, "add")
+    assert add.startswith("class add(ts.Operation):") and "### BEGIN SOLUTION" not in add
+    with pytest.raises(AssertionError, match="0 times, not once: 'return a_value - b_value'"):
+        mutate(add, "return a_value - b_value", "return a_value + b_value")
+    with pytest.raises(AssertionError, match="2 times, not once"):
+        mutate(add + add, "class add", "class plus")
+    with pytest.raises(AssertionError, match="define 'subtract' 0 times"):
+        solution_of(1, "subtract")
 
 
 def namespace_of(source):

@@ -12,6 +12,7 @@ import pytest
 
 from tensorslow_edu.exercises import check
 
+from .course_notebooks import mutate, solution_of
 from .test_exercises import all_solutions
 
 pytestmark = [pytest.mark.grader, pytest.mark.part4]
@@ -102,13 +103,11 @@ def test_a_reshape_that_fails_names_the_shapes_each_gradient_needs():
 def test_the_traced_inputs_change_nothing_for_a_right_answer_and_still_see_changes_in_place():
     assert check("part4.matmul_gradient", namespace=all_solutions()).passed
     ns = with_mistake(
-        "def matmul_gradient(op, grad):\n"
-        "    a, b = op.inputs\n"
-        "    a2 = a[np.newaxis, :] if a.ndim == 1 else a\n"
-        "    b2 = b[:, np.newaxis] if b.ndim == 1 else b\n"
-        "    g2 = np.reshape(grad, (a2.shape[0], b2.shape[1]))\n"
-        "    g2 *= 1.5   # changes grad, of which g2 is a view\n"
-        "    return [(g2 @ b2.T).reshape(a.shape), (a2.T @ g2).reshape(b.shape)]\n"
+        mutate(
+            solution_of(4, "matmul_gradient"),
+            "    return [(g2 @ b2.T)",
+            "    g2 *= 1.5  # changes grad, of which g2 is a view\n    return [(g2 @ b2.T)",
+        )
     )
     assert "grad was changed in place" in str(check("part4.matmul_gradient", namespace=ns))
 
@@ -117,26 +116,22 @@ def test_the_traced_inputs_change_nothing_for_a_right_answer_and_still_see_chang
 # backprop: once a share is lost, the later case does not blame the order
 # ---------------------------------------------------------------------------
 
-OVERWRITE = """
-def backprop(loss, gradients):
-    grads = {loss: np.ones_like(loss.output)}
-    for node in reversed(traverse_postorder(loss)):
-        if isinstance(node, ts.Operation):
-            for inp, share in zip(node.input_nodes, gradients[type(node).__name__](node, grads[node])):
-                grads[inp] = share                      # the last share replaces the others
-    return grads
-"""
-
-KEEPS_FIRST = """
-def backprop(loss, gradients):
-    grads = {loss: np.ones_like(loss.output)}
-    for node in reversed(traverse_postorder(loss)):
-        if isinstance(node, ts.Operation):
-            for inp, share in zip(node.input_nodes, gradients[type(node).__name__](node, grads[node])):
-                if inp not in grads:                    # the first share only
-                    grads[inp] = share
-    return grads
-"""
+# the instructor notebook's backprop, and two edits of it that lose a share
+BACKPROP = solution_of(4, "backprop")
+SUMMED = (
+    "            if input_node in grads:\n"
+    "                grads[input_node] = grads[input_node] + share\n"
+    "            else:\n"
+    "                grads[input_node] = share\n"
+)
+OVERWRITE = mutate(
+    BACKPROP, SUMMED, "            grads[input_node] = share  # the last share replaces the others\n"
+)
+KEEPS_FIRST = mutate(
+    BACKPROP,
+    SUMMED,
+    "            if input_node not in grads:  # the first share only\n                grads[input_node] = share\n",
+)
 
 TWO_DEPTHS = "a node used at two depths"
 
@@ -330,16 +325,7 @@ def test_both_sigmoid_mistakes_in_one_report_each_get_their_diagnosis():
 
 def test_backprop_adding_in_place_is_not_told_it_kept_only_the_last_share():
     ns = with_mistake(
-        "def backprop(loss, gradients):\n"
-        "    grads = {loss: np.ones_like(loss.output)}\n"
-        "    for node in reversed(traverse_postorder(loss)):\n"
-        "        if isinstance(node, ts.Operation):\n"
-        "            for inp, share in zip(node.input_nodes, gradients[type(node).__name__](node, grads[node])):\n"
-        "                if inp in grads:\n"
-        "                    grads[inp] += share\n"
-        "                else:\n"
-        "                    grads[inp] = share\n"
-        "    return grads\n"
+        mutate(BACKPROP, "grads[input_node] = grads[input_node] + share", "grads[input_node] += share")
     )
     text = str(check("part4.backprop", namespace=ns))
     assert "the gradient sq passed back to x was changed in place" in text, text

@@ -1,9 +1,9 @@
 """Part V: each typical mistake of the four exercises fails with its own message.
 
-The correct solutions are the instructor notebook's (tests/test_exercises.py takes them
-from there); each mistake below replaces one of them, and check() must name what went
-wrong, not only that values differ. The right `fit` is written out once here and each
-mistake of `fit` is one edit of it, so a test shows exactly which slip it makes.
+Each mistake is one edit of the instructor notebook's solution (``solution_of``), written here as
+the text it replaces and the text it puts there, so a test shows exactly which slip it makes and
+the right solutions live in the notebook only. check() must name what went wrong, not only that
+values differ.
 """
 
 import re
@@ -13,65 +13,15 @@ import pytest
 
 from tensorslow_edu.exercises import check
 
+from .course_notebooks import mutate, solution_of
 from .test_exercises import all_solutions
 
 pytestmark = [pytest.mark.grader, pytest.mark.part5]
 
-DENSE = """
-def dense_layer(x, n_in, n_out, activation, rng):
-    limit = np.sqrt(6 / (n_in + n_out))
-    W = ts.Variable(rng.uniform(-limit, limit, size=(n_in, n_out)))
-    b = ts.Variable(np.zeros(n_out))
-    z = add(matmul(x, W), b)
-    return z if activation is None else activation(z)
-"""
-
-FORWARD = """
-def mlp_forward(X, layers):
-    outputs, A = [], X
-    for i, (W, b) in enumerate(layers):
-        Z = A @ W + b
-        if i < len(layers) - 1:
-            A = 1 / (1 + np.exp(-Z))
-        else:
-            e = np.exp(Z - Z.max(axis=1, keepdims=True))
-            A = e / e.sum(axis=1, keepdims=True)
-        outputs.append(A)
-    return outputs
-"""
-
-LEAKY = """
-class leaky_relu(ts.Operation):
-    def __init__(self, a, name=None):
-        super().__init__([a], name)
-    def compute(self, a):
-        return np.where(a > 0, a, 0.1 * a)
-def leaky_relu_gradient(op, grad):
-    return [np.where(op.inputs[0] > 0, grad, 0.1 * grad)]
-"""
-
-FIT = """
-def fit(X, C, hidden, activation, learning_rate, batch_size, epochs, seed):
-    rng = np.random.default_rng(seed)
-    with ts.Graph().as_default():
-        x = ts.placeholder(name="x")
-        c = ts.placeholder(name="c")
-        layer, width = x, X.shape[1]
-        for units in hidden:
-            layer = dense_layer(layer, width, units, activation, rng)
-            width = units
-        p = softmax(dense_layer(layer, width, C.shape[1], None, rng))
-        J = cross_entropy(c, p)
-    optimizer = GradientDescentOptimizer(learning_rate, gradients)
-    step_losses = minibatch_sgd(optimizer, J, x, c, X, C, batch_size, epochs, seed)
-    per_epoch = len(step_losses) // epochs
-    losses = [sum(step_losses[i : i + per_epoch]) for i in range(0, len(step_losses), per_epoch)]
-
-    def predict(points):
-        return run_graph(p, {x: points})
-
-    return predict, losses
-"""
+DENSE = solution_of(5, "dense_layer")
+FORWARD = solution_of(5, "mlp_forward")
+LEAKY = solution_of(5, "leaky_relu") + "\n\n" + solution_of(5, "leaky_relu_gradient")
+FIT = solution_of(5, "fit")
 
 EXERCISE = {
     DENSE: "part5.dense_layer",
@@ -80,7 +30,7 @@ EXERCISE = {
     FIT: "part5.fit",
 }
 
-# name: (the right solution, the text it replaces, the mistake, what check() must say)
+# name: (the notebook's solution, the text the mistake replaces, the mistake, what check() must say)
 MISTAKES = {
     # dense_layer
     "dense_W_transposed": (
@@ -128,27 +78,27 @@ MISTAKES = {
     ),
     "dense_no_activation": (
         DENSE,
-        "return z if activation is None else activation(z)",
+        "return activation(z)",
         "return z",
         "the output is x W + b without the activation; the layer applies the activation it is given",
     ),
     "dense_sigmoid_always": (
         DENSE,
-        "return z if activation is None else activation(z)",
-        "return sigmoid(z)",
+        "    if activation is None:\n        return z\n    return activation(z)",
+        "    return sigmoid(z)",
         "the layer applies the sigmoid whatever activation it is given",
     ),
     "dense_activation_always": (
         DENSE,
-        "return z if activation is None else activation(z)",
-        "return activation(z)",
+        "    if activation is None:\n        return z\n",
+        "",
         "TypeError: 'NoneType' object is not callable\n      hint: activation=None means",
     ),
     # mlp_forward
     "forward_softmax_axis0": (
         FORWARD,
-        "e = np.exp(Z - Z.max(axis=1, keepdims=True))\n            A = e / e.sum(axis=1, keepdims=True)",
-        "e = np.exp(Z - Z.max(axis=0, keepdims=True))\n            A = e / e.sum(axis=0, keepdims=True)",
+        "scores.max(axis=1, keepdims=True))\n    outputs.append(e / e.sum(axis=1, keepdims=True))",
+        "scores.max(axis=0, keepdims=True))\n    outputs.append(e / e.sum(axis=0, keepdims=True))",
         "the softmax was normalized down the columns (axis 0)",
     ),
     "forward_no_keepdims": (
@@ -159,44 +109,44 @@ MISTAKES = {
     ),
     "forward_no_sigmoid": (
         FORWARD,
-        "A = 1 / (1 + np.exp(-Z))",
-        "A = Z",
+        "A = 1.0 / (1.0 + np.exp(-(A @ W + b)))",
+        "A = A @ W + b",
         "this is layer 1's x W + b, without its activation: a hidden layer applies the sigmoid",
     ),
     "forward_sigmoid_output": (
         FORWARD,
-        "e = np.exp(Z - Z.max(axis=1, keepdims=True))\n            A = e / e.sum(axis=1, keepdims=True)",
-        "A = 1 / (1 + np.exp(-Z))",
+        "    e = np.exp(scores - scores.max(axis=1, keepdims=True))\n    outputs.append(e / e.sum(axis=1, keepdims=True))",
+        "    outputs.append(1.0 / (1.0 + np.exp(-scores)))",
         "P is the sigmoid of the scores; the output layer is a softmax",
     ),
     "forward_scores_output": (
         FORWARD,
-        "e = np.exp(Z - Z.max(axis=1, keepdims=True))\n            A = e / e.sum(axis=1, keepdims=True)",
-        "A = Z",
+        "    e = np.exp(scores - scores.max(axis=1, keepdims=True))\n    outputs.append(e / e.sum(axis=1, keepdims=True))",
+        "    outputs.append(scores)",
         "this is layer 2's x W + b, without its activation: the softmax turns the output layer's scores",
     ),
     "forward_sigmoid_then_softmax": (
         FORWARD,
-        "        if i < len(layers) - 1:\n            A = 1 / (1 + np.exp(-Z))\n        else:\n",
-        "        A = 1 / (1 + np.exp(-Z))\n        if i == len(layers) - 1:\n            Z = A\n",
+        "scores = A @ W_out + b_out",
+        "scores = 1.0 / (1.0 + np.exp(-(A @ W_out + b_out)))",
         "the output layer's scores went through the sigmoid before the softmax",
     ),
     "forward_softmax_hidden": (
         FORWARD,
-        "A = 1 / (1 + np.exp(-Z))",
-        "A = np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)",
+        "A = 1.0 / (1.0 + np.exp(-(A @ W + b)))",
+        "A = np.exp(A @ W + b) / np.exp(A @ W + b).sum(axis=1, keepdims=True)",
         "hidden layer 1 applies the softmax; the hidden layers apply the sigmoid",
     ),
     "forward_every_layer_reads_X": (
         FORWARD,
-        "Z = A @ W + b",
-        "Z = X @ W + b",
+        "A @ W + b)))\n        outputs.append(A)\n    scores = A @ W_out",
+        "X @ W + b)))\n        outputs.append(A)\n    scores = X @ W_out",
         "layer 2 read X; each layer reads the output of the layer before it",
     ),
     "forward_shapes_of_a_deeper_network": (
         FORWARD,
-        "Z = A @ W + b",
-        "Z = (X if i < len(layers) - 1 else A) @ W + b",
+        "-(A @ W + b)",
+        "-(X @ W + b)",
         "The W of a layer has as many rows as numbers per point in what the layer reads",
     ),
     "forward_P_alone": (
@@ -213,30 +163,33 @@ MISTAKES = {
     ),
     "forward_inputs_not_outputs": (
         FORWARD,
-        "        Z = A @ W + b\n        if i < len(layers) - 1:\n            A = 1 / (1 + np.exp(-Z))\n        else:\n"
-        "            e = np.exp(Z - Z.max(axis=1, keepdims=True))\n            A = e / e.sum(axis=1, keepdims=True)\n"
-        "        outputs.append(A)\n",
-        "        outputs.append(A)  # noted before the layer: what it reads\n        Z = A @ W + b\n"
-        "        if i < len(layers) - 1:\n            A = 1 / (1 + np.exp(-Z))\n        else:\n"
-        "            e = np.exp(Z - Z.max(axis=1, keepdims=True))\n            A = e / e.sum(axis=1, keepdims=True)\n",
+        "        A = 1.0 / (1.0 + np.exp(-(A @ W + b)))\n        outputs.append(A)\n"
+        "    scores = A @ W_out + b_out\n"
+        "    e = np.exp(scores - scores.max(axis=1, keepdims=True))\n"
+        "    outputs.append(e / e.sum(axis=1, keepdims=True))\n",
+        "        outputs.append(A)  # noted before the layer: what it reads\n"
+        "        A = 1.0 / (1.0 + np.exp(-(A @ W + b)))\n"
+        "    scores = A @ W_out + b_out\n"
+        "    e = np.exp(scores - scores.max(axis=1, keepdims=True))\n"
+        "    outputs.append(A)  # the output layer too: what it reads, not P\n",
         "this is what layer 1 reads (X), not what it makes",
     ),
     "forward_P_missing": (
         FORWARD,
-        "            A = e / e.sum(axis=1, keepdims=True)\n        outputs.append(A)",
-        "            return outputs\n        outputs.append(A)",
+        "    outputs.append(e / e.sum(axis=1, keepdims=True))\n",
+        "",
         "the outputs of the hidden layers are right, and P, the output layer's softmax, is missing",
     ),
     "forward_unstable": (
         FORWARD,
-        "np.exp(Z - Z.max(axis=1, keepdims=True))",
-        "np.exp(Z)",
+        "np.exp(scores - scores.max(axis=1, keepdims=True))",
+        "np.exp(scores)",
         "np.exp of a large score overflows to inf",
     ),
     "forward_one_maximum": (
         FORWARD,
-        "Z.max(axis=1, keepdims=True)",
-        "Z.max()",
+        "scores.max(axis=1, keepdims=True)",
+        "scores.max()",
         "shifted by that one maximum, their exponentials are all 0",
     ),
     "forward_sum_of_all": (
@@ -248,8 +201,8 @@ MISTAKES = {
     # leaky_relu
     "leaky_relu_gradient_of_relu": (
         LEAKY,
-        "np.where(op.inputs[0] > 0, grad, 0.1 * grad)",
-        "grad * (op.inputs[0] > 0)",
+        "np.where(op.inputs[0] > 0, 1.0, 0.1)",
+        "(op.inputs[0] > 0)",
         "below zero your gradient is 0: that is the ReLU's",
     ),
     "leaky_relu_compute_of_relu": (
@@ -260,20 +213,20 @@ MISTAKES = {
     ),
     "leaky_gradient_slope_1_at_zero": (
         LEAKY,
-        "np.where(op.inputs[0] > 0, grad, 0.1 * grad)",
-        "np.where(op.inputs[0] >= 0, grad, 0.1 * grad)",
+        "op.inputs[0] > 0",
+        "op.inputs[0] >= 0",
         "at a = 0 your gradient is grad (the slope 1); the definition puts a = 0 with the values below zero",
     ),
     "leaky_slope_alone": (
         LEAKY,
-        "np.where(op.inputs[0] > 0, grad, 0.1 * grad)",
-        "np.where(op.inputs[0] > 0, 1.0, 0.1)",
+        "return [grad * slope]",
+        "return [slope]",
         "your gradient is the slope alone",
     ),
     "leaky_value_not_slope": (
         LEAKY,
-        "np.where(op.inputs[0] > 0, grad, 0.1 * grad)",
-        "op.output * grad",
+        "return [grad * slope]",
+        "return [op.output * grad]",
         "your gradient is the leaky ReLU's value times grad",
     ),
     "leaky_python_max": (
@@ -290,8 +243,8 @@ MISTAKES = {
     ),
     "leaky_gradient_in_place": (
         LEAKY,
-        "return [np.where(op.inputs[0] > 0, grad, 0.1 * grad)]",
-        "grad[op.inputs[0] <= 0] *= 0.1\n    return [grad]",
+        "return [grad * slope]",
+        "grad *= slope\n    return [grad]",
         "grad was changed in place",
     ),
     "leaky_input_in_place": (
@@ -414,9 +367,8 @@ MISTAKES = {
 @pytest.mark.parametrize("name", sorted(MISTAKES))
 def test_typical_mistake_is_named(name):
     right, old, new, says = MISTAKES[name]
-    assert right.count(old) == 1, f"{name}: the text to replace must occur once in the right solution"
     ns = all_solutions()
-    source = "import numpy as np\nimport tensorslow_edu as ts\n" + right.replace(old, new)
+    source = "import numpy as np\nimport tensorslow_edu as ts\n" + mutate(right, old, new)
     exec(compile(source, f"<{name}>", "exec"), ns)
     with np.errstate(all="ignore"):
         report = check(EXERCISE[right], namespace=ns)
@@ -478,7 +430,7 @@ def test_later_failing_cases_name_the_same_problem(name):
     right, old, new, _ = MISTAKES[name]
     short, other_bugs = SAME_PROBLEM[name]
     ns = all_solutions()
-    exec("import numpy as np\nimport tensorslow_edu as ts\n" + right.replace(old, new), ns)
+    exec("import numpy as np\nimport tensorslow_edu as ts\n" + mutate(right, old, new), ns)
     with np.errstate(all="ignore"):
         text = str(check(EXERCISE[right], namespace=ns))
     later = [line for line in text.splitlines() if line.startswith("  ✗ ") and " — " in line]
@@ -490,8 +442,8 @@ def test_later_failing_cases_name_the_same_problem(name):
 
 
 @pytest.mark.parametrize("right", [DENSE, FORWARD, LEAKY, FIT], ids=["dense", "forward", "leaky", "fit"])
-def test_the_right_solutions_written_here_pass(right):
-    """The mistakes above are edits of solutions that pass: each failure is the edit's."""
+def test_the_solutions_the_mistakes_edit_pass(right):
+    """The mistakes above are edits of the notebook's solutions, which pass: each failure is the edit's."""
     ns = all_solutions()
     exec("import numpy as np\nimport tensorslow_edu as ts\n" + right, ns)
     assert check(EXERCISE[right], namespace=ns).passed
@@ -501,7 +453,8 @@ def test_fit_may_write_its_own_mini_batches():
     """fit is judged on its run, not on which helper it calls: a loop of the learner's own, with the
     same seeded batches, passes."""
     ns = all_solutions()
-    own_loop = FIT.replace(
+    own_loop = mutate(
+        FIT,
         "step_losses = minibatch_sgd(optimizer, J, x, c, X, C, batch_size, epochs, seed)",
         "order_rng = np.random.default_rng(seed)\n"
         "    step_losses = []\n"

@@ -21,48 +21,25 @@ import tensorslow_edu as ts
 from tensorslow_edu.exercises import check, get_exercise
 from tensorslow_edu.exercises.part6 import _mlp_gradients, _MomentumOptimizer, momentum_reference
 
+from .course_notebooks import mutate, solution_of
+
 pytestmark = pytest.mark.part6
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "06_real_frameworks.ipynb"
 
-SCALAR = """
-import math
-class Scalar:
-    def __init__(self, value, inputs=(), local_gradients=()):
-        self.value, self.inputs, self.local_gradients, self.grad = float(value), inputs, local_gradients, 0.0
-    def __add__(self, other):
-        return Scalar(self.value + other.value, (self, other), (1.0, 1.0))
-    def __mul__(self, other):
-        return Scalar(self.value * other.value, (self, other), (other.value, self.value))
-    def sigmoid(self):
-        s = 1 / (1 + math.exp(-self.value))
-        return Scalar(s, (self,), (s * (1 - s),))
-    def backward(self):
-        BACKWARD
-"""
+# each wrong answer below is an edit of the instructor notebook's solution: the solutions live there only
+SCALAR = "import math\n\n" + solution_of(6, "Scalar")
+SHARES_ASSIGNED = mutate(SCALAR, "source.grad += node.grad * local", "source.grad = node.grad * local")
+WALKED_FORWARDS = mutate(SCALAR, "for node in reversed(tape):", "for node in tape:")
+NEVER_SEEDED = mutate(SCALAR, "self.grad = 1.0", "pass")
 
-TAPE = """tape, seen = [], set()
-        def record(node):
-            if id(node) not in seen:
-                seen.add(id(node))
-                for source in node.inputs:
-                    record(source)
-                tape.append(node)
-        record(self)
+# the notebook's Scalar with its backward pass (the class's last method) written breadth-first instead
+_BEFORE_BACKWARD, _ = SCALAR.split("    def backward(self):\n")
+BREADTH_FIRST = (
+    _BEFORE_BACKWARD
+    + """    def backward(self):
         self.grad = 1.0
-        for node in ORDER:
-            for source, local in zip(node.inputs, node.local_gradients):
-                source.grad UPDATE node.grad * local"""
-
-
-def scalar(order="reversed(tape)", update="+="):
-    return SCALAR.replace("BACKWARD", TAPE.replace("ORDER", order).replace("UPDATE", update))
-
-
-BREADTH_FIRST = SCALAR.replace(
-    "BACKWARD",
-    """self.grad = 1.0
         queue, done = [self], set()
         while queue:
             node = queue.pop(0)
@@ -71,79 +48,43 @@ BREADTH_FIRST = SCALAR.replace(
             done.add(id(node))
             for source, local in zip(node.inputs, node.local_gradients):
                 source.grad += node.grad * local
-                queue.append(source)""",
+                queue.append(source)
+"""
 )
 
-MOMENTUM = """
-class MomentumOptimizer:
-    def __init__(self, learning_rate, momentum):
-        self.learning_rate, self.momentum, self.velocity = learning_rate, momentum, {}
-    def step(self, params, grads):
-        new = {}
-        for name in params:
-            v = VELOCITY
-            self.velocity[name] = v
-            new[name] = params[name] - self.learning_rate * v
-        return new
-"""
+MOMENTUM = solution_of(6, "MomentumOptimizer")
+VELOCITY = "self.momentum * self.velocity.get(name, 0.0) + grads[name]"
 
-IN_PLACE = """
-class MomentumOptimizer:
-    def __init__(self, learning_rate, momentum):
-        self.learning_rate, self.momentum, self.velocity = learning_rate, momentum, {}
-    def step(self, params, grads):
-        for name in params:
-            self.velocity[name] = self.momentum * self.velocity.get(name, 0.0) + grads[name]
-            params[name] -= self.learning_rate * self.velocity[name]
-        return params
-"""
 
-MLP = """
-def mlp_gradients(X, C, W1, b1, W2, b2):
-    H = 1.0 / (1.0 + np.exp(-(X @ W1 + b1)))
-    Z2 = H @ W2 + b2
-    E = np.exp(Z2 - Z2.max(axis=1, keepdims=True))
-    P = E / E.sum(axis=1, keepdims=True)
-    delta2 = P - C
-    delta1 = (delta2 @ W2.T) * H * (1.0 - H)
-    return {"W1": X.T @ delta1, "b1": delta1.sum(axis=0), "W2": H.T @ delta2, "b2": delta2.sum(axis=0)}
-"""
+def momentum(velocity):
+    """The notebook's optimizer with another velocity v for each parameter."""
+    return mutate(MOMENTUM, VELOCITY, velocity)
+
+
+IN_PLACE = mutate(
+    mutate(
+        MOMENTUM,
+        "new[name] = value - self.learning_rate * velocity",
+        "params[name] -= self.learning_rate * velocity",
+    ),
+    "return new",
+    "return params",
+)
+
+MLP = solution_of(6, "mlp_gradients")
 
 
 def mlp(old, new):
-    assert old in MLP
-    return MLP.replace(old, new)
+    return mutate(MLP, old, new)
 
 
-SQUARE_AND_MEAN = """
-class square(ts.Operation):
-    def __init__(self, a, name=None):
-        super().__init__([a], name)
-    def compute(self, a):
-        return a * a
-
-def square_gradient(op, grad):
-    return [2 * op.inputs[0] * grad]
-
-class reduce_mean(ts.Operation):
-    def __init__(self, A, axis=None, name=None):
-        super().__init__([A], name)
-        self.axis = axis
-    def compute(self, A):
-        return np.mean(A, axis=self.axis)
-
-def reduce_mean_gradient(op, grad):
-    A = op.inputs[0]
-    n = A.size // np.size(op.output)
-    if op.axis is not None:
-        grad = np.expand_dims(grad, op.axis)
-    return [np.broadcast_to(grad / n, A.shape).copy()]
-"""
+SQUARE_AND_MEAN = "\n\n".join(
+    solution_of(6, name) for name in ("square", "square_gradient", "reduce_mean", "reduce_mean_gradient")
+)
 
 
 def square_and_mean(old, new):
-    assert old in SQUARE_AND_MEAN
-    return SQUARE_AND_MEAN.replace(old, new)
+    return mutate(SQUARE_AND_MEAN, old, new)
 
 
 def namespace(source):
@@ -156,13 +97,13 @@ def namespace(source):
 MISTAKES = {
     "gradient overwritten, not added up": (
         "part6.Scalar",
-        scalar(update="="),
+        SHARES_ASSIGNED,
         "x * x + x at x = 3",
         ["grad['x']:\n        expected: 7.", "got:      3.", "the total derivative"],
     ),
     "tape walked forwards": (
         "part6.Scalar",
-        scalar(order="tape"),
+        WALKED_FORWARDS,
         "(x + y) * z",
         ["grad['x']:\n        expected: -3.", "backward starts at the result"],
     ),
@@ -174,13 +115,13 @@ MISTAKES = {
     ),
     "backward never starts at 1": (
         "part6.Scalar",
-        scalar().replace("self.grad = 1.0", "pass"),
+        NEVER_SEEDED,
         "(x + y) * z",
         ["got:      0.", "whose gradient with respect to itself is 1"],
     ),
     "velocity forgotten between steps": (
         "part6.MomentumOptimizer",
-        MOMENTUM.replace("VELOCITY", "self.momentum * 0.0 + grads[name]"),
+        momentum("self.momentum * 0.0 + grads[name]"),
         "3 steps",
         [
             "w:\n        expected: shape (3, 2)",
@@ -190,9 +131,7 @@ MISTAKES = {
     ),
     "velocity as a running average": (
         "part6.MomentumOptimizer",
-        MOMENTUM.replace(
-            "VELOCITY", "self.momentum * self.velocity.get(name, 0.0) + (1 - self.momentum) * grads[name]"
-        ),
+        momentum("self.momentum * self.velocity.get(name, 0.0) + (1 - self.momentum) * grads[name]"),
         "3 steps",
         ["[[ 0.98 , -2. ],", "your velocity is a running average"],
     ),
@@ -304,7 +243,7 @@ MISTAKES = {
     ),
     "mean's gradient copied along the wrong axis": (
         "part6.square",
-        square_and_mean("    if op.axis is not None:\n        grad = np.expand_dims(grad, op.axis)\n", ""),
+        square_and_mean("grad = np.expand_dims(grad, op.axis)", "pass"),
         "the mean of each row",
         ["grad holds one number per mean, shape (3,)", "give grad that axis back, with size 1"],
     ),
@@ -324,12 +263,12 @@ MISTAKES = {
 FOLLOW_ON = {
     "Scalar: shares assigned": (
         "part6.Scalar",
-        scalar(update="="),
+        SHARES_ASSIGNED,
         {"s(s(x * y))": "same problem: each share replaces .grad instead of being added to it"},
     ),
     "Scalar: walked forwards": (
         "part6.Scalar",
-        scalar(order="tape"),
+        WALKED_FORWARDS,
         {
             "x * x + x": "same problem: the record is walked from the leaves to the result",
             "s(s(x * y))": "no gradient reached the leaves: every .grad is 0",
@@ -337,19 +276,17 @@ FOLLOW_ON = {
     ),
     "Scalar: never seeded": (
         "part6.Scalar",
-        scalar().replace("self.grad = 1.0", "pass"),
+        NEVER_SEEDED,
         {"x * x + x": "same problem: no gradient reached the leaves: every .grad is 0"},
     ),
     "momentum: η applied twice": (
         "part6.MomentumOptimizer",
-        MOMENTUM.replace(
-            "VELOCITY", "self.momentum * self.velocity.get(name, 0.0) + self.learning_rate * grads[name]"
-        ),
+        momentum("self.momentum * self.velocity.get(name, 0.0) + self.learning_rate * grads[name]"),
         {"5 steps": "same problem: η is applied twice: v ← μv + ηg, then p ← p − ηv"},
     ),
     "momentum: velocity forgotten": (
         "part6.MomentumOptimizer",
-        MOMENTUM.replace("VELOCITY", "self.momentum * 0.0 + grads[name]"),
+        momentum("self.momentum * 0.0 + grads[name]"),
         {"5 steps": "same problem: the velocity starts from zero at every call of step"},
     ),
     "mlp: ∂J/∂W2 transposed": (
@@ -409,27 +346,19 @@ def test_typical_mistake_gets_its_own_message(mistake):
         assert word in text, f"{word!r} not in:\n{text}"
 
 
-def test_the_solutions_in_the_notebook_pass():
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    ns = namespace(
-        "\n".join(
-            c.source
-            for c in nb.cells
-            if c.cell_type == "code"
-            and re.match(
-                r"(import math\s+)?(class|def) (Scalar|MomentumOptimizer|"
-                r"square|mlp_gradients)\b",
-                c.source,
-            )
-        )
-    )
-    for exercise_id in [
-        "part6.mlp_gradients",
-        "part6.Scalar",
-        "part6.MomentumOptimizer",
-        "part6.square",
-    ]:
-        assert check(exercise_id, namespace=ns).passed, exercise_id
+@pytest.mark.parametrize(
+    "exercise_id, source",
+    [
+        ("part6.Scalar", SCALAR),
+        ("part6.MomentumOptimizer", MOMENTUM),
+        ("part6.mlp_gradients", MLP),
+        ("part6.square", SQUARE_AND_MEAN),
+    ],
+)
+def test_the_notebooks_solutions_that_the_mistakes_edit_pass(exercise_id, source):
+    """Each wrong answer above is an edit of one of these: its failure is the edit's."""
+    report = check(exercise_id, namespace=namespace(source))
+    assert report.passed, str(report)
 
 
 def test_the_stand_ins_pass_their_own_checks_and_match_the_library():
