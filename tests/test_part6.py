@@ -74,6 +74,29 @@ BREADTH_FIRST = SCALAR.replace(
                 queue.append(source)""",
 )
 
+# no order at all: each Scalar pushes every share it receives straight on, down every path
+RECURSIVE = SCALAR.replace(
+    "BACKWARD",
+    """self.push(1.0)
+    def push(self, g):
+        self.grad += g
+        for source, local in zip(self.inputs, self.local_gradients):
+            source.push(g * local)""",
+)
+
+BREADTH_FIRST_NOTHING_DONE = SCALAR.replace(
+    "BACKWARD",
+    """self.grad = 1.0
+        queue = [self]
+        while queue:
+            node = queue.pop(0)
+            for source, local in zip(node.inputs, node.local_gradients):
+                source.grad += node.grad * local
+                queue.append(source)""",
+)
+
+MUL_SWAPPED = scalar().replace("(other.value, self.value)", "(self.value, other.value)")
+
 MOMENTUM = """
 class MomentumOptimizer:
     def __init__(self, learning_rate, momentum):
@@ -171,6 +194,29 @@ MISTAKES = {
         BREADTH_FIRST,
         "s(s(x * y)) + x * y",
         ["grad['x']:\n        expected: -2.0965", "Why the order of the backward pass matters"],
+    ),
+    "backward pushed down every path, recursively": (
+        "part6.Scalar",
+        RECURSIVE,
+        "x doubled 40 times",
+        [
+            "backward was stopped after changing .grad",
+            "on a record of 41 Scalars with 80 uses",
+            "x alone is reached along 1,099,511,627,776 of them, and the work grows exponentially",
+            "Each Scalar must pass its gradient on once, after all of its uses have sent theirs",
+        ],
+    ),
+    "breadth first, nothing marked as done": (
+        "part6.Scalar",
+        BREADTH_FIRST_NOTHING_DONE,
+        "s(s(x * y)) + x * y",
+        ["got:      -4.0965", "hands a Scalar's gradient on every time it reaches it"],
+    ),
+    "__mul__'s local gradients swapped": (
+        "part6.Scalar",
+        MUL_SWAPPED,
+        "(x + y) * z",
+        ["got:      4.", "the derivative of a · b with respect to a is the value of b"],
     ),
     "backward never starts at 1": (
         "part6.Scalar",
@@ -340,6 +386,18 @@ FOLLOW_ON = {
         scalar().replace("self.grad = 1.0", "pass"),
         {"x * x + x": "same problem: no gradient reached the leaves: every .grad is 0"},
     ),
+    "Scalar: __mul__'s local gradients swapped": (
+        "part6.Scalar",
+        MUL_SWAPPED,
+        {"s(s(x * y))": "same problem: __mul__'s local gradients are swapped"},
+    ),
+    "Scalar: breadth first, nothing marked as done": (
+        "part6.Scalar",
+        BREADTH_FIRST_NOTHING_DONE,
+        {
+            "x doubled": "each Scalar hands its gradient on more than once, once per path: the work grows exponentially"
+        },
+    ),
     "momentum: η applied twice": (
         "part6.MomentumOptimizer",
         MOMENTUM.replace(
@@ -386,6 +444,26 @@ def test_a_product_whose_shapes_do_not_fit_names_them():
     assert "X (1, 2), W1 (2, 3), b1 (3,), W2 (3, 2), b2 (2,)" in text
     assert "H and δ₁ are (1, 3)" in text and "δ₂ are (1, 2)" in text
     assert "Input operand 1 has a mismatch" not in text  # NumPy's own words are replaced
+
+
+def test_counting_the_changes_of_grad_leaves_the_learners_class_as_it_was():
+    """The deep case counts the changes of .grad through the learner's class, then restores it,
+    a __setattr__ of the learner's own included (and called while counting)."""
+    ns = namespace(RECURSIVE)
+    assert not check("part6.Scalar", namespace=ns).passed
+    assert "__setattr__" not in vars(ns["Scalar"])
+    ns = namespace(scalar() + OWN_SETATTR)
+    assert check("part6.Scalar", namespace=ns).passed
+    assert vars(ns["Scalar"])["__setattr__"] is ns["own_setattr"] and ns["SET"]["grad"] > 80
+
+
+OWN_SETATTR = """
+SET = {}
+def own_setattr(self, name, value):
+    SET[name] = SET.get(name, 0) + 1
+    object.__setattr__(self, name, value)
+Scalar.__setattr__ = own_setattr
+"""
 
 
 def test_the_stand_in_scalar_passes_and_is_a_piece():
