@@ -294,6 +294,31 @@ MISTAKES = {
         "3 points",
         ["per parameter: W1 ✓, b1 ✗, W2 ✓, b2 ✓", "the shapes differ: (3,) instead of (2,)", "axis 0"],
     ),
+    "mlp: b1 a mean over the points": (
+        "part6.mlp_gradients",
+        mlp('"b1": delta1.sum(axis=0)', '"b1": delta1.mean(axis=0)'),
+        "3 points",
+        [
+            "per parameter: W1 ✓, b1 ✗, W2 ✓, b2 ✓",
+            "the gradient of b1 is 1/N = 1/3 of the expected: a mean, not a sum",
+            "the sum of δ₁ over the points (axis 0)",
+        ],
+    ),
+    "mlp: b2 a mean over the points": (
+        "part6.mlp_gradients",
+        mlp('"b2": delta2.sum(axis=0)', '"b2": delta2.mean(axis=0)'),
+        "3 points",
+        ["per parameter: W1 ✓, b1 ✓, W2 ✓, b2 ✗", "b2 is 1/N = 1/3 of the expected: a mean, not a sum"],
+    ),
+    "mlp: b1 taken from δ₂": (
+        "part6.mlp_gradients",
+        mlp('"b1": delta1.sum(axis=0)', '"b1": (delta2 @ W2.T).sum(axis=0)'),
+        "3 points",
+        [
+            "per parameter: W1 ✓, b1 ✗, W2 ✓, b2 ✓",
+            "W1 is right, so δ₁ is right: b1 is added to every point's row",
+        ],
+    ),
     "square: the 2 forgotten": (
         "part6.square",
         square_and_mean("[2 * op.inputs[0] * grad]", "[op.inputs[0] * grad]"),
@@ -642,3 +667,12 @@ def _output_text(cell):
     return "".join(
         o.get("text", "") or str(o.get("data", {}).get("text/plain", "")) for o in cell.get("outputs", [])
     )
+
+
+def test_a_wrong_bias_alone_is_not_blamed_on_carrying_delta_back():
+    for old, new in [
+        ('"b1": delta1.sum(axis=0)', '"b1": delta1.mean(axis=0)'),
+        ('"b2": delta2.sum(axis=0)', '"b2": delta2.mean(axis=0)'),
+    ]:
+        text = str(check("part6.mlp_gradients", namespace=namespace(mlp(old, new))))
+        assert "a mean, not a sum" in text and "carrying δ₂ back" not in text, text

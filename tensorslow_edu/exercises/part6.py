@@ -171,6 +171,9 @@ class MlpGradients(Exercise):
                     f"{np.shape(want[k])}: a bias is added to every row (every point), so its gradient "
                     f"sums δ over the points, axis 0."
                 )
+        for k in ("b1", "b2"):
+            if verdicts[f"W{k[1]}"].passed and not verdicts[k].passed:
+                return _bias_advice(k, got[k], want[k], len(inputs["X"]))
         if verdicts["W2"].passed and verdicts["b2"].passed:
             X = inputs["X"]
             at_H = _gradient_at_H(inputs)  # the gradient that reaches H, before the sigmoid
@@ -184,6 +187,21 @@ class MlpGradients(Exercise):
                 "carrying δ₂ back to the hidden layer, through W₂ and the sigmoid's derivative."
             )
         return None
+
+
+def _bias_advice(k, got, want, n):
+    """(short, explanation) for a bias whose weights' gradient is right, so δ is right too."""
+    delta, layer = ("δ₁", "hidden") if k == "b1" else ("δ₂", "output")
+    rule = (
+        f"W{k[1]} is right, so {delta} is right: {k} is added to every point's row, so its gradient is "
+        f"the sum of {delta} over the points (axis 0), one entry per {layer} unit"
+    )
+    if n > 1 and np.allclose(np.asarray(got) * n, want):
+        return f"the gradient of {k} is a mean over the points, not a sum", (
+            f"the gradient of {k} is 1/N = 1/{n} of the expected: a mean, not a sum. {rule}; J sums "
+            f"the cross-entropy over the points, so nothing is divided by N."
+        )
+    return f"the gradient of {k} is not the sum of {delta} over the points", f"{rule}."
 
 
 def _gradient_at_H(inputs):
