@@ -676,3 +676,29 @@ def test_a_wrong_bias_alone_is_not_blamed_on_carrying_delta_back():
     ]:
         text = str(check("part6.mlp_gradients", namespace=namespace(mlp(old, new))))
         assert "a mean, not a sum" in text and "carrying δ₂ back" not in text, text
+
+
+def test_the_momentum_row_names_the_library_piece_it_uses(tmp_path, monkeypatch):
+    """Only mlp_gradients unfinished: the learner's MomentumOptimizer runs on the library's
+    gradients, and its row says so, in line with the frameworks' rows."""
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    (cell,) = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith("def mlp_gradients")]
+    cell.source = re.sub(
+        r"### BEGIN SOLUTION.*### END SOLUTION",
+        'raise NotImplementedError("part6.mlp_gradients: not started yet")',
+        cell.source,
+        flags=re.S,
+    )
+    for name in ("torch", "tensorflow"):  # the lighter install: quicker, and the same rows
+        (tmp_path / f"{name}.py").write_text(f"raise ImportError('{name} is hidden by the test')\n")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
+    text = {c.get("id"): _output_text(c) for c in nb.cells if c.cell_type == "code"}
+    label = "your momentum with the library's gradients:"
+    assert f"W1 after ten steps, {label} [ 1.84   -2.9604 -0.2182 -2.9176]" in text["p6-041"], text["p6-041"]
+    assert (
+        f"W1 after ten steps, {'TensorFlow:':{len(label)}s} (TensorFlow is not installed)" in text["p6-041"]
+    )
+    assert "finish part6.mlp_gradients" in text["p6-041"] and "part6.MomentumOptimizer" not in text["p6-041"]
