@@ -52,6 +52,35 @@ BREADTH_FIRST = (
 """
 )
 
+# no order at all: each Scalar pushes every share it receives straight on, down every path
+RECURSIVE = (
+    _BEFORE_BACKWARD
+    + """    def backward(self):
+        self.push(1.0)
+
+    def push(self, g):
+        self.grad += g
+        for source, local in zip(self.inputs, self.local_gradients):
+            source.push(g * local)
+"""
+)
+
+# breadth-first with nothing marked as done: a Scalar reached twice hands its gradient on twice
+BREADTH_FIRST_NOTHING_DONE = (
+    _BEFORE_BACKWARD
+    + """    def backward(self):
+        self.grad = 1.0
+        queue = [self]
+        while queue:
+            node = queue.pop(0)
+            for source, local in zip(node.inputs, node.local_gradients):
+                source.grad += node.grad * local
+                queue.append(source)
+"""
+)
+
+MUL_SWAPPED = mutate(SCALAR, "(other.value, self.value)", "(self.value, other.value)")
+
 MOMENTUM = solution_of(6, "MomentumOptimizer")
 VELOCITY = "self.momentum * self.velocity.get(name, 0.0) + grads[name]"
 
@@ -112,6 +141,29 @@ MISTAKES = {
         BREADTH_FIRST,
         "s(s(x * y)) + x * y",
         ["grad['x']:\n        expected: -2.0965", "Why the order of the backward pass matters"],
+    ),
+    "backward pushed down every path, recursively": (
+        "part6.Scalar",
+        RECURSIVE,
+        "x doubled 40 times",
+        [
+            "backward was stopped after changing .grad",
+            "on a record of 41 Scalars with 80 uses",
+            "x alone is reached along 1,099,511,627,776 of them, and the work grows exponentially",
+            "Each Scalar must pass its gradient on once, after all of its uses have sent theirs",
+        ],
+    ),
+    "breadth first, nothing marked as done": (
+        "part6.Scalar",
+        BREADTH_FIRST_NOTHING_DONE,
+        "s(s(x * y)) + x * y",
+        ["got:      -4.0965", "hands a Scalar's gradient on every time it reaches it"],
+    ),
+    "__mul__'s local gradients swapped": (
+        "part6.Scalar",
+        MUL_SWAPPED,
+        "(x + y) * z",
+        ["got:      4.", "the derivative of a · b with respect to a is the value of b"],
     ),
     "backward never starts at 1": (
         "part6.Scalar",
@@ -186,6 +238,31 @@ MISTAKES = {
         mlp('"b1": delta1.sum(axis=0)', '"b1": delta1.sum(axis=1)'),
         "3 points",
         ["per parameter: W1 ✓, b1 ✗, W2 ✓, b2 ✓", "the shapes differ: (3,) instead of (2,)", "axis 0"],
+    ),
+    "mlp: b1 a mean over the points": (
+        "part6.mlp_gradients",
+        mlp('"b1": delta1.sum(axis=0)', '"b1": delta1.mean(axis=0)'),
+        "3 points",
+        [
+            "per parameter: W1 ✓, b1 ✗, W2 ✓, b2 ✓",
+            "the gradient of b1 is 1/N = 1/3 of the expected: a mean, not a sum",
+            "the sum of δ₁ over the points (axis 0)",
+        ],
+    ),
+    "mlp: b2 a mean over the points": (
+        "part6.mlp_gradients",
+        mlp('"b2": delta2.sum(axis=0)', '"b2": delta2.mean(axis=0)'),
+        "3 points",
+        ["per parameter: W1 ✓, b1 ✓, W2 ✓, b2 ✗", "b2 is 1/N = 1/3 of the expected: a mean, not a sum"],
+    ),
+    "mlp: b1 taken from δ₂": (
+        "part6.mlp_gradients",
+        mlp('"b1": delta1.sum(axis=0)', '"b1": (delta2 @ W2.T).sum(axis=0)'),
+        "3 points",
+        [
+            "per parameter: W1 ✓, b1 ✗, W2 ✓, b2 ✓",
+            "W1 is right, so δ₁ is right: b1 is added to every point's row",
+        ],
     ),
     "square: the 2 forgotten": (
         "part6.square",
@@ -279,6 +356,18 @@ FOLLOW_ON = {
         NEVER_SEEDED,
         {"x * x + x": "same problem: no gradient reached the leaves: every .grad is 0"},
     ),
+    "Scalar: __mul__'s local gradients swapped": (
+        "part6.Scalar",
+        MUL_SWAPPED,
+        {"s(s(x * y))": "same problem: __mul__'s local gradients are swapped"},
+    ),
+    "Scalar: breadth first, nothing marked as done": (
+        "part6.Scalar",
+        BREADTH_FIRST_NOTHING_DONE,
+        {
+            "x doubled": "each Scalar hands its gradient on more than once, once per path: the work grows exponentially"
+        },
+    ),
     "momentum: η applied twice": (
         "part6.MomentumOptimizer",
         momentum("self.momentum * self.velocity.get(name, 0.0) + self.learning_rate * grads[name]"),
@@ -323,6 +412,26 @@ def test_a_product_whose_shapes_do_not_fit_names_them():
     assert "X (1, 2), W1 (2, 3), b1 (3,), W2 (3, 2), b2 (2,)" in text
     assert "H and δ₁ are (1, 3)" in text and "δ₂ are (1, 2)" in text
     assert "Input operand 1 has a mismatch" not in text  # NumPy's own words are replaced
+
+
+def test_counting_the_changes_of_grad_leaves_the_learners_class_as_it_was():
+    """The deep case counts the changes of .grad through the learner's class, then restores it,
+    a __setattr__ of the learner's own included (and called while counting)."""
+    ns = namespace(RECURSIVE)
+    assert not check("part6.Scalar", namespace=ns).passed
+    assert "__setattr__" not in vars(ns["Scalar"])
+    ns = namespace(SCALAR + OWN_SETATTR)
+    assert check("part6.Scalar", namespace=ns).passed
+    assert vars(ns["Scalar"])["__setattr__"] is ns["own_setattr"] and ns["SET"]["grad"] > 80
+
+
+OWN_SETATTR = """
+SET = {}
+def own_setattr(self, name, value):
+    SET[name] = SET.get(name, 0) + 1
+    object.__setattr__(self, name, value)
+Scalar.__setattr__ = own_setattr
+"""
 
 
 def test_the_stand_in_scalar_passes_and_is_a_piece():
@@ -493,3 +602,38 @@ def _output_text(cell):
     return "".join(
         o.get("text", "") or str(o.get("data", {}).get("text/plain", "")) for o in cell.get("outputs", [])
     )
+
+
+def test_a_wrong_bias_alone_is_not_blamed_on_carrying_delta_back():
+    for old, new in [
+        ('"b1": delta1.sum(axis=0)', '"b1": delta1.mean(axis=0)'),
+        ('"b2": delta2.sum(axis=0)', '"b2": delta2.mean(axis=0)'),
+    ]:
+        text = str(check("part6.mlp_gradients", namespace=namespace(mlp(old, new))))
+        assert "a mean, not a sum" in text and "carrying δ₂ back" not in text, text
+
+
+def test_the_momentum_row_names_the_library_piece_it_uses(tmp_path, monkeypatch):
+    """Only mlp_gradients unfinished: the learner's MomentumOptimizer runs on the library's
+    gradients, and its row says so, in line with the frameworks' rows."""
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    (cell,) = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith("def mlp_gradients")]
+    cell.source = re.sub(
+        r"### BEGIN SOLUTION.*### END SOLUTION",
+        'raise NotImplementedError("part6.mlp_gradients: not started yet")',
+        cell.source,
+        flags=re.S,
+    )
+    for name in ("torch", "tensorflow"):  # the lighter install: quicker, and the same rows
+        (tmp_path / f"{name}.py").write_text(f"raise ImportError('{name} is hidden by the test')\n")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
+    text = {c.get("id"): _output_text(c) for c in nb.cells if c.cell_type == "code"}
+    label = "your momentum with the library's gradients:"
+    assert f"W1 after ten steps, {label} [ 1.84   -2.9604 -0.2182 -2.9176]" in text["p6-041"], text["p6-041"]
+    assert (
+        f"W1 after ten steps, {'TensorFlow:':{len(label)}s} (TensorFlow is not installed)" in text["p6-041"]
+    )
+    assert "finish part6.mlp_gradients" in text["p6-041"] and "part6.MomentumOptimizer" not in text["p6-041"]

@@ -171,6 +171,9 @@ class MlpGradients(Exercise):
                     f"{np.shape(want[k])}: a bias is added to every row (every point), so its gradient "
                     f"sums δ over the points, axis 0."
                 )
+        for k in ("b1", "b2"):
+            if verdicts[f"W{k[1]}"].passed and not verdicts[k].passed:
+                return _bias_advice(k, got[k], want[k], len(inputs["X"]))
         if verdicts["W2"].passed and verdicts["b2"].passed:
             X = inputs["X"]
             at_H = _gradient_at_H(inputs)  # the gradient that reaches H, before the sigmoid
@@ -184,6 +187,21 @@ class MlpGradients(Exercise):
                 "carrying δ₂ back to the hidden layer, through W₂ and the sigmoid's derivative."
             )
         return None
+
+
+def _bias_advice(k, got, want, n):
+    """(short, explanation) for a bias whose weights' gradient is right, so δ is right too."""
+    delta, layer = ("δ₁", "hidden") if k == "b1" else ("δ₂", "output")
+    rule = (
+        f"W{k[1]} is right, so {delta} is right: {k} is added to every point's row, so its gradient is "
+        f"the sum of {delta} over the points (axis 0), one entry per {layer} unit"
+    )
+    if n > 1 and np.allclose(np.asarray(got) * n, want):
+        return f"the gradient of {k} is a mean over the points, not a sum", (
+            f"the gradient of {k} is 1/N = 1/{n} of the expected: a mean, not a sum. {rule}; J sums "
+            f"the cross-entropy over the points, so nothing is divided by N."
+        )
+    return f"the gradient of {k} is not the sum of {delta} over the points", f"{rule}."
 
 
 def _gradient_at_H(inputs):
@@ -251,7 +269,14 @@ EXPRESSIONS = {
     "a wide sum: ((a + b) + (b + c)) * ((a * c) + b)": lambda v, s: (
         ((v["a"] + v["b"]) + (v["b"] + v["c"])) * ((v["a"] * v["c"]) + v["b"])
     ),
+    "x doubled 40 times: y = x, then y = y + y forty times": lambda v, s: _doubled(v["x"], 40),
 }
+
+
+def _doubled(y, times):
+    for _ in range(times):
+        y = y + y
+    return y
 
 
 class _Scalar:
@@ -277,6 +302,14 @@ class _Scalar:
         _walk(self, "right")
 
 
+class _SwappedMul(_Scalar):
+    """A Scalar whose product records each factor's own value as its local gradient: a typical
+    mistake, whose gradients the feedback recognises."""
+
+    def __mul__(self, other):
+        return type(self)(self.value * other.value, (self, other), (self.value, other.value))
+
+
 def _post_order(out):
     order, seen = [], set()
 
@@ -293,16 +326,19 @@ def _post_order(out):
 
 def _walk(out, how):
     """A backward pass over the Scalars ``out`` was computed from: the right one, or one of the
-    typical wrong ones, whose results the feedback recognises."""
+    typical wrong ones, whose results the feedback recognises. False when the walk would hand
+    gradients on more than _MOST_HANDED times (a walk that repeats itself along every path)."""
     out.grad = 0.0 if how == "no seed" else 1.0
-    if how == "breadth first":
+    if how.startswith("breadth first"):
         queue, done, order = [out], set(), []
         while queue:
             node = queue.pop(0)
-            if id(node) not in done:
+            if how == "breadth first, repeated" or id(node) not in done:
                 done.add(id(node))
                 order.append(node)
                 queue.extend(node.inputs)
+                if len(order) > _MOST_HANDED:
+                    return False
     else:
         order = _post_order(out)
         order = order if how == "forwards" else order[::-1]
@@ -310,6 +346,10 @@ def _walk(out, how):
         for source, local in zip(node.inputs, node.local_gradients):
             share = node.grad * local
             source.grad = share if how == "assigned" else source.grad + share
+    return True
+
+
+_MOST_HANDED = 10_000
 
 
 # what a backward pass that went wrong in one of these ways says: (short diagnosis, the explanation)
@@ -338,15 +378,104 @@ WRONG_WALKS = {
         "passes its gradient on while the longer path has not yet reached it (Part IV, 'Why the order "
         "of the backward pass matters').",
     ),
+    "breadth first, repeated": (
+        "a Scalar passed its gradient on each time the walk reached it (breadth first, nothing marked as done)",
+        "these are the gradients of a breadth-first walk from the result that hands a Scalar's gradient "
+        "on every time it reaches it: a Scalar used twice passes its gradient on twice, the second time "
+        "with the first share counted again, and the first time too early. Each Scalar must pass its "
+        "gradient on once, after all of its uses have sent theirs (Part IV, 'Why the order of the "
+        "backward pass matters').",
+    ),
+    "mul swapped": (
+        "__mul__'s local gradients are swapped",
+        "these are the gradients of Scalars whose product records its local gradients the wrong way "
+        "round: the derivative of a · b with respect to a is the value of b, and with respect to b the "
+        "value of a. __mul__ stores (other.value, self.value) for its inputs (self, other).",
+    ),
 }
 
 
 def _tape(inputs, how):
     """{"value", "grad"} of ``inputs``' expression on the stand-in Scalars, walked as ``how`` says."""
-    leaves = {name: _Scalar(value) for name, value in inputs["values"].items()}
+    kind = _SwappedMul if how == "mul swapped" else _Scalar
+    leaves = {name: kind(value) for name, value in inputs["values"].items()}
     out = EXPRESSIONS[inputs["expression"]](leaves, _sigmoid_of)
-    _walk(out, how)
+    if not _walk(out, "right" if how == "mul swapped" else how):
+        return None
     return {"value": out.value, "grad": {name: leaf.grad for name, leaf in leaves.items()}}
+
+
+def _record(inputs):
+    """(the number of Scalars, the number of uses, the leaf reached along the most paths from the
+    result, how many) of ``inputs``' expression, counted on the stand-in Scalars."""
+    leaves = {name: _Scalar(value) for name, value in inputs["values"].items()}
+    order = _post_order(EXPRESSIONS[inputs["expression"]](leaves, _sigmoid_of))
+    paths = {id(order[-1]): 1}
+    for node in reversed(order):
+        for source in node.inputs:
+            paths[id(source)] = paths.get(id(source), 0) + paths[id(node)]
+    uses = sum(len(node.inputs) for node in order)
+    name, leaf = max(leaves.items(), key=lambda item: paths.get(id(item[1]), 0))
+    return len(order), uses, name, paths.get(id(leaf), 0)
+
+
+class _TooMuchWork(BaseException):
+    """Stops the learner's backward once it has changed .grad far more often than the record
+    has uses (a BaseException, so that the learner's own `except Exception` lets it through)."""
+
+
+class _CountedGrads:
+    """Counts, while it is entered, every change of .grad on instances of the learner's class, and
+    stops the walk with _TooMuchWork after ``most`` of them."""
+
+    def __init__(self, cls, most):
+        self.cls, self.most, self.changes = cls, most, 0
+        self.own = cls.__dict__.get("__setattr__")
+
+    def __enter__(self):
+        counter, cls = self, self.cls
+
+        def __setattr__(node, name, value):
+            if name == "grad":
+                counter.changes += 1
+                if counter.changes > counter.most:
+                    raise _TooMuchWork
+            if counter.own is None:
+                super(cls, node).__setattr__(name, value)
+            else:
+                counter.own(node, name, value)
+
+        try:
+            cls.__setattr__ = __setattr__
+        except TypeError:  # a class that cannot be changed: nothing is counted
+            pass
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            if self.own is None:
+                del self.cls.__setattr__
+            else:
+                self.cls.__setattr__ = self.own
+        except (TypeError, AttributeError):
+            pass
+        return False
+
+
+def _too_much_work(inputs, changes):
+    """The Mistake of a backward that hands each Scalar's gradient on once per path from the result."""
+    scalars, uses, leaf, paths = _record(inputs)
+    return Mistake(
+        f"backward was stopped after changing .grad {changes} times, on a record of {scalars} "
+        f"Scalars with {uses} uses: a pass that hands each Scalar's gradient on once changes .grad "
+        f"about {uses} times. Yours hands a Scalar's gradient on again every time a share reaches it, "
+        f"so it walks every path from the result separately, and the paths double at each level: "
+        f"{leaf} alone is reached along {paths:,} of them, and the work grows exponentially with the "
+        f"depth. Each Scalar must pass its gradient on once, after all of its uses have sent theirs: "
+        f"put the Scalars in an order first (the tape, or a post-order from out, each Scalar once) and "
+        f"walk it backwards (Part IV, 'Why the order of the backward pass matters').",
+        short="each Scalar hands its gradient on more than once, once per path: the work grows exponentially",
+    )
 
 
 @register
@@ -398,6 +527,20 @@ class ScalarTape(Exercise):
                 "outward from the result, breadth-first, hands x * y on too early.",
             ],
         ),
+        Case(
+            "x doubled 40 times at x = 0.75: each y used twice by the next",
+            expression="x doubled 40 times: y = x, then y = y + y forty times",
+            values={"x": 0.75},
+            hint=[
+                "x reaches the result along 2⁴⁰ paths, but the record has only 41 Scalars and 80 uses: "
+                "a backward pass that hands each Scalar's gradient on once, after all of its uses have "
+                "sent theirs, takes 80 steps (Part IV, 'Why the order of the backward pass matters').",
+                "Calling backward again on each input with its share walks every path separately, 2⁴⁰ "
+                "of them. Put the Scalars in an order first, each once (the tape they join as they are "
+                "made, or a post-order from out with a set of those already listed), then walk it from "
+                "the end, adding each share into the input's .grad.",
+            ],
+        ),
     ]
 
     def describe(self, inputs):
@@ -412,7 +555,13 @@ class ScalarTape(Exercise):
                 f"the operations returned a {type(out).__name__}, not a Scalar: "
                 f"__add__, __mul__ and sigmoid must return a new Scalar."
             )
-        out.backward()
+        scalars, uses, _, _ = _record(inputs)
+        counted = _CountedGrads(type(out), 4 * (scalars + uses))
+        try:
+            with counted:
+                out.backward()
+        except _TooMuchWork:
+            raise _too_much_work(inputs, counted.changes - 1) from None
         value = _number(getattr(out, "value", None), "the result's .value")
         grads = {name: _number(getattr(leaf, "grad", None), f"{name}.grad") for name, leaf in leaves.items()}
         return {"value": value, "grad": grads}
@@ -423,7 +572,7 @@ class ScalarTape(Exercise):
             return verdict
         for how, (short, why) in WRONG_WALKS.items():
             wrong = _tape(inputs, how)
-            if compare_values(got["grad"], wrong["grad"], self.rtol, self.atol).passed:
+            if wrong is not None and compare_values(got["grad"], wrong["grad"], self.rtol, self.atol).passed:
                 return Verdict(False, [*verdict.lines, why], short=short)
         return verdict
 

@@ -39,6 +39,11 @@ HIDDEN = {
             expression="a wide sum: ((a + b) + (b + c)) * ((a * c) + b)",
             values={"a": 1.5, "b": -2.0, "c": 0.5},
         ),
+        Case(
+            "x doubled 40 times, x negative",
+            expression="x doubled 40 times: y = x, then y = y + y forty times",
+            values={"x": -1.25},
+        ),
     ],
     "part6.MomentumOptimizer": [
         Case(
