@@ -11,6 +11,7 @@ which and why. So every notebook runs, and is graded, on its own.
 """
 
 import ast
+import dis
 import inspect
 import linecache
 import math
@@ -92,29 +93,12 @@ def _source(obj):
     return textwrap.dedent(source)
 
 
-def _names_used(obj):
-    """The global names the code of a function (or of a class's methods) reads."""
-    functions = (
-        [obj]
-        if isinstance(obj, types.FunctionType)
-        else [f for f in vars(obj).values() if isinstance(f, types.FunctionType)]
-        if isinstance(obj, type)
-        else []
-    )
-    names, codes = set(), [f.__code__ for f in functions]
-    while codes:
-        code = codes.pop()
-        names.update(code.co_names)
-        codes.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
-    return names
-
-
 def _helpers(pieces, namespace):
     """Functions and classes of the notebook that the pieces call but that were not named."""
     chosen = {p.__name__ for p in pieces}
     found, todo = [], list(pieces)
     while todo:
-        for name in sorted(_names_used(todo.pop())):
+        for name in sorted({name for name, _ in _globals_read(todo.pop())}):
             obj = namespace.get(name)
             if (
                 name not in chosen
@@ -283,8 +267,6 @@ def _nodes_before(node):
 
 def _globals_read(obj):
     """[(name, object)] of the global names the code of a function (or of a class's methods) reads."""
-    import dis
-
     functions = (
         [obj]
         if isinstance(obj, types.FunctionType)
