@@ -860,20 +860,27 @@ class Backprop(Exercise):
 # The optimizer and mini-batch stochastic gradient descent
 # ---------------------------------------------------------------------------
 
-PERCEPTRON = [
-    ["x", "placeholder"],
-    ["c", "placeholder"],
-    ["W", "variable", [[1.0, -1.0], [0.5, 0.5]]],
-    ["b", "variable", [0.0, 0.5]],
-    ["xW", "matmul", "x", "W"],
-    ["z", "add", "xW", "b"],
-    ["p", "softmax", "z"],
-    ["lp", "log", "p"],
-    ["clp", "multiply", "c", "lp"],
-    ["row", "reduce_sum", "clp", {"axis": 1}],
-    ["s", "reduce_sum", "row"],
-    ["J", "negative", "s"],
-]
+
+def perceptron_graph(W, b):
+    """Part II's softmax perceptron and its summed cross-entropy J, as a case's graph, its
+    Variables starting at W and b (points fed to x, one-hot targets to c)."""
+    return [
+        ["x", "placeholder"],
+        ["c", "placeholder"],
+        ["W", "variable", W],
+        ["b", "variable", b],
+        ["xW", "matmul", "x", "W"],
+        ["z", "add", "xW", "b"],
+        ["p", "softmax", "z"],
+        ["lp", "log", "p"],
+        ["clp", "multiply", "c", "lp"],
+        ["row", "reduce_sum", "clp", {"axis": 1}],
+        ["s", "reduce_sum", "row"],
+        ["J", "negative", "s"],
+    ]
+
+
+PERCEPTRON = perceptron_graph([[1.0, -1.0], [0.5, 0.5]], [0.0, 0.5])
 
 
 def _engine_globals(obj):

@@ -3,6 +3,7 @@
 import numpy as np
 
 from tensorslow_edu.exercises.core import Case
+from tensorslow_edu.exercises.part4 import perceptron_graph
 
 HIDDEN = {
     "part4.broadcast_gradients": [
@@ -85,24 +86,11 @@ HIDDEN = {
     "part4.backprop": [
         Case(
             "softmax perceptron with cross-entropy",
-            graph=[
-                ["X", "placeholder"],
-                ["C", "placeholder"],
-                ["W", "variable", [[1.0, -1.0], [1.0, -1.0]]],
-                ["b", "variable", [0.0, 0.0]],
-                ["XW", "matmul", "X", "W"],
-                ["z", "add", "XW", "b"],
-                ["p", "softmax", "z"],
-                ["lp", "log", "p"],
-                ["cl", "multiply", "C", "lp"],
-                ["s", "reduce_sum", "cl", {"axis": 1}],
-                ["ss", "reduce_sum", "s"],
-                ["J", "negative", "ss"],
-            ],
+            graph=perceptron_graph([[1.0, -1.0], [1.0, -1.0]], [0.0, 0.0]),
             loss="J",
             feed={
-                "X": np.array([[2.0, 1.5], [-1.0, -2.5], [0.5, -0.5]]),
-                "C": np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0]]),
+                "x": np.array([[2.0, 1.5], [-1.0, -2.5], [0.5, -0.5]]),
+                "c": np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0]]),
             },
         ),
         Case(
@@ -137,39 +125,13 @@ HIDDEN = {
     "part4.optimizer": [
         Case(
             "three steps with a large rate",
-            graph=[
-                ["x", "placeholder"],
-                ["c", "placeholder"],
-                ["W", "variable", [[0.0, 0.0], [0.0, 0.0]]],
-                ["b", "variable", [1.0, -1.0]],
-                ["xW", "matmul", "x", "W"],
-                ["z", "add", "xW", "b"],
-                ["p", "softmax", "z"],
-                ["lp", "log", "p"],
-                ["clp", "multiply", "c", "lp"],
-                ["row", "reduce_sum", "clp", {"axis": 1}],
-                ["s", "reduce_sum", "row"],
-                ["J", "negative", "s"],
-            ],
+            graph=perceptron_graph([[0.0, 0.0], [0.0, 0.0]], [1.0, -1.0]),
             learning_rate=2.0,
             feeds=[{"x": np.array([[1.0, 0.0]]), "c": np.array([[0.0, 1.0]])}] * 3,
         ),
         Case(
             "after a stale run, a batch of four",
-            graph=[
-                ["x", "placeholder"],
-                ["c", "placeholder"],
-                ["W", "variable", [[1.0, 2.0], [3.0, 4.0]]],
-                ["b", "variable", [0.0, 0.0]],
-                ["xW", "matmul", "x", "W"],
-                ["z", "add", "xW", "b"],
-                ["p", "softmax", "z"],
-                ["lp", "log", "p"],
-                ["clp", "multiply", "c", "lp"],
-                ["row", "reduce_sum", "clp", {"axis": 1}],
-                ["s", "reduce_sum", "row"],
-                ["J", "negative", "s"],
-            ],
+            graph=perceptron_graph([[1.0, 2.0], [3.0, 4.0]], [0.0, 0.0]),
             learning_rate=0.05,
             stale=True,
             feeds=[
