@@ -11,7 +11,11 @@ def pytest_sessionstart(session):
     starts the workers (or by the only process)."""
     if hasattr(session.config, "workerinput"):
         return
+    notebooks = Path(__file__).resolve().parent / "notebooks"
+    asked = [Path(arg.split("::")[0]).resolve() for arg in session.config.args]  # testpaths when none given
+    if not any(path == notebooks or notebooks in path.parents or path in notebooks.parents for path in asked):
+        return  # no notebook runs in this session
     from tests.course_notebooks import keep_instructor_pieces
 
-    said = keep_instructor_pieces(Path(__file__).resolve().parent / "notebooks" / "my_tensorslow")
+    said = keep_instructor_pieces(notebooks / "my_tensorslow")
     assert "✗" not in said, f"an instructor piece does not pass its own check:\n{said}"
